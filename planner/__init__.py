@@ -1,0 +1,48 @@
+"""Pishvaz: planning official visits. create_app() builds the application."""
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from planner import config as settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=str(ROOT / "instance"),
+        instance_relative_config=True,
+        template_folder="../templates",
+        static_folder="../static",
+    )
+    app.config.from_mapping(settings.DEFAULTS)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_mapping(settings.from_environment())
+    if test_config:
+        app.config.from_mapping(test_config)
+    os.makedirs(app.instance_path, exist_ok=True)
+    settings.finalise(app.config, app.instance_path)
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
+
+    from planner import database, i18n, models, security  # noqa: F401 - models registers tables
+    from planner.extensions import csrf, db, migrate
+
+    db.init_app(app)
+    database.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    i18n.init_app(app)
+    security.init_app(app)
+
+    from planner.accounts.views import bp as accounts_bp
+    from planner.visits.views import bp as visits_bp
+
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(visits_bp)
+
+    from planner import cli
+
+    cli.init_app(app)
+    return app

@@ -1,0 +1,1 @@
+"""Staff accounts: sign-in, roles and user management."""

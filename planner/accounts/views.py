@@ -1,0 +1,122 @@
+"""Sign-in, sign-out, one's own profile, and user management for administrators."""
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from planner.accounts.forms import LoginForm, PasswordChangeForm, ProfileForm, UserForm
+from planner.accounts.models import Role, User, user_by_email
+from planner.accounts.operations import UserError, create_user, update_user
+from planner.extensions import db
+from planner.security import admin_required, is_safe_next
+
+bp = Blueprint("accounts", __name__)
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("visits.list_visits"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = user_by_email(db.session, form.email.data)
+        # One message for every failure, so the page does not reveal which e-mails exist.
+        if user is None or not user.active or not user.check_password(form.password.data):
+            flash(_("The e-mail or password is not right, or the account is disabled."), "error")
+            return render_template("accounts/login.html", form=form), 401
+        session.clear()
+        login_user(user, remember=form.remember.data)
+        target = request.args.get("next")
+        return redirect(target if is_safe_next(target) else url_for("visits.list_visits"))
+    return render_template("accounts/login.html", form=form)
+
+
+@bp.post("/sign-out")
+def logout():
+    logout_user()
+    session.clear()
+    flash(_("You have signed out."), "info")
+    return redirect(url_for("accounts.login"))
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+def profile():
+    profile_form = ProfileForm(obj=current_user, prefix="profile")
+    password_form = PasswordChangeForm(prefix="password")
+    if request.form.get("form") == "profile" and profile_form.validate_on_submit():
+        update_user(
+            db.session, current_user, name=profile_form.name.data, locale=profile_form.locale.data
+        )
+        flash(_("Your profile is saved."), "success")
+        return redirect(url_for("accounts.profile"))
+    if request.form.get("form") == "password" and password_form.validate_on_submit():
+        if current_user.check_password(password_form.current_password.data):
+            update_user(db.session, current_user, password=password_form.new_password.data)
+            flash(_("Your password is changed."), "success")
+            return redirect(url_for("accounts.profile"))
+        password_form.current_password.errors.append(_("This is not your current password."))
+    status = 400 if profile_form.errors or password_form.errors else 200
+    return render_template(
+        "accounts/profile.html", profile_form=profile_form, password_form=password_form
+    ), status
+
+
+@bp.get("/users")
+@admin_required
+def list_users():
+    users = db.session.scalars(sa.select(User).order_by(User.active.desc(), User.name))
+    return render_template("accounts/users.html", users=list(users))
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@admin_required
+def create_user_page():
+    form = UserForm()
+    if form.validate_on_submit():
+        try:
+            user = create_user(
+                db.session,
+                email=form.email.data,
+                name=form.name.data,
+                password=form.password.data,
+                role=Role(form.role.data),
+                locale=form.locale.data,
+            )
+        except UserError as error:
+            form.email.errors.append(str(error))
+        else:
+            user.active = form.active.data
+            flash(_("%(name)s can now sign in.", name=user.name), "success")
+            return redirect(url_for("accounts.list_users"))
+    return render_template("accounts/user_form.html", form=form, user=None), (
+        400 if form.errors else 200
+    )
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@admin_required
+def edit_user(user_id: int):
+    user = db.session.get(User, user_id) or abort(404)
+    form = UserForm(obj=user, user=user)
+    if request.method == "GET":
+        form.role.data = user.role.value
+    if form.validate_on_submit():
+        try:
+            update_user(
+                db.session,
+                user,
+                email=form.email.data,
+                name=form.name.data,
+                role=Role(form.role.data),
+                locale=form.locale.data,
+                active=form.active.data,
+                password=form.password.data or None,
+            )
+        except UserError as error:
+            form.role.errors.append(str(error))
+        else:
+            flash(_("%(name)s is saved.", name=user.name), "success")
+            return redirect(url_for("accounts.list_users"))
+    return render_template("accounts/user_form.html", form=form, user=user), (
+        400 if form.errors else 200
+    )

@@ -1,0 +1,89 @@
+"""Command-line tasks: `flask users create`, `flask demo load`."""
+import getpass
+import secrets
+import sys
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from planner.accounts.models import Role
+from planner.accounts.operations import UserError, create_user
+from planner.extensions import db
+
+users_cli = AppGroup("users", help="Manage staff users.")
+demo_cli = AppGroup("demo", help="The reference visit used for demonstrations.")
+
+
+def read_password(stream=None) -> str:
+    """From standard input when it is not a terminal (scripts); otherwise prompt twice."""
+    stream = stream or sys.stdin
+    if not stream.isatty():
+        return stream.readline().rstrip("\r\n")
+    first = getpass.getpass("Password: ")
+    second = getpass.getpass("Repeat the password: ")
+    if first != second:
+        raise click.ClickException("the two passwords differ")
+    return first
+
+
+@users_cli.command("create")
+@click.argument("email")
+@click.option("--name", required=True, help="The user's full name.")
+@click.option(
+    "--role",
+    type=click.Choice([role.value for role in Role]),
+    default=Role.VIEWER.value,
+    show_default=True,
+)
+@click.option("--locale", type=click.Choice(["en", "fa"]), default="en", show_default=True)
+def create_user_command(email: str, name: str, role: str, locale: str) -> None:
+    """Add a staff user; the password is read from standard input or prompted for."""
+    password = read_password()
+    try:
+        create_user(
+            db.session, email=email, name=name, password=password, role=Role(role), locale=locale
+        )
+    except UserError as error:
+        raise click.ClickException(str(error)) from error
+    db.session.commit()
+    click.echo(f"Created {role} {email.strip().lower()}.")
+
+
+@demo_cli.command("load")
+@click.option(
+    "--if-empty",
+    is_flag=True,
+    help="Do nothing (and succeed) when the database already holds visits.",
+)
+def load_demo_command(if_empty: bool) -> None:
+    """Load the ambassador's two-day visit to Khorramabad into an empty database."""
+    from planner.demo import DemoRefused, load_demo
+
+    try:
+        visit = load_demo(db.session)
+    except DemoRefused as refusal:
+        if if_empty:
+            click.echo(f"Demo not loaded: {refusal}")
+            return
+        raise click.ClickException(str(refusal)) from refusal
+    password = secrets.token_urlsafe(12)
+    admin = create_user(
+        db.session,
+        email="admin@pishvaz.example",
+        name="Demo administrator",
+        password=password,
+        role=Role.ADMIN,
+    )
+    db.session.commit()
+    click.echo(f"Loaded the demo visit: {visit.title} ({len(visit.stops)} stops).")
+    click.echo("")
+    click.echo("Sign in at http://127.0.0.1:5000 with")
+    click.echo(f"  e-mail:   {admin.email}")
+    click.echo(f"  password: {password}")
+    click.echo("This password is shown only now.")
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(users_cli)
+    app.cli.add_command(demo_cli)

@@ -1,0 +1,61 @@
+"""Settings: defaults here, then instance/config.py, then the environment, then a test mapping."""
+import os
+import secrets
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+# Every setting that may come from the environment, with its default.
+# A default of None means "derived from the instance folder" (see load_settings).
+DEFAULTS = {
+    "DATABASE_URL": None,
+    "SECRET_KEY": None,
+    "OFFICE_TIMEZONE": "Asia/Tehran",
+    "OFFICE_NAME": "Lorestan Chamber of Commerce — Protocol Office",
+    "BABEL_DEFAULT_LOCALE": "en",
+}
+
+LANGUAGES = {"en": "English", "fa": "فارسی"}
+
+
+class ConfigError(RuntimeError):
+    """A setting has a value the application cannot run with."""
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the URLs hosting providers hand out and use the psycopg 3 driver for them."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def instance_secret_key(instance_path: str) -> str:
+    """Read the secret key kept in the instance folder, generating it (mode 0600) on first use."""
+    path = Path(instance_path) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def from_environment(environ=os.environ) -> dict:
+    """The settings that the environment overrides."""
+    return {key: environ[key] for key in DEFAULTS if environ.get(key)}
+
+
+def finalise(config, instance_path: str) -> None:
+    """Fill in derived settings and refuse values the app cannot run with."""
+    if not config.get("DATABASE_URL"):
+        config["DATABASE_URL"] = "sqlite:///" + str(Path(instance_path) / "pishvaz.sqlite3")
+    config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(config["DATABASE_URL"])
+    if not config.get("SECRET_KEY"):
+        config["SECRET_KEY"] = instance_secret_key(instance_path)
+    try:
+        ZoneInfo(config["OFFICE_TIMEZONE"])
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise ConfigError(
+            f"OFFICE_TIMEZONE={config['OFFICE_TIMEZONE']!r} is not an IANA time zone"
+        ) from error
+    config["BABEL_DEFAULT_TIMEZONE"] = config["OFFICE_TIMEZONE"]

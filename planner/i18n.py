@@ -1,0 +1,47 @@
+"""Languages and the one place where templates format dates and times."""
+from flask import Flask, request, session
+from flask_babel import get_locale
+from flask_login import current_user
+
+from planner import timefmt
+from planner.config import LANGUAGES
+from planner.extensions import babel
+
+RTL_LANGUAGES = frozenset({"fa", "ar", "ur", "he"})
+
+
+def select_locale() -> str:
+    """The signed-in user's language, else a language chosen this session, else the browser's."""
+    if current_user and current_user.is_authenticated and current_user.locale in LANGUAGES:
+        return current_user.locale
+    if session.get("locale") in LANGUAGES:
+        return session["locale"]
+    return request.accept_languages.best_match(list(LANGUAGES)) or "en"
+
+
+def current_language() -> str:
+    return str(get_locale() or "en")
+
+
+def init_app(app: Flask) -> None:
+    babel.init_app(app, locale_selector=select_locale)
+
+    filters = {
+        "local_time": lambda instant, zone: timefmt.format_time(instant, zone, current_language()),
+        "local_datetime": lambda instant, zone: timefmt.format_datetime(
+            instant, zone, current_language()
+        ),
+        "long_date": lambda day, zone=None: timefmt.format_date(day, current_language(), zone),
+        "short_date": lambda day: timefmt.format_short_date(day, current_language()),
+        "utc_offset": timefmt.utc_offset_label,
+    }
+    app.jinja_env.filters.update(filters)
+
+    @app.context_processor
+    def _language_context():
+        language = current_language()
+        return {
+            "current_language": language,
+            "text_direction": "rtl" if language in RTL_LANGUAGES else "ltr",
+            "languages": LANGUAGES,
+        }

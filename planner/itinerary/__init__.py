@@ -1,0 +1,1 @@
+"""The itinerary: the stops of a visit, day by day."""

@@ -1,0 +1,133 @@
+"""Stops: the items of a visit's itinerary, stored in UTC, with a stable calendar identity."""
+import uuid
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from planner.extensions import db
+from planner.types import Choice, UTCDateTime, enum_type, utcnow
+from planner.venues.models import Venue
+from planner.visits.models import Participant, Visit
+
+
+class StopKind(Choice):
+    ARRIVAL = "arrival", _l("Arrival")
+    DEPARTURE = "departure", _l("Departure")
+    COURTESY_CALL = "courtesy_call", _l("Courtesy call")
+    OFFICIAL_MEETING = "official_meeting", _l("Official meeting")
+    ROUND_TABLE = "round_table", _l("Round-table")
+    FACTORY_TOUR = "factory_tour", _l("Factory tour")
+    CULTURAL_VISIT = "cultural_visit", _l("Cultural site visit")
+    SISTER_CITY_MEETING = "sister_city_meeting", _l("Sister-city meeting")
+    SIGNING_CEREMONY = "signing_ceremony", _l("Signing ceremony")
+    MEAL = "meal", _l("Meal")
+    PRESS = "press", _l("Press")
+    TRANSFER = "transfer", _l("Transfer")
+    FREE_TIME = "free_time", _l("Free time")
+
+
+class StopStatus(Choice):
+    PLANNED = "planned", _l("Planned")
+    CONFIRMED = "confirmed", _l("Confirmed")
+    CANCELLED = "cancelled", _l("Cancelled")
+
+
+# Which participants attend which stop: always a subset of the visit's participants.
+stop_attendees = sa.Table(
+    "stop_attendees",
+    db.metadata,
+    sa.Column(
+        "stop_id", sa.ForeignKey("stops.id", ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Column(
+        "participant_id",
+        sa.ForeignKey("participants.id", ondelete="CASCADE"),
+        primary_key=True,
+        index=True,
+    ),
+)
+
+
+def new_calendar_uid() -> str:
+    return f"{uuid.uuid4()}@pishvaz"
+
+
+class EndBeforeStart(ValueError):
+    """A stop must end after it starts; the database holds the same rule as a CHECK."""
+
+
+class Stop(db.Model):
+    __tablename__ = "stops"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visit_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("visits.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[StopKind] = mapped_column(enum_type(StopKind, "stop_kind"))
+    title: Mapped[str] = mapped_column(sa.String(200))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    venue_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("venues.id", ondelete="RESTRICT"), index=True
+    )
+    public_description: Mapped[str | None] = mapped_column(sa.Text)
+    staff_notes: Mapped[str | None] = mapped_column(sa.Text, doc="Never leaves the staff pages.")
+    status: Mapped[StopStatus] = mapped_column(
+        enum_type(StopStatus, "stop_status"), default=StopStatus.PLANNED
+    )
+    # Calendar identity: the UID never changes; SEQUENCE rises with every change
+    # of time, place or status so that calendar clients replace the old copy.
+    calendar_uid: Mapped[str] = mapped_column(sa.String(120), unique=True, default=new_calendar_uid)
+    sequence: Mapped[int] = mapped_column(sa.Integer, default=0)
+    # Optimistic locking: a save based on an older version is refused.
+    version: Mapped[int] = mapped_column(sa.Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    visit: Mapped[Visit] = relationship(back_populates="stops")
+    venue: Mapped[Venue | None] = relationship()
+    attendees: Mapped[list[Participant]] = relationship(
+        secondary=stop_attendees, order_by=(Participant.side, Participant.precedence)
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        sa.CheckConstraint("ends_at > starts_at", name="ends_after_starts"),
+        sa.CheckConstraint("sequence >= 0", name="sequence_not_negative"),
+    )
+
+    @staticmethod
+    def times_error(starts_at: datetime | None, ends_at: datetime | None) -> str | None:
+        """The one rule on a stop's times, worded for the person who entered them."""
+        if starts_at is None or ends_at is None:
+            return None
+        if ends_at <= starts_at:
+            return _l("A stop must end after it starts.")
+        return None
+
+    def reschedule(self, starts_at: datetime, ends_at: datetime) -> None:
+        """Set both times at once, so that a move never passes through an invalid state."""
+        if error := self.times_error(starts_at, ends_at):
+            raise EndBeforeStart(str(error))
+        self.starts_at, self.ends_at = starts_at, ends_at
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == StopStatus.CANCELLED
+
+    @property
+    def timezone(self) -> str:
+        """The zone the stop is shown in: its venue's, else the visit's."""
+        return self.venue.timezone if self.venue is not None else self.visit.timezone
+
+    def __repr__(self) -> str:
+        return f"<Stop {self.title} {self.starts_at:%Y-%m-%d %H:%M}Z>"
+
+
+@sa.event.listens_for(Stop, "before_insert")
+@sa.event.listens_for(Stop, "before_update")
+def _refuse_end_before_start(_mapper, _connection, stop: Stop) -> None:
+    if error := Stop.times_error(stop.starts_at, stop.ends_at):
+        raise EndBeforeStart(str(error))

@@ -1,0 +1,1 @@
+"""Organizations: offices, chambers, companies, embassies, institutions."""

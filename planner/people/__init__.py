@@ -1,0 +1,1 @@
+"""People: delegates, hosts and support staff, independent of any one visit."""

@@ -1,0 +1,86 @@
+"""Who may see and change what: sign-in for every page, roles for every change."""
+from functools import wraps
+from urllib.parse import urlsplit
+
+from flask import Flask, abort, jsonify, redirect, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from planner.accounts.models import Role, User
+from planner.extensions import db, login_manager
+
+# Endpoints an anonymous visitor may reach. Everything else needs a signed-in user;
+# tests/test_security.py walks the URL map to prove it.
+PUBLIC_ENDPOINTS = frozenset({"accounts.login", "static"})
+
+
+def wants_json() -> bool:
+    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
+    return request.path.endswith(".json") or best == "application/json"
+
+
+def init_app(app: Flask) -> None:
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = _l("Please sign in to see this page.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "strong"
+
+    @login_manager.user_loader
+    def _load_user(user_id: str) -> User | None:
+        return db.session.get(User, int(user_id))
+
+    @login_manager.unauthorized_handler
+    def _unauthorized():
+        if wants_json():
+            return jsonify(error="authentication required"), 401
+        return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
+
+    @app.before_request
+    def _require_sign_in():
+        if request.endpoint in PUBLIC_ENDPOINTS:
+            return None
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        return None
+
+    @app.after_request
+    def _security_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; frame-ancestors 'none'",
+        )
+        return response
+
+
+def role_required(role: Role):
+    """Refuse (403) a signed-in user whose role does not include `role`."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if not current_user.can(role):
+                abort(403)
+            return view(*args, **kwargs)
+
+        wrapped.required_role = role
+        return wrapped
+
+    return decorator
+
+
+planner_required = role_required(Role.PLANNER)
+admin_required = role_required(Role.ADMIN)
+
+
+def is_safe_next(target: str | None) -> bool:
+    """Only same-site paths may be redirected to after sign-in."""
+    if not target:
+        return False
+    parts = urlsplit(target)
+    return not parts.scheme and not parts.netloc and target.startswith("/") and "\\" not in target

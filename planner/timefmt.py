@@ -1,0 +1,108 @@
+"""Local times: turning what a person enters into UTC, and UTC into what a person reads.
+
+Plain functions over aware datetimes; the Jinja filters in planner/i18n.py call them.
+Persian readers get the Solar Hijri (Jalali) calendar through jdatetime; everyone
+else gets Babel's CLDR formats.
+"""
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import jdatetime
+from babel.dates import format_date as babel_format_date
+from babel.dates import format_time as babel_format_time
+
+PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
+
+
+class NonexistentLocalTime(ValueError):
+    """A wall-clock time skipped by a daylight-saving change."""
+
+
+def zone(name: str) -> ZoneInfo:
+    """The ZoneInfo for an IANA name; ValueError with a readable message otherwise."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, TypeError) as error:
+        raise ValueError(f"{name!r} is not an IANA time zone (e.g. Asia/Tehran)") from error
+
+
+def is_valid_zone(name: str) -> bool:
+    try:
+        zone(name)
+    except ValueError:
+        return False
+    return True
+
+
+def local_to_utc(day: date, wall: time, zone_name: str) -> datetime:
+    """The UTC instant of a wall-clock time in a zone.
+
+    A time that the zone skips (spring forward) is refused rather than guessed;
+    an ambiguous one (fall back) takes its first occurrence.
+    """
+    tz = zone(zone_name)
+    local = datetime.combine(day, wall, tzinfo=tz)
+    instant = local.astimezone(UTC)
+    if instant.astimezone(tz).replace(tzinfo=None) != local.replace(tzinfo=None):
+        raise NonexistentLocalTime(f"{day} {wall:%H:%M} does not exist in {zone_name}")
+    return instant
+
+
+def to_local(instant: datetime, zone_name: str) -> datetime:
+    if instant.tzinfo is None:
+        raise ValueError(f"naive datetime {instant!r}: times cross modules with their zone")
+    return instant.astimezone(zone(zone_name))
+
+
+def local_day_bounds(day: date, zone_name: str) -> tuple[datetime, datetime]:
+    """The UTC instants at which a local day starts and ends."""
+    tz = zone(zone_name)
+    start = datetime.combine(day, time(0), tzinfo=tz)
+    end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=tz)
+    return start.astimezone(UTC), end.astimezone(UTC)
+
+
+def utc_offset_label(instant: datetime, zone_name: str) -> str:
+    """'UTC+03:30' for Tehran: the offset in force at that instant."""
+    offset = to_local(instant, zone_name).utcoffset()
+    minutes = int(offset.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "-"
+    return f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+def format_time(instant: datetime, zone_name: str, locale: str = "en") -> str:
+    """'09:30' in the given zone (Persian digits for Persian readers)."""
+    local = to_local(instant, zone_name)
+    if locale == "fa":
+        return local.strftime("%H:%M").translate(PERSIAN_DIGITS)
+    return babel_format_time(local, "HH:mm", locale=locale)
+
+
+def format_date(day: date | datetime, locale: str = "en", zone_name: str | None = None) -> str:
+    """A full date: 'Monday, 20 October 2025', or its Jalali form for Persian readers."""
+    if isinstance(day, datetime):
+        if zone_name is None:
+            raise ValueError("a datetime needs the zone to show its date in")
+        day = to_local(day, zone_name).date()
+    if locale == "fa":
+        jalali = jdatetime.date.fromgregorian(date=day, locale="fa_IR")
+        return jalali.strftime("%A %d %B %Y").translate(PERSIAN_DIGITS)
+    return babel_format_date(day, "EEEE, d MMMM y", locale=locale)
+
+
+def format_short_date(day: date, locale: str = "en") -> str:
+    """'20 Oct 2025', or '۱۴۰۴/۰۷/۲۸' for Persian readers."""
+    if locale == "fa":
+        jalali = jdatetime.date.fromgregorian(date=day)
+        return jalali.strftime("%Y/%m/%d").translate(PERSIAN_DIGITS)
+    return babel_format_date(day, "d MMM y", locale=locale)
+
+
+def format_datetime(instant: datetime, zone_name: str, locale: str = "en") -> str:
+    return f"{format_short_date(to_local(instant, zone_name).date(), locale)} " + format_time(
+        instant, zone_name, locale
+    )
+
+
+def days_between(first: date, last: date) -> list[date]:
+    return [first + timedelta(days=n) for n in range((last - first).days + 1)]

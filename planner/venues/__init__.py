@@ -1,0 +1,1 @@
+"""Venues: where stops happen, with coordinates, time zone and opening hours."""

@@ -1,0 +1,104 @@
+"""Venues with their location, time zone, opening hours and closed dates."""
+from datetime import date, time
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from planner.extensions import db
+from planner.organizations.models import Organization
+from planner.types import Choice, enum_type
+
+
+class VenueKind(Choice):
+    OFFICE = "office", _l("Office")
+    FACTORY = "factory", _l("Factory")
+    CULTURAL_SITE = "cultural_site", _l("Cultural site")
+    HOTEL = "hotel", _l("Hotel")
+    RESTAURANT = "restaurant", _l("Restaurant")
+    AIRPORT = "airport", _l("Airport")
+    CONFERENCE_HALL = "conference_hall", _l("Conference hall")
+    OTHER = "other", _l("Other")
+
+
+class Venue(db.Model):
+    __tablename__ = "venues"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    name_native: Mapped[str | None] = mapped_column(sa.String(200))
+    kind: Mapped[VenueKind] = mapped_column(enum_type(VenueKind, "venue_kind"))
+    organization_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organizations.id", ondelete="SET NULL"), index=True
+    )
+    address: Mapped[str | None] = mapped_column(sa.Text)
+    city: Mapped[str | None] = mapped_column(sa.String(120))
+    latitude: Mapped[float | None] = mapped_column(sa.Float)
+    longitude: Mapped[float | None] = mapped_column(sa.Float)
+    timezone: Mapped[str] = mapped_column(sa.String(64), doc="IANA time zone name")
+    capacity: Mapped[int | None] = mapped_column(sa.Integer)
+    access_notes: Mapped[str | None] = mapped_column(sa.Text)
+
+    organization: Mapped[Organization | None] = relationship()
+    opening_hours: Mapped[list["OpeningHours"]] = relationship(
+        back_populates="venue",
+        cascade="all, delete-orphan",
+        order_by="(OpeningHours.weekday, OpeningHours.opens)",
+    )
+    closures: Mapped[list["VenueClosure"]] = relationship(
+        back_populates="venue", cascade="all, delete-orphan", order_by="VenueClosure.day"
+    )
+
+    __table_args__ = (
+        sa.CheckConstraint("latitude BETWEEN -90 AND 90", name="latitude_range"),
+        sa.CheckConstraint("longitude BETWEEN -180 AND 180", name="longitude_range"),
+        sa.CheckConstraint("capacity IS NULL OR capacity > 0", name="capacity_positive"),
+    )
+
+    @property
+    def has_coordinates(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+    def __repr__(self) -> str:
+        return f"<Venue {self.name}>"
+
+
+class OpeningHours(db.Model):
+    """One opening interval on one weekday (0 = Monday), in the venue's local time.
+
+    A weekday may have several intervals (a midday break); a weekday with none is closed.
+    """
+
+    __tablename__ = "venue_opening_hours"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    venue_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("venues.id", ondelete="CASCADE"), index=True
+    )
+    weekday: Mapped[int] = mapped_column(sa.SmallInteger)
+    opens: Mapped[time] = mapped_column(sa.Time)
+    closes: Mapped[time] = mapped_column(sa.Time)
+
+    venue: Mapped[Venue] = relationship(back_populates="opening_hours")
+
+    __table_args__ = (
+        sa.CheckConstraint("weekday BETWEEN 0 AND 6", name="weekday_range"),
+        sa.CheckConstraint("closes > opens", name="closes_after_opens"),
+    )
+
+
+class VenueClosure(db.Model):
+    """A date on which the venue is closed whatever its weekly hours say."""
+
+    __tablename__ = "venue_closures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    venue_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("venues.id", ondelete="CASCADE"), index=True
+    )
+    day: Mapped[date] = mapped_column(sa.Date)
+    reason: Mapped[str | None] = mapped_column(sa.String(200))
+
+    venue: Mapped[Venue] = relationship(back_populates="closures")
+
+    __table_args__ = (sa.UniqueConstraint("venue_id", "day", name="uq_venue_closures_day"),)

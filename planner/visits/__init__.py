@@ -1,0 +1,1 @@
+"""Visits and the people taking part in them."""

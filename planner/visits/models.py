@@ -1,0 +1,170 @@
+"""A visit of a delegation, and who takes part in it on which side."""
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
+
+from planner.extensions import db
+from planner.organizations.models import Organization
+from planner.people.models import Person
+from planner.types import Choice, UTCDateTime, enum_type, utcnow
+
+
+class VisitStatus(Choice):
+    DRAFT = "draft", _l("Draft")
+    PROPOSED = "proposed", _l("Proposed")
+    CONFIRMED = "confirmed", _l("Confirmed")
+    UNDER_WAY = "under_way", _l("Under way")
+    COMPLETED = "completed", _l("Completed")
+    CANCELLED = "cancelled", _l("Cancelled")
+
+
+class Side(Choice):
+    DELEGATION = "delegation", _l("Delegation")
+    HOST = "host", _l("Host")
+    SUPPORT = "support", _l("Support")
+
+
+class ParticipantRole(Choice):
+    HEAD_OF_DELEGATION = "head_of_delegation", _l("Head of delegation")
+    DELEGATE = "delegate", _l("Delegate")
+    HOST = "host", _l("Host")
+    OFFICIAL = "official", _l("Official")
+    INTERPRETER = "interpreter", _l("Interpreter")
+    DRIVER = "driver", _l("Driver")
+    LIAISON = "liaison", _l("Liaison officer")
+    SECURITY = "security", _l("Security")
+    PRESS = "press", _l("Press")
+    PHOTOGRAPHER = "photographer", _l("Photographer")
+    OTHER = "other", _l("Other")
+
+
+class Visit(db.Model):
+    __tablename__ = "visits"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(sa.String(200))
+    visiting_country: Mapped[str] = mapped_column(sa.String(2), doc="ISO 3166-1 alpha-2")
+    visiting_organization_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organizations.id", ondelete="SET NULL"), index=True
+    )
+    host_organization_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organizations.id", ondelete="SET NULL"), index=True
+    )
+    host_region: Mapped[str | None] = mapped_column(sa.String(120))
+    host_city: Mapped[str | None] = mapped_column(sa.String(120))
+    start_date: Mapped[date] = mapped_column(sa.Date)
+    end_date: Mapped[date] = mapped_column(sa.Date)
+    timezone: Mapped[str] = mapped_column(sa.String(64), doc="The host's IANA time zone.")
+    delegation_timezone: Mapped[str | None] = mapped_column(
+        sa.String(64), doc="The delegation's home IANA time zone, shown beside host times."
+    )
+    status: Mapped[VisitStatus] = mapped_column(
+        enum_type(VisitStatus, "visit_status"), default=VisitStatus.DRAFT
+    )
+    purpose: Mapped[str | None] = mapped_column(sa.Text)
+    notes: Mapped[str | None] = mapped_column(sa.Text, doc="Staff only.")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    visiting_organization: Mapped[Organization | None] = relationship(
+        foreign_keys=[visiting_organization_id]
+    )
+    host_organization: Mapped[Organization | None] = relationship(
+        foreign_keys=[host_organization_id]
+    )
+    participants: Mapped[list["Participant"]] = relationship(
+        back_populates="visit",
+        cascade="all, delete-orphan",
+        order_by="(Participant.side, Participant.precedence, Participant.id)",
+    )
+    stops: Mapped[list["Stop"]] = relationship(  # noqa: F821 - planner.itinerary.models
+        back_populates="visit", cascade="all, delete-orphan", order_by="Stop.starts_at"
+    )
+
+    __table_args__ = (sa.CheckConstraint("end_date >= start_date", name="ends_after_starts"),)
+
+    @property
+    def duration_days(self) -> int:
+        return (self.end_date - self.start_date).days + 1
+
+    def participants_on(self, side: Side) -> list["Participant"]:
+        return [p for p in self.participants if p.side == side]
+
+    @property
+    def head_of_delegation(self) -> "Participant | None":
+        return next(
+            (p for p in self.participants if p.role == ParticipantRole.HEAD_OF_DELEGATION), None
+        )
+
+    def __repr__(self) -> str:
+        return f"<Visit {self.title}>"
+
+
+class Participant(db.Model):
+    """A person in one visit: their side, role and order of precedence."""
+
+    __tablename__ = "participants"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visit_id: Mapped[int] = mapped_column(sa.ForeignKey("visits.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("people.id", ondelete="RESTRICT"), index=True
+    )
+    side: Mapped[Side] = mapped_column(enum_type(Side, "participant_side"))
+    role: Mapped[ParticipantRole] = mapped_column(enum_type(ParticipantRole, "participant_role"))
+    precedence: Mapped[int] = mapped_column(
+        sa.Integer, default=100, doc="Order of precedence within the side; 1 comes first."
+    )
+    interpreting_languages: Mapped[list[str]] = mapped_column(
+        sa.JSON, default=list, doc="For interpreters: the ISO 639-1 codes they cover."
+    )
+
+    visit: Mapped[Visit] = relationship(back_populates="participants")
+    person: Mapped[Person] = relationship(lazy="joined")
+
+    __table_args__ = (
+        sa.UniqueConstraint("visit_id", "person_id", name="uq_participants_visit_person"),
+        sa.CheckConstraint("precedence > 0", name="precedence_positive"),
+    )
+
+    @property
+    def is_interpreter(self) -> bool:
+        return self.role == ParticipantRole.INTERPRETER
+
+    def __repr__(self) -> str:
+        return f"<Participant {self.person_id} in visit {self.visit_id}>"
+
+
+def visits_for_list(session, today: date, status: VisitStatus | None = None) -> list[Visit]:
+    """Visits for the visit list: upcoming and current first (soonest first), then past ones."""
+    query = sa.select(Visit).options(
+        selectinload(Visit.visiting_organization), selectinload(Visit.host_organization)
+    )
+    if status is not None:
+        query = query.where(Visit.status == status)
+    upcoming_first = sa.case((Visit.end_date >= today, 0), else_=1)
+    # Upcoming: soonest first. Past: most recent first.
+    query = query.order_by(
+        upcoming_first,
+        sa.case((Visit.end_date >= today, Visit.start_date)),
+        Visit.start_date.desc(),
+        Visit.id,
+    )
+    return list(session.scalars(query))
+
+
+def visit_with_programme(session, visit_id: int) -> Visit | None:
+    """A visit with participants, stops, venues and attendees loaded for its page."""
+    from planner.itinerary.models import Stop
+
+    return session.scalar(
+        sa.select(Visit)
+        .where(Visit.id == visit_id)
+        .options(
+            selectinload(Visit.participants).selectinload(Participant.person),
+            selectinload(Visit.stops).selectinload(Stop.venue),
+            selectinload(Visit.stops).selectinload(Stop.attendees),
+        )
+    )
