@@ -7,9 +7,11 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
-from planner.accounts.models import Role
+from planner.accounts.models import Role, user_by_email
 from planner.accounts.operations import UserError, create_user
 from planner.extensions import db
+
+DEMO_ADMIN_EMAIL = "admin@pishvaz.example"
 
 users_cli = AppGroup("users", help="Manage staff users.")
 demo_cli = AppGroup("demo", help="The reference visit used for demonstrations.")
@@ -67,19 +69,23 @@ def load_demo_command(if_empty: bool) -> None:
             click.echo(f"Demo not loaded: {refusal}")
             return
         raise click.ClickException(str(refusal)) from refusal
+    click.echo(f"Loaded the demo visit: {visit.title} ({len(visit.stops)} stops).")
+    if user_by_email(db.session, DEMO_ADMIN_EMAIL) is not None:
+        db.session.commit()
+        click.echo(f"The demo administrator {DEMO_ADMIN_EMAIL} already exists; password unchanged.")
+        return
     password = secrets.token_urlsafe(12)
-    admin = create_user(
+    create_user(
         db.session,
-        email="admin@pishvaz.example",
+        email=DEMO_ADMIN_EMAIL,
         name="Demo administrator",
         password=password,
         role=Role.ADMIN,
     )
     db.session.commit()
-    click.echo(f"Loaded the demo visit: {visit.title} ({len(visit.stops)} stops).")
     click.echo("")
     click.echo("Sign in at http://127.0.0.1:5000 with")
-    click.echo(f"  e-mail:   {admin.email}")
+    click.echo(f"  e-mail:   {DEMO_ADMIN_EMAIL}")
     click.echo(f"  password: {password}")
     click.echo("This password is shown only now.")
 

@@ -1,5 +1,5 @@
 """Languages and the one place where templates format dates and times."""
-from flask import Flask, request, session
+from flask import Flask, has_request_context, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -10,8 +10,13 @@ from planner.extensions import babel
 RTL_LANGUAGES = frozenset({"fa", "ar", "ur", "he"})
 
 
-def select_locale() -> str:
-    """The signed-in user's language, else a language chosen this session, else the browser's."""
+def select_locale() -> str | None:
+    """The signed-in user's language, else a language chosen this session, else the browser's.
+
+    Outside a request (the CLI, e-mail jobs) the default language applies.
+    """
+    if not has_request_context():
+        return None
     if current_user and current_user.is_authenticated and current_user.locale in LANGUAGES:
         return current_user.locale
     if session.get("locale") in LANGUAGES:

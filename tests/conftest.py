@@ -1,0 +1,195 @@
+"""Fixtures: an app on a migrated database (SQLite, or PostgreSQL via TEST_DATABASE_URL).
+
+The schema is built once per run by the migrations themselves, and every test
+starts from empty tables.
+"""
+import os
+from datetime import date, time
+
+import pytest
+import sqlalchemy as sa
+from flask_migrate import upgrade
+
+from planner import create_app
+from planner.accounts.models import Role
+from planner.accounts.operations import create_user
+from planner.extensions import db
+from planner.itinerary.models import Stop, StopKind
+from planner.timefmt import local_to_utc
+from planner.visits.models import Participant, ParticipantRole, Side, Visit, VisitStatus
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+        with engine.begin() as connection:
+            connection.execute(sa.text("DROP SCHEMA public CASCADE"))
+            connection.execute(sa.text("CREATE SCHEMA public"))
+        engine.dispose()
+    else:
+        url = "sqlite:///" + str(tmp_path_factory.mktemp("db") / "pishvaz-test.sqlite3")
+    app = create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "test"})
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    return url
+
+
+def make_app(database_url: str, **overrides):
+    config = {
+        "TESTING": True,
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": "test-secret",
+        "WTF_CSRF_ENABLED": False,
+        "OFFICE_TIMEZONE": "Asia/Tehran",
+    }
+    config.update(overrides)
+    return create_app(config)
+
+
+def empty_tables() -> None:
+    tables = list(reversed(db.metadata.sorted_tables))
+    if db.engine.dialect.name == "postgresql":
+        names = ", ".join(table.name for table in tables)
+        db.session.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        for table in tables:
+            db.session.execute(table.delete())
+    db.session.commit()
+
+
+@pytest.fixture
+def app(database_url):
+    app = make_app(database_url)
+    with app.app_context():
+        yield app
+        db.session.remove()
+        empty_tables()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def create_staff(app):
+    """create_staff(role) -> a user of that role with the password PASSWORD."""
+    counter = iter(range(1, 10_000))
+
+    def _create(role: Role = Role.PLANNER, **kwargs):
+        number = next(counter)
+        kwargs.setdefault("email", f"{role.value}{number}@office.example")
+        kwargs.setdefault("name", f"{role.label} {number}")
+        user = create_user(db.session, password=PASSWORD, role=role, **kwargs)
+        db.session.commit()
+        return user
+
+    return _create
+
+
+class Auth:
+    def __init__(self, client):
+        self.client = client
+
+    def login(self, user_or_email, password: str = PASSWORD):
+        email = getattr(user_or_email, "email", user_or_email)
+        return self.client.post("/sign-in", data={"email": email, "password": password})
+
+    def logout(self):
+        return self.client.post("/sign-out")
+
+
+@pytest.fixture
+def auth(client):
+    return Auth(client)
+
+
+@pytest.fixture
+def signed_in(auth, create_staff):
+    """signed_in(role) signs the test client in as a new user of that role."""
+
+    def _sign_in(role: Role = Role.PLANNER):
+        user = create_staff(role)
+        response = auth.login(user)
+        assert response.status_code == 302, response.text
+        return user
+
+    return _sign_in
+
+
+@pytest.fixture
+def create_visit(app):
+    def _create(**kwargs) -> Visit:
+        values = {
+            "title": "Visit of the Ambassador of Kazakhstan",
+            "visiting_country": "KZ",
+            "host_city": "Khorramabad",
+            "host_region": "Lorestan",
+            "start_date": date(2026, 12, 15),
+            "end_date": date(2026, 12, 16),
+            "timezone": "Asia/Tehran",
+            "delegation_timezone": "Asia/Almaty",
+            "status": VisitStatus.CONFIRMED,
+        }
+        values.update(kwargs)
+        visit = Visit(**values)
+        db.session.add(visit)
+        db.session.commit()
+        return visit
+
+    return _create
+
+
+@pytest.fixture
+def create_stop(app):
+    """create_stop(visit, day, "09:30", "10:30", **kw): times are local to the visit."""
+
+    def _create(visit: Visit, day: date, start: str, end: str, **kwargs) -> Stop:
+        starts_at = local_to_utc(day, time.fromisoformat(start), visit.timezone)
+        ends_at = local_to_utc(day, time.fromisoformat(end), visit.timezone)
+        kwargs.setdefault("kind", StopKind.OFFICIAL_MEETING)
+        kwargs.setdefault("title", "Meeting")
+        stop = Stop(visit=visit, starts_at=starts_at, ends_at=ends_at, **kwargs)
+        db.session.add(stop)
+        db.session.commit()
+        return stop
+
+    return _create
+
+
+@pytest.fixture
+def add_participant(app):
+    from planner.people.models import Person
+
+    def _add(visit: Visit, name: str, side=Side.DELEGATION, role=ParticipantRole.DELEGATE, **kw):
+        person = Person(
+            full_name_native=kw.pop("native", name),
+            full_name_latin=name,
+            languages=kw.pop("languages", ["en"]),
+        )
+        participant = Participant(visit=visit, person=person, side=side, role=role, **kw)
+        db.session.add(participant)
+        db.session.commit()
+        return participant
+
+    return _add
+
+
+@pytest.fixture
+def demo_visit(app) -> Visit:
+    from planner.demo import load_demo
+
+    visit = load_demo(db.session)
+    db.session.commit()
+    return visit

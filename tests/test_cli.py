@@ -1,0 +1,72 @@
+"""`flask users create` for scripts and people, `flask demo load` for demonstrations."""
+import io
+
+import pytest
+import sqlalchemy as sa
+
+from planner import cli
+from planner.accounts.models import Role, User, user_by_email
+from planner.extensions import db
+from planner.visits.models import Visit
+
+
+def test_users_create_reads_the_password_from_standard_input(runner, auth):
+    result = runner.invoke(
+        args=["users", "create", "Officer@Chamber.example", "--name", "Protocol Officer", "--role", "planner"],
+        input="a very good password\n",
+    )
+    assert result.exit_code == 0, result.output
+    user = user_by_email(db.session, "officer@chamber.example")
+    assert user.role == Role.PLANNER and user.name == "Protocol Officer"
+    assert auth.login("officer@chamber.example", "a very good password").status_code == 302
+
+
+def test_users_create_refuses_a_duplicate_and_a_short_password(runner, create_staff):
+    existing = create_staff(Role.VIEWER)
+    result = runner.invoke(args=["users", "create", existing.email, "--name", "X"], input="long enough password\n")
+    assert result.exit_code == 1
+    assert "already exists" in result.output
+    result = runner.invoke(args=["users", "create", "new@office.example", "--name", "X"], input="short\n")
+    assert result.exit_code == 1
+    assert "at least 10 characters" in result.output
+    assert db.session.scalar(sa.select(sa.func.count(User.id))) == 1
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_on_a_terminal_the_password_is_asked_twice(monkeypatch):
+    answers = iter(["first password!", "first password!"])
+    monkeypatch.setattr(cli.getpass, "getpass", lambda prompt: next(answers))
+    assert cli.read_password(Terminal()) == "first password!"
+
+    answers = iter(["first password!", "another one!!"])
+    monkeypatch.setattr(cli.getpass, "getpass", lambda prompt: next(answers))
+    with pytest.raises(cli.click.ClickException, match="differ"):
+        cli.read_password(Terminal())
+
+
+def test_demo_loads_once_and_prints_the_admin_password_once(runner, auth):
+    result = runner.invoke(args=["demo", "load"])
+    assert result.exit_code == 0, result.output
+    assert db.session.scalar(sa.select(sa.func.count(Visit.id))) == 1
+    password = result.output.split("password:")[1].split()[0]
+    assert auth.login("admin@pishvaz.example", password).status_code == 302
+    assert user_by_email(db.session, "admin@pishvaz.example").role == Role.ADMIN
+
+    again = runner.invoke(args=["demo", "load"])
+    assert again.exit_code == 1
+    assert "already holds 1 visit" in again.output
+    assert db.session.scalar(sa.select(sa.func.count(Visit.id))) == 1
+    assert "password:" not in again.output
+
+
+def test_demo_load_if_empty_leaves_a_used_database_alone(runner, create_visit):
+    create_visit(title="A real visit")
+    result = runner.invoke(args=["demo", "load", "--if-empty"])
+    assert result.exit_code == 0
+    assert "Demo not loaded" in result.output
+    titles = db.session.scalars(sa.select(Visit.title)).all()
+    assert titles == ["A real visit"]

@@ -1,0 +1,54 @@
+"""The application factory finds its folders and reads its settings safely."""
+import os
+import stat
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from planner import ROOT, create_app
+from planner.config import ConfigError, from_environment, instance_secret_key, normalise_database_url
+from planner.extensions import db
+
+
+def test_templates_static_and_instance_are_found_at_the_top_level(app):
+    assert Path(app.instance_path) == ROOT / "instance"
+    assert (Path(app.root_path) / app.template_folder).resolve() == ROOT / "templates"
+    assert Path(app.static_folder).resolve() == ROOT / "static"
+    assert app.jinja_env.get_template("base.html").filename.startswith(str(ROOT / "templates"))
+
+
+def test_default_database_is_sqlite_in_the_instance_folder(database_url):
+    app = create_app({"SECRET_KEY": "x", "DATABASE_URL": None})
+    expected = "sqlite:///" + str(ROOT / "instance" / "pishvaz.sqlite3")
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == expected
+
+
+def test_environment_overrides_defaults():
+    settings = from_environment({"DATABASE_URL": "postgres://u@h/db", "OFFICE_TIMEZONE": "Asia/Almaty"})
+    assert settings == {"DATABASE_URL": "postgres://u@h/db", "OFFICE_TIMEZONE": "Asia/Almaty"}
+    assert normalise_database_url("postgres://u@h/db") == "postgresql+psycopg://u@h/db"
+    assert normalise_database_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
+
+
+def test_unknown_office_time_zone_is_refused(database_url):
+    with pytest.raises(ConfigError, match="GMT\\+3"):
+        create_app({"DATABASE_URL": database_url, "SECRET_KEY": "x", "OFFICE_TIMEZONE": "GMT+3"})
+
+
+def test_secret_key_is_generated_once_private_and_stable(tmp_path):
+    first = instance_secret_key(str(tmp_path))
+    second = instance_secret_key(str(tmp_path))
+    assert first == second and len(first) >= 64
+    mode = stat.S_IMODE(os.stat(tmp_path / "secret_key").st_mode)
+    assert mode == 0o600
+
+
+def test_sqlite_runs_with_foreign_keys_wal_and_busy_timeout(tmp_path):
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path}/pragmas.sqlite3", "SECRET_KEY": "x"})
+    with app.app_context(), db.engine.connect() as connection:
+        assert connection.execute(sa.text("PRAGMA foreign_keys")).scalar() == 1
+        assert connection.execute(sa.text("PRAGMA journal_mode")).scalar() == "wal"
+        assert connection.execute(sa.text("PRAGMA busy_timeout")).scalar() == 5000
+    with app.app_context():
+        db.engine.dispose()
