@@ -1,0 +1,439 @@
+"""The itinerary checker: plain functions from a visit's plan to findings a person understands.
+
+No Flask and no database here. `snapshot.py` turns models into the plain records below;
+each check sorts and sweeps, so a visit of 1,000 stops is checked in well under a second
+(see bench/bench_checks.py).
+"""
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+ERROR = "error"
+WARNING = "warning"
+
+MEETING_KINDS = frozenset(
+    {
+        "courtesy_call",
+        "official_meeting",
+        "round_table",
+        "sister_city_meeting",
+        "signing_ceremony",
+        "press",
+    }
+)
+
+
+class Code(StrEnum):
+    OUTSIDE_VISIT_DATES = "outside_visit_dates"
+    PERSON_DOUBLE_BOOKED = "person_double_booked"
+    VENUE_DOUBLE_BOOKED = "venue_double_booked"
+    NOT_ENOUGH_TRAVEL_TIME = "not_enough_travel_time"
+    VENUE_CLOSED = "venue_closed"
+    NO_SHARED_LANGUAGE = "no_shared_language"
+    NO_ATTENDEES = "no_attendees"
+    HEAD_OF_DELEGATION_ABSENT = "head_of_delegation_absent"
+
+
+@dataclass(frozen=True)
+class VenueInfo:
+    id: int
+    name: str
+    timezone: str
+    latitude: float | None = None
+    longitude: float | None = None
+    # weekday (0 = Monday) -> [(opens, closes)]; empty mapping: no hours known, always open.
+    opening_hours: dict[int, list[tuple[time, time]]] = field(default_factory=dict)
+    closed_dates: frozenset[date] = frozenset()
+
+
+@dataclass(frozen=True)
+class AttendeeInfo:
+    person_id: int
+    name: str
+    side: str  # delegation | host | support
+    role: str
+    languages: frozenset[str] = frozenset()
+    interpreting: frozenset[str] = frozenset()  # empty unless an interpreter
+
+    @property
+    def is_interpreter(self) -> bool:
+        return self.role == "interpreter"
+
+
+@dataclass(frozen=True)
+class StopInfo:
+    id: int
+    visit_id: int
+    title: str
+    kind: str
+    starts_at: datetime
+    ends_at: datetime
+    venue_id: int | None = None
+    attendees: tuple[AttendeeInfo, ...] = ()
+
+
+@dataclass(frozen=True)
+class TravelSettings:
+    """Drive time = great-circle distance x road factor / average speed, plus a buffer."""
+
+    road_factor: float = 1.3
+    average_speed_kmh: float = 50.0
+    buffer_minutes: float = 10.0
+    # (venue id, venue id) -> minutes of driving, both directions; beats the estimate.
+    overrides: dict[tuple[int, int], float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Finding:
+    severity: str
+    code: str
+    message: str
+    stop_ids: tuple[int, ...]
+
+    def as_dict(self) -> dict:
+        return {
+            "severity": self.severity,
+            "code": self.code,
+            "message": self.message,
+            "stop_ids": list(self.stop_ids),
+        }
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What the checker needs to know about one visit."""
+
+    visit_id: int
+    timezone: str
+    start_date: date
+    end_date: date
+    stops: tuple[StopInfo, ...]
+    venues: dict[int, VenueInfo]
+    # Only stops that take place: cancelled ones are left out by whoever builds the plan.
+    # Stops of other visits in the same period, for people and venues shared across visits.
+    other_stops: tuple[StopInfo, ...] = ()
+
+
+def _local(instant: datetime, zone_name: str) -> datetime:
+    return instant.astimezone(ZoneInfo(zone_name))
+
+
+def _hhmm(instant: datetime, zone_name: str) -> str:
+    return _local(instant, zone_name).strftime("%H:%M")
+
+
+def check_dates(plan: Plan) -> list[Finding]:
+    findings = []
+    for stop in plan.stops:
+        first = _local(stop.starts_at, plan.timezone).date()
+        last = _local(stop.ends_at, plan.timezone).date()
+        if first < plan.start_date or last > plan.end_date:
+            findings.append(
+                Finding(
+                    ERROR,
+                    Code.OUTSIDE_VISIT_DATES,
+                    f"“{stop.title}” is on {first:%d %b %Y}, outside the visit "
+                    f"({plan.start_date:%d %b} – {plan.end_date:%d %b %Y}).",
+                    (stop.id,),
+                )
+            )
+    return findings
+
+
+def _overlapping_pairs(stops: list[StopInfo]) -> Iterable[tuple[StopInfo, StopInfo]]:
+    """Pairs of stops whose times overlap (touching ends do not), by sort and sweep."""
+    active: list[StopInfo] = []
+    for stop in sorted(stops, key=lambda s: (s.starts_at, s.ends_at, s.id)):
+        active = [other for other in active if other.ends_at > stop.starts_at]
+        for other in active:
+            yield other, stop
+        active.append(stop)
+
+
+def _when(stop: StopInfo, zone_name: str) -> str:
+    return f"{_hhmm(stop.starts_at, zone_name)}–{_hhmm(stop.ends_at, zone_name)}"
+
+
+def check_people(plan: Plan) -> list[Finding]:
+    """Nobody is in two places at once, in this visit or across visits."""
+    by_person: dict[int, list[StopInfo]] = defaultdict(list)
+    names: dict[int, str] = {}
+    for stop in (*plan.stops, *plan.other_stops):
+        for attendee in stop.attendees:
+            by_person[attendee.person_id].append(stop)
+            names.setdefault(attendee.person_id, attendee.name)
+    clashes: dict[tuple[int, int], list[str]] = defaultdict(list)
+    pair_stops: dict[tuple[int, int], tuple[StopInfo, StopInfo]] = {}
+    for person_id, stops in by_person.items():
+        for first, second in _overlapping_pairs(stops):
+            if first.visit_id != plan.visit_id and second.visit_id != plan.visit_id:
+                continue
+            key = (first.id, second.id)
+            clashes[key].append(names[person_id])
+            pair_stops[key] = (first, second)
+    findings = []
+    for key, people in clashes.items():
+        first, second = pair_stops[key]
+        findings.append(
+            Finding(
+                ERROR,
+                Code.PERSON_DOUBLE_BOOKED,
+                f"{_names(people)} cannot be at {_label(first, plan)} "
+                f"and {_label(second, plan)} at once.",
+                tuple(s.id for s in (first, second) if s.visit_id == plan.visit_id),
+            )
+        )
+    return findings
+
+
+def _label(stop: StopInfo, plan: Plan) -> str:
+    """“Title” (09:30–10:30), marked when it belongs to another visit."""
+    elsewhere = ", another visit" if stop.visit_id != plan.visit_id else ""
+    return f"“{stop.title}” ({_when(stop, plan.timezone)}{elsewhere})"
+
+
+def _names(people: list[str]) -> str:
+    people = sorted(set(people))
+    if len(people) > 3:
+        return f"{', '.join(people[:3])} and {len(people) - 3} more"
+    return " and ".join(people) if len(people) <= 2 else f"{people[0]}, {people[1]} and {people[2]}"
+
+
+def check_venues(plan: Plan) -> list[Finding]:
+    """A venue is not booked by two visits at once."""
+    by_venue: dict[int, list[StopInfo]] = defaultdict(list)
+    for stop in (*plan.stops, *plan.other_stops):
+        if stop.venue_id is not None:
+            by_venue[stop.venue_id].append(stop)
+    findings = []
+    for venue_id, stops in by_venue.items():
+        if not any(stop.visit_id == plan.visit_id for stop in stops):
+            continue
+        for first, second in _overlapping_pairs(stops):
+            if first.visit_id == second.visit_id or plan.visit_id not in (
+                first.visit_id,
+                second.visit_id,
+            ):
+                continue
+            ours, theirs = (first, second) if first.visit_id == plan.visit_id else (second, first)
+            venue = plan.venues.get(venue_id)
+            findings.append(
+                Finding(
+                    ERROR,
+                    Code.VENUE_DOUBLE_BOOKED,
+                    f"{venue.name if venue else 'The venue'} is booked for "
+                    f"{_label(theirs, plan)} during “{ours.title}”.",
+                    (ours.id,),
+                )
+            )
+    return findings
+
+
+def distance_km(a: VenueInfo, b: VenueInfo) -> float:
+    """Great-circle (haversine) distance between two venues."""
+    lat1, lon1, lat2, lon2 = map(math.radians, (a.latitude, a.longitude, b.latitude, b.longitude))
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
+    return 2 * 6371.0088 * math.asin(math.sqrt(h))
+
+
+def drive_minutes(a: VenueInfo, b: VenueInfo, settings: TravelSettings) -> float | None:
+    """Estimated driving time, or None when a venue has no coordinates and no override."""
+    for key in ((a.id, b.id), (b.id, a.id)):
+        if key in settings.overrides:
+            return settings.overrides[key]
+    if a.latitude is None or b.latitude is None or a.longitude is None or b.longitude is None:
+        return None
+    road_km = distance_km(a, b) * settings.road_factor
+    return road_km / settings.average_speed_kmh * 60
+
+
+def check_travel(plan: Plan, settings: TravelSettings) -> list[Finding]:
+    """Each person has time to drive from one stop's venue to their next stop's venue."""
+    by_person: dict[int, list[StopInfo]] = defaultdict(list)
+    names: dict[int, str] = {}
+    for stop in plan.stops:
+        for attendee in stop.attendees:
+            by_person[attendee.person_id].append(stop)
+            names.setdefault(attendee.person_id, attendee.name)
+    cache: dict[tuple[int, int], float | None] = {}
+    short: dict[tuple[int, int], list[str]] = defaultdict(list)
+    needed: dict[tuple[int, int], tuple[float, float, StopInfo, StopInfo]] = {}
+    for person_id, stops in by_person.items():
+        ordered = sorted(stops, key=lambda s: (s.starts_at, s.ends_at))
+        for before, after in zip(ordered, ordered[1:], strict=False):
+            if before.venue_id is None or after.venue_id is None:
+                continue
+            if before.venue_id == after.venue_id or after.starts_at < before.ends_at:
+                continue  # same place, or an overlap that check_people reports
+            pair = (before.venue_id, after.venue_id)
+            if pair not in cache:
+                cache[pair] = drive_minutes(
+                    plan.venues[before.venue_id], plan.venues[after.venue_id], settings
+                )
+            drive = cache[pair]
+            if drive is None:
+                continue
+            available = (after.starts_at - before.ends_at).total_seconds() / 60
+            required = drive + settings.buffer_minutes
+            if available < required:
+                key = (before.id, after.id)
+                short[key].append(names[person_id])
+                needed[key] = (drive, available, before, after)
+    findings = []
+    for key, people in short.items():
+        drive, available, before, after = needed[key]
+        severity = ERROR if available < drive else WARNING
+        findings.append(
+            Finding(
+                severity,
+                Code.NOT_ENOUGH_TRAVEL_TIME,
+                f"{_names(people)}: {available:.0f} min from “{before.title}” to "
+                f"“{after.title}”, but the drive takes about {drive:.0f} min "
+                f"plus {settings.buffer_minutes:.0f} min to get in and out.",
+                (before.id, after.id),
+            )
+        )
+    return findings
+
+
+def _is_open(venue: VenueInfo, start: datetime, end: datetime) -> str | None:
+    """None when the venue is open for the whole stop, else why it is not."""
+    local_start, local_end = _local(start, venue.timezone), _local(end, venue.timezone)
+    for day in {local_start.date(), local_end.date()}:
+        if day in venue.closed_dates:
+            return f"closed on {day:%d %b %Y}"
+    if not venue.opening_hours:
+        return None
+    if local_start.date() != local_end.date():
+        return "not open overnight"
+    intervals = venue.opening_hours.get(local_start.weekday(), [])
+    if not intervals:
+        return f"closed on {local_start:%A}s"
+    for opens, closes in intervals:
+        if opens <= local_start.time() and local_end.time() <= closes:
+            return None
+    hours = ", ".join(f"{o:%H:%M}–{c:%H:%M}" for o, c in intervals)
+    return f"open {hours} on {local_start:%A}s"
+
+
+def check_opening_hours(plan: Plan) -> list[Finding]:
+    findings = []
+    for stop in plan.stops:
+        venue = plan.venues.get(stop.venue_id) if stop.venue_id is not None else None
+        if venue is None:
+            continue
+        if reason := _is_open(venue, stop.starts_at, stop.ends_at):
+            findings.append(
+                Finding(
+                    ERROR,
+                    Code.VENUE_CLOSED,
+                    f"{venue.name} is {reason}; “{stop.title}” is "
+                    f"{_when(stop, venue.timezone)} local time.",
+                    (stop.id,),
+                )
+            )
+    return findings
+
+
+def _language_groups(interpreters: Iterable[AttendeeInfo]) -> dict[str, str]:
+    """Languages joined by the interpreters present (relay included), as union-find roots."""
+    parent: dict[str, str] = {}
+
+    def root(language: str) -> str:
+        parent.setdefault(language, language)
+        while parent[language] != language:
+            parent[language] = parent[parent[language]]
+            language = parent[language]
+        return language
+
+    for interpreter in interpreters:
+        languages = sorted(interpreter.interpreting)
+        for language in languages[1:]:
+            parent[root(language)] = root(languages[0])
+    return {language: root(language) for language in parent}
+
+
+def check_languages(plan: Plan) -> list[Finding]:
+    """Delegation and hosts at a meeting can understand each other, directly or interpreted."""
+    findings = []
+    for stop in plan.stops:
+        if stop.kind not in MEETING_KINDS:
+            continue
+        interpreters = [a for a in stop.attendees if a.is_interpreter]
+        groups = _language_groups(interpreters)
+
+        def reach(languages: frozenset[str], groups=groups) -> set[str]:
+            return {groups.get(language, language) for language in languages}
+
+        speakers = [a for a in stop.attendees if not a.is_interpreter and a.languages]
+        guests = {a.languages for a in speakers if a.side == "delegation"}
+        hosts = {a.languages for a in speakers if a.side == "host"}
+        gap = next(
+            ((g, h) for g in guests for h in hosts if not reach(g) & reach(h)),
+            None,
+        )
+        if gap is None:
+            continue
+        who = [a.name for a in speakers if a.languages in gap]
+        findings.append(
+            Finding(
+                ERROR,
+                Code.NO_SHARED_LANGUAGE,
+                f"At “{stop.title}”, {_names(who)} share no language "
+                f"({'/'.join(sorted(gap[0]))} and {'/'.join(sorted(gap[1]))}) and no "
+                "interpreter present bridges them.",
+                (stop.id,),
+            )
+        )
+    return findings
+
+
+def check_attendance(plan: Plan) -> list[Finding]:
+    findings = []
+    for stop in plan.stops:
+        if not stop.attendees:
+            findings.append(
+                Finding(WARNING, Code.NO_ATTENDEES, f"Nobody attends “{stop.title}”.", (stop.id,))
+            )
+        elif stop.kind == "official_meeting" and not any(
+            a.role == "head_of_delegation" for a in stop.attendees
+        ):
+            findings.append(
+                Finding(
+                    WARNING,
+                    Code.HEAD_OF_DELEGATION_ABSENT,
+                    f"The head of delegation is not at the official meeting “{stop.title}”.",
+                    (stop.id,),
+                )
+            )
+    return findings
+
+
+def check_plan(plan: Plan, settings: TravelSettings | None = None) -> list[Finding]:
+    """Every finding for a visit's plan, errors first, then in the order of the stops."""
+    settings = settings or TravelSettings()
+    findings = [
+        *check_dates(plan),
+        *check_people(plan),
+        *check_venues(plan),
+        *check_travel(plan, settings),
+        *check_opening_hours(plan),
+        *check_languages(plan),
+        *check_attendance(plan),
+    ]
+    order = {stop.id: (stop.starts_at, stop.id) for stop in plan.stops}
+    last = (datetime.max.replace(tzinfo=ZoneInfo("UTC")), 0)
+
+    def position(finding: Finding):
+        first_stop = min((order.get(i, last) for i in finding.stop_ids), default=last)
+        return (finding.severity != ERROR, first_stop)
+
+    return sorted(findings, key=position)
