@@ -3,11 +3,13 @@
 The schema is built once per run by the migrations themselves, and every test
 starts from empty tables.
 """
+import contextvars
 import os
 from datetime import date, time
 
 import pytest
 import sqlalchemy as sa
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 
 from planner import create_app
@@ -39,18 +41,6 @@ def database_url(tmp_path_factory) -> str:
     return url
 
 
-def make_app(database_url: str, **overrides):
-    config = {
-        "TESTING": True,
-        "DATABASE_URL": database_url,
-        "SECRET_KEY": "test-secret",
-        "WTF_CSRF_ENABLED": False,
-        "OFFICE_TIMEZONE": "Asia/Tehran",
-    }
-    config.update(overrides)
-    return create_app(config)
-
-
 def empty_tables() -> None:
     tables = list(reversed(db.metadata.sorted_tables))
     if db.engine.dialect.name == "postgresql":
@@ -60,6 +50,32 @@ def empty_tables() -> None:
         for table in tables:
             db.session.execute(table.delete())
     db.session.commit()
+
+
+class SeparateRequestClient(FlaskClient):
+    """Runs each request in a fresh context, as a server would.
+
+    The fixtures keep an app context open for the test's own database work; without
+    this, Flask would reuse it for every request, sharing `g`, the signed-in user and
+    the database session between requests and hiding bugs a real server would show.
+    """
+
+    def open(self, *args, **kwargs):
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
+def make_app(database_url: str, **overrides):
+    config = {
+        "TESTING": True,
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": "test-secret",
+        "WTF_CSRF_ENABLED": False,
+        "OFFICE_TIMEZONE": "Asia/Tehran",
+    }
+    config.update(overrides)
+    app = create_app(config)
+    app.test_client_class = SeparateRequestClient
+    return app
 
 
 @pytest.fixture

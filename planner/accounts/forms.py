@@ -1,4 +1,5 @@
 """Forms for signing in, one's own profile, and user management."""
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
@@ -7,18 +8,23 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, V
 from planner.accounts.models import MIN_PASSWORD_LENGTH, Role, user_by_email
 from planner.config import LANGUAGES
 from planner.extensions import db
+from planner.forms import select_choices, strip_whitespace
 
-LANGUAGE_CHOICES = list(LANGUAGES.items())
+LANGUAGE_CHOICES = select_choices(LANGUAGES.items())
 
 
 class LoginForm(FlaskForm):
-    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email()])
+    email = EmailField(
+        _l("E-mail"), filters=[strip_whitespace], validators=[DataRequired(), Email()]
+    )
     password = PasswordField(_l("Password"), validators=[DataRequired()])
     remember = BooleanField(_l("Keep me signed in"))
 
 
 class ProfileForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    name = StringField(
+        _l("Name"), filters=[strip_whitespace], validators=[DataRequired(), Length(max=200)]
+    )
     locale = SelectField(_l("Language"), choices=LANGUAGE_CHOICES)
 
 
@@ -34,9 +40,17 @@ class PasswordChangeForm(FlaskForm):
 
 
 class UserForm(FlaskForm):
-    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
-    role = SelectField(_l("Role"), choices=Role.choices(), default=Role.VIEWER.value)
+    email = EmailField(
+        _l("E-mail"),
+        filters=[strip_whitespace],
+        validators=[DataRequired(), Email(), Length(max=254)],
+    )
+    name = StringField(
+        _l("Name"), filters=[strip_whitespace], validators=[DataRequired(), Length(max=200)]
+    )
+    role = SelectField(
+        _l("Role"), choices=select_choices(Role.choices()), default=Role.VIEWER.value
+    )
     locale = SelectField(_l("Language"), choices=LANGUAGE_CHOICES)
     active = BooleanField(_l("Active"), default=True)
     password = PasswordField(
