@@ -85,6 +85,9 @@ class Stop(db.Model):
     version: Mapped[int] = mapped_column(sa.Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    deleted_at: Mapped[datetime | None] = mapped_column(
+        UTCDateTime, doc="Set when moved to the bin; cleared by restore."
+    )
 
     visit: Mapped[Visit] = relationship(back_populates="stops")
     venue: Mapped[Venue | None] = relationship()

@@ -1,5 +1,5 @@
 """Venues with their location, time zone, opening hours and closed dates."""
-from datetime import date, time
+from datetime import date, datetime, time
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -7,7 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.extensions import db
 from planner.organizations.models import Organization
-from planner.types import Choice, enum_type
+from planner.types import Choice, UTCDateTime, enum_type
 
 
 class VenueKind(Choice):
@@ -38,6 +38,9 @@ class Venue(db.Model):
     timezone: Mapped[str] = mapped_column(sa.String(64), doc="IANA time zone name")
     capacity: Mapped[int | None] = mapped_column(sa.Integer)
     access_notes: Mapped[str | None] = mapped_column(sa.Text)
+    deleted_at: Mapped[datetime | None] = mapped_column(
+        UTCDateTime, doc="A deleted venue keeps its past stops but takes no new ones."
+    )
 
     organization: Mapped[Organization | None] = relationship()
     opening_hours: Mapped[list["OpeningHours"]] = relationship(
@@ -102,3 +105,34 @@ class VenueClosure(db.Model):
     venue: Mapped[Venue] = relationship(back_populates="closures")
 
     __table_args__ = (sa.UniqueConstraint("venue_id", "day", name="uq_venue_closures_day"),)
+
+
+class TravelTime(db.Model):
+    """A known driving time between two venues, in either direction; beats the estimate."""
+
+    __tablename__ = "venue_travel_times"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Stored once per pair, with the smaller venue id first.
+    first_venue_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("venues.id", ondelete="CASCADE"), index=True
+    )
+    second_venue_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("venues.id", ondelete="CASCADE"), index=True
+    )
+    minutes: Mapped[int] = mapped_column(sa.Integer)
+    note: Mapped[str | None] = mapped_column(sa.String(200))
+
+    first_venue: Mapped[Venue] = relationship(foreign_keys=[first_venue_id])
+    second_venue: Mapped[Venue] = relationship(foreign_keys=[second_venue_id])
+
+    __table_args__ = (
+        sa.UniqueConstraint("first_venue_id", "second_venue_id", name="uq_venue_travel_times_pair"),
+        sa.CheckConstraint("first_venue_id < second_venue_id", name="ordered_pair"),
+        sa.CheckConstraint("minutes > 0", name="minutes_positive"),
+    )
+
+    @classmethod
+    def between(cls, a: int, b: int, minutes: int, note: str | None = None) -> "TravelTime":
+        first, second = sorted((a, b))
+        return cls(first_venue_id=first, second_venue_id=second, minutes=minutes, note=note)

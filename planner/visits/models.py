@@ -67,6 +67,9 @@ class Visit(db.Model):
     notes: Mapped[str | None] = mapped_column(sa.Text, doc="Staff only.")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    deleted_at: Mapped[datetime | None] = mapped_column(
+        UTCDateTime, doc="Set when moved to the bin; cleared by restore."
+    )
 
     visiting_organization: Mapped[Organization | None] = relationship(
         foreign_keys=[visiting_organization_id]
@@ -79,11 +82,20 @@ class Visit(db.Model):
         cascade="all, delete-orphan",
         order_by="(Participant.side, Participant.precedence, Participant.id)",
     )
+    # Every stop, including those in the bin; `live_stops` is what the programme shows.
     stops: Mapped[list["Stop"]] = relationship(  # noqa: F821 - planner.itinerary.models
         back_populates="visit", cascade="all, delete-orphan", order_by="Stop.starts_at"
     )
 
     __table_args__ = (sa.CheckConstraint("end_date >= start_date", name="ends_after_starts"),)
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+    @property
+    def live_stops(self) -> list["Stop"]:  # noqa: F821
+        return [stop for stop in self.stops if stop.deleted_at is None]
 
     @property
     def duration_days(self) -> int:
@@ -139,7 +151,7 @@ class Participant(db.Model):
 
 def visits_for_list(session, today: date, status: VisitStatus | None = None) -> list[Visit]:
     """Visits for the visit list: upcoming and current first (soonest first), then past ones."""
-    query = sa.select(Visit).options(
+    query = sa.select(Visit).where(Visit.deleted_at.is_(None)).options(
         selectinload(Visit.visiting_organization), selectinload(Visit.host_organization)
     )
     if status is not None:

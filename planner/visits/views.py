@@ -35,6 +35,6 @@ def list_visits():
 @bp.get("/visits/<int:visit_id>")
 def show_visit(visit_id: int):
     visit = visit_with_programme(db.session, visit_id) or abort(404)
-    days = programme_by_day(visit.stops, visit.start_date, visit.end_date, visit.timezone)
+    days = programme_by_day(visit.live_stops, visit.start_date, visit.end_date, visit.timezone)
     sides = [(side, visit.participants_on(side)) for side in Side]
     return render_template("visits/show.html", visit=visit, days=days, sides=sides)
