@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := app
 
-.PHONY: run test lint translations migrate demo clean-venv
+.PHONY: run test lint translations extract-messages migrate demo screenshot clean-venv
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Pishvaz needs Python 3.11 or newer"'
@@ -22,6 +22,12 @@ $(VENV)/.dev-installed: requirements-dev.txt requirements.txt $(VENV)/.runtime-i
 translations: $(VENV)/.runtime-installed
 	$(BIN)/pybabel compile --statistics -d planner/translations 2>&1 | tail -n 2
 
+# After adding or changing user-facing strings: extract, then translate the new entries in
+# planner/translations/fa/LC_MESSAGES/messages.po.
+extract-messages: $(VENV)/.runtime-installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -c "Translators:" --project=Pishvaz -o planner/translations/messages.pot .
+	$(BIN)/pybabel update -i planner/translations/messages.pot -d planner/translations --no-fuzzy-matching
+
 migrate: $(VENV)/.runtime-installed
 	$(BIN)/flask db upgrade
 
@@ -33,6 +39,10 @@ run: translations demo
 
 test: $(VENV)/.dev-installed translations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+screenshot: $(VENV)/.dev-installed translations
+	$(BIN)/python -m docs.screenshot en
+	$(BIN)/python -m docs.screenshot fa
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .

@@ -1,4 +1,5 @@
 """Pishvaz: planning official visits. create_app() builds the application."""
+
 import os
 from pathlib import Path
 
@@ -26,15 +27,18 @@ def create_app(test_config: dict | None = None) -> Flask:
     settings.finalise(app.config, app.instance_path)
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
 
-    from planner import database, i18n, models, security  # noqa: F401 - models registers tables
+    from planner import database, errors, i18n, models, security  # noqa: F401 - models registers tables
     from planner.extensions import csrf, db, migrate
 
     db.init_app(app)
     database.init_app(app)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
+    migrate.init_app(
+        app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True
+    )
     csrf.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
+    errors.init_app(app)
 
     from planner.accounts.views import bp as accounts_bp
     from planner.visits.views import bp as visits_bp

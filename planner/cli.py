@@ -1,4 +1,5 @@
 """Command-line tasks: `flask users create`, `flask demo load`."""
+
 import getpass
 import secrets
 import sys

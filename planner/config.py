@@ -1,4 +1,5 @@
 """Settings: defaults here, then instance/config.py, then the environment, then a test mapping."""
+
 import os
 import secrets
 from pathlib import Path
@@ -12,6 +13,10 @@ DEFAULTS = {
     "OFFICE_TIMEZONE": "Asia/Tehran",
     "OFFICE_NAME": "Lorestan Chamber of Commerce — Protocol Office",
     "BABEL_DEFAULT_LOCALE": "en",
+    # The checker's drive-time estimate: great-circle km x factor / speed, plus a buffer.
+    "TRAVEL_ROAD_FACTOR": "1.3",
+    "TRAVEL_AVERAGE_SPEED_KMH": "50",
+    "TRAVEL_BUFFER_MINUTES": "10",
 }
 
 LANGUAGES = {"en": "English", "fa": "فارسی"}
@@ -59,3 +64,11 @@ def finalise(config, instance_path: str) -> None:
             f"OFFICE_TIMEZONE={config['OFFICE_TIMEZONE']!r} is not an IANA time zone"
         ) from error
     config["BABEL_DEFAULT_TIMEZONE"] = config["OFFICE_TIMEZONE"]
+    for key in ("TRAVEL_ROAD_FACTOR", "TRAVEL_AVERAGE_SPEED_KMH", "TRAVEL_BUFFER_MINUTES"):
+        try:
+            value = float(config[key])
+        except (TypeError, ValueError) as error:
+            raise ConfigError(f"{key}={config[key]!r} is not a number") from error
+        if value < 0 or (value == 0 and key != "TRAVEL_BUFFER_MINUTES"):
+            raise ConfigError(f"{key}={config[key]!r} must be positive")
+        config[key] = value

@@ -1,4 +1,5 @@
 """Engine settings per database and the one commit per request."""
+
 import sqlite3
 
 import sqlalchemy as sa

@@ -1,4 +1,5 @@
 """Form pieces shared by every domain: choices from enums, lists of language codes."""
+
 from collections.abc import Iterable
 
 from wtforms import SelectChoice

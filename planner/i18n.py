@@ -1,4 +1,5 @@
 """Languages and the one place where templates format dates and times."""
+
 from flask import Flask, has_request_context, request, session
 from flask_babel import get_locale
 from flask_login import current_user

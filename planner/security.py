@@ -1,4 +1,5 @@
 """Who may see and change what: sign-in for every page, roles for every change."""
+
 from functools import wraps
 from urllib.parse import urlsplit
 

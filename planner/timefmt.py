@@ -4,6 +4,7 @@ Plain functions over aware datetimes; the Jinja filters in planner/i18n.py call 
 Persian readers get the Solar Hijri (Jalali) calendar through jdatetime; everyone
 else gets Babel's CLDR formats.
 """
+
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 

@@ -1,4 +1,5 @@
 """Column types shared by every domain: aware UTC datetimes and enums stored as text."""
+
 import enum
 from datetime import UTC, datetime
 

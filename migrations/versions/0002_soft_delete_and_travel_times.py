@@ -1,4 +1,4 @@
-"""Soft delete (bin and restore) for visits, stops and venues; known drive times between venues.
+"""Soft delete for visits, stops and venues; drive times; who changed a stop; visit copies.
 
 Revision ID: 0002
 Revises: 0001
@@ -37,12 +37,16 @@ def upgrade():
 
     with op.batch_alter_table('stops', schema=None) as batch_op:
         batch_op.add_column(sa.Column('deleted_at', sa.DateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('updated_by_id', sa.Integer(), nullable=True))
+        batch_op.create_foreign_key(batch_op.f('fk_stops_updated_by_id_users'), 'users', ['updated_by_id'], ['id'], ondelete='SET NULL')
 
     with op.batch_alter_table('venues', schema=None) as batch_op:
         batch_op.add_column(sa.Column('deleted_at', sa.DateTime(timezone=True), nullable=True))
 
     with op.batch_alter_table('visits', schema=None) as batch_op:
         batch_op.add_column(sa.Column('deleted_at', sa.DateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('copied_from_id', sa.Integer(), nullable=True))
+        batch_op.create_foreign_key(batch_op.f('fk_visits_copied_from_id_visits'), 'visits', ['copied_from_id'], ['id'], ondelete='SET NULL')
 
 
 
@@ -50,12 +54,16 @@ def upgrade():
 def downgrade():
 
     with op.batch_alter_table('visits', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('fk_visits_copied_from_id_visits'), type_='foreignkey')
+        batch_op.drop_column('copied_from_id')
         batch_op.drop_column('deleted_at')
 
     with op.batch_alter_table('venues', schema=None) as batch_op:
         batch_op.drop_column('deleted_at')
 
     with op.batch_alter_table('stops', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('fk_stops_updated_by_id_users'), type_='foreignkey')
+        batch_op.drop_column('updated_by_id')
         batch_op.drop_column('deleted_at')
 
     with op.batch_alter_table('venue_travel_times', schema=None) as batch_op:

@@ -1,4 +1,5 @@
 """Staff users and their roles."""
+
 from datetime import datetime
 
 import sqlalchemy as sa

@@ -1,4 +1,5 @@
 """Creating and changing staff users: used by the pages and by `flask users`."""
+
 import sqlalchemy as sa
 
 from planner.accounts.models import Role, User, user_by_email
@@ -31,8 +32,10 @@ def active_admin_count(session) -> int:
 
 def update_user(session, user: User, **changes) -> User:
     """Apply changes, refusing any that would leave no active administrator."""
-    losing_admin = user.role == Role.ADMIN and user.active and (
-        changes.get("role", user.role) != Role.ADMIN or not changes.get("active", True)
+    losing_admin = (
+        user.role == Role.ADMIN
+        and user.active
+        and (changes.get("role", user.role) != Role.ADMIN or not changes.get("active", True))
     )
     if losing_admin and active_admin_count(session) <= 1:
         raise UserError("at least one active administrator must remain")

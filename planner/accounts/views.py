@@ -1,4 +1,5 @@
 """Sign-in, sign-out, one's own profile, and user management for administrators."""
+
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _

@@ -1,4 +1,5 @@
 """Stops: the items of a visit's itinerary, stored in UTC, with a stable calendar identity."""
+
 import uuid
 from datetime import datetime
 
@@ -6,6 +7,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from planner.accounts.models import User
 from planner.extensions import db
 from planner.types import Choice, UTCDateTime, enum_type, utcnow
 from planner.venues.models import Venue
@@ -38,9 +40,7 @@ class StopStatus(Choice):
 stop_attendees = sa.Table(
     "stop_attendees",
     db.metadata,
-    sa.Column(
-        "stop_id", sa.ForeignKey("stops.id", ondelete="CASCADE"), primary_key=True
-    ),
+    sa.Column("stop_id", sa.ForeignKey("stops.id", ondelete="CASCADE"), primary_key=True),
     sa.Column(
         "participant_id",
         sa.ForeignKey("participants.id", ondelete="CASCADE"),
@@ -88,9 +88,13 @@ class Stop(db.Model):
     deleted_at: Mapped[datetime | None] = mapped_column(
         UTCDateTime, doc="Set when moved to the bin; cleared by restore."
     )
+    updated_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
 
     visit: Mapped[Visit] = relationship(back_populates="stops")
     venue: Mapped[Venue | None] = relationship()
+    updated_by: Mapped[User | None] = relationship()
     attendees: Mapped[list[Participant]] = relationship(
         secondary=stop_attendees, order_by=(Participant.side, Participant.precedence)
     )
@@ -129,8 +133,20 @@ class Stop(db.Model):
         return f"<Stop {self.title} {self.starts_at:%Y-%m-%d %H:%M}Z>"
 
 
+# A change to any of these makes calendar clients replace their copy of the event.
+CALENDAR_FIELDS = ("starts_at", "ends_at", "venue_id", "status", "deleted_at")
+
+
 @sa.event.listens_for(Stop, "before_insert")
-@sa.event.listens_for(Stop, "before_update")
-def _refuse_end_before_start(_mapper, _connection, stop: Stop) -> None:
+def _check_new_stop(_mapper, _connection, stop: Stop) -> None:
     if error := Stop.times_error(stop.starts_at, stop.ends_at):
         raise EndBeforeStart(str(error))
+
+
+@sa.event.listens_for(Stop, "before_update")
+def _check_changed_stop(_mapper, _connection, stop: Stop) -> None:
+    if error := Stop.times_error(stop.starts_at, stop.ends_at):
+        raise EndBeforeStart(str(error))
+    state = sa.inspect(stop)
+    if any(state.attrs[name].history.has_changes() for name in CALENDAR_FIELDS):
+        stop.sequence = (stop.sequence or 0) + 1

@@ -1,4 +1,5 @@
 """A visit's itinerary arranged day by day in the host's time zone."""
+
 from dataclasses import dataclass, field
 from datetime import date
 

@@ -1,4 +1,5 @@
 """Organizations that host, visit or are visited."""
+
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column

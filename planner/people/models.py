@@ -1,4 +1,5 @@
 """A person who takes part in visits, with the facts protocol needs about them."""
+
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 

@@ -1,4 +1,5 @@
 """Venues with their location, time zone, opening hours and closed dates."""
+
 from datetime import date, datetime, time
 
 import sqlalchemy as sa

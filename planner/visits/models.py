@@ -1,4 +1,5 @@
 """A visit of a delegation, and who takes part in it on which side."""
+
 from datetime import date, datetime
 
 import sqlalchemy as sa
@@ -70,6 +71,10 @@ class Visit(db.Model):
     deleted_at: Mapped[datetime | None] = mapped_column(
         UTCDateTime, doc="Set when moved to the bin; cleared by restore."
     )
+    copied_from_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("visits.id", ondelete="SET NULL"),
+        doc="The visit this one was copied from, e.g. the visit a return visit answers.",
+    )
 
     visiting_organization: Mapped[Organization | None] = relationship(
         foreign_keys=[visiting_organization_id]
@@ -77,6 +82,7 @@ class Visit(db.Model):
     host_organization: Mapped[Organization | None] = relationship(
         foreign_keys=[host_organization_id]
     )
+    copied_from: Mapped["Visit | None"] = relationship(remote_side=[id])
     participants: Mapped[list["Participant"]] = relationship(
         back_populates="visit",
         cascade="all, delete-orphan",
@@ -151,8 +157,10 @@ class Participant(db.Model):
 
 def visits_for_list(session, today: date, status: VisitStatus | None = None) -> list[Visit]:
     """Visits for the visit list: upcoming and current first (soonest first), then past ones."""
-    query = sa.select(Visit).where(Visit.deleted_at.is_(None)).options(
-        selectinload(Visit.visiting_organization), selectinload(Visit.host_organization)
+    query = (
+        sa.select(Visit)
+        .where(Visit.deleted_at.is_(None))
+        .options(selectinload(Visit.visiting_organization), selectinload(Visit.host_organization))
     )
     if status is not None:
         query = query.where(Visit.status == status)

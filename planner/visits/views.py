@@ -1,4 +1,5 @@
 """The visit list and a visit's page."""
+
 from datetime import datetime
 
 from flask import Blueprint, abort, current_app, render_template, request

@@ -1,0 +1,184 @@
+"""Changing a visit's itinerary: create, edit, bin and restore, duplicate, shift, set attendees.
+
+Each operation takes the acting user, changes models and flushes; the request commits.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy.orm.exc import StaleDataError
+
+from planner.accounts.models import User
+from planner.itinerary.models import Stop, StopStatus, new_calendar_uid
+from planner.timefmt import to_local
+from planner.types import utcnow
+from planner.visits.models import Participant, Side, Visit
+
+# What a planner sees of a stop when two edits collide, in the order of the form.
+COMPARED_FIELDS = (
+    "kind",
+    "title",
+    "starts_at",
+    "ends_at",
+    "venue",
+    "attendees",
+    "public_description",
+    "staff_notes",
+    "status",
+)
+
+ATTENDEE_PRESETS = ("delegation", "hosts", "everyone")
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    field: str
+    before: object
+    after: object
+
+
+class StaleEdit(Exception):
+    """The stop changed since the planner opened it; carries what the other person changed."""
+
+    def __init__(self, stop: Stop, changes: list[FieldChange]):
+        super().__init__(f"stop {stop.id} changed since it was opened")
+        self.stop = stop
+        self.changes = changes
+
+
+def snapshot(stop: Stop) -> dict:
+    """The stop's user-visible values, as plain JSON-ready data."""
+    return {
+        "kind": stop.kind.value if stop.kind else None,
+        "title": stop.title,
+        "starts_at": stop.starts_at.isoformat() if stop.starts_at else None,
+        "ends_at": stop.ends_at.isoformat() if stop.ends_at else None,
+        "venue": stop.venue.name if stop.venue else None,
+        "attendees": sorted(p.person.display_name for p in stop.attendees),
+        "public_description": stop.public_description or "",
+        "staff_notes": stop.staff_notes or "",
+        "status": stop.status.value if stop.status else None,
+    }
+
+
+def changes_between(before: dict, after: dict) -> list[FieldChange]:
+    return [
+        FieldChange(name, before.get(name), after.get(name))
+        for name in COMPARED_FIELDS
+        if before.get(name) != after.get(name)
+    ]
+
+
+def create_stop(session, visit: Visit, *, acting: User, attendees=(), **values) -> Stop:
+    stop = Stop(visit=visit, updated_by=acting, **values)
+    stop.attendees = list(attendees)
+    session.add(stop)
+    session.flush()
+    return stop
+
+
+def update_stop(
+    session,
+    stop: Stop,
+    *,
+    acting: User,
+    expected_version: int,
+    seen: dict | None = None,
+    attendees=None,
+    **values,
+) -> Stop:
+    """Save a planner's edit, unless someone else saved the stop since they opened it.
+
+    `seen` is the snapshot the planner's form was built from: comparing it with the
+    stop as it is now tells them what the other person changed.
+    """
+    if stop.version != expected_version:
+        raise StaleEdit(stop, changes_between(seen or {}, snapshot(stop)) if seen else [])
+    starts_at, ends_at = (
+        values.pop("starts_at", stop.starts_at),
+        values.pop("ends_at", stop.ends_at),
+    )
+    stop.reschedule(starts_at, ends_at)
+    for name, value in values.items():
+        setattr(stop, name, value)
+    if attendees is not None:
+        stop.attendees = list(attendees)
+    stop.updated_by = acting
+    try:
+        session.flush()
+    except StaleDataError as error:
+        # Another save slipped in between our read and our write.
+        session.rollback()
+        fresh = session.get(Stop, stop.id)
+        raise StaleEdit(fresh, changes_between(seen or {}, snapshot(fresh))) from error
+    return stop
+
+
+def delete_stop(session, stop: Stop, *, acting: User) -> None:
+    stop.deleted_at = utcnow()
+    stop.updated_by = acting
+    session.flush()
+
+
+def restore_stop(session, stop: Stop, *, acting: User) -> None:
+    stop.deleted_at = None
+    stop.updated_by = acting
+    session.flush()
+
+
+def duplicate_stop(session, stop: Stop, *, acting: User) -> Stop:
+    """A copy right after the original, same length, same people, its own calendar identity."""
+    length = stop.ends_at - stop.starts_at
+    copy = Stop(
+        visit=stop.visit,
+        kind=stop.kind,
+        title=stop.title,
+        starts_at=stop.ends_at,
+        ends_at=stop.ends_at + length,
+        venue=stop.venue,
+        public_description=stop.public_description,
+        staff_notes=stop.staff_notes,
+        status=StopStatus.PLANNED,
+        calendar_uid=new_calendar_uid(),
+        updated_by=acting,
+    )
+    copy.attendees = list(stop.attendees)
+    session.add(copy)
+    session.flush()
+    return copy
+
+
+def later_stops_of_the_day(stop: Stop) -> list[Stop]:
+    """The stop and every later stop that starts on the same local day of the visit."""
+    zone = stop.visit.timezone
+    day = to_local(stop.starts_at, zone).date()
+    return [
+        other
+        for other in stop.visit.stops
+        if other.deleted_at is None
+        and other.status != StopStatus.CANCELLED
+        and other.starts_at >= stop.starts_at
+        and to_local(other.starts_at, zone).date() == day
+    ]
+
+
+def shift_from(session, stop: Stop, minutes: int, *, acting: User) -> list[Stop]:
+    """Move a stop and the rest of its day by `minutes` (negative: earlier), keeping lengths."""
+    delta = timedelta(minutes=minutes)
+    moved = later_stops_of_the_day(stop)
+    for other in moved:
+        other.reschedule(other.starts_at + delta, other.ends_at + delta)
+        other.updated_by = acting
+    session.flush()
+    return moved
+
+
+def preset_attendees(visit: Visit, preset: str) -> list[Participant]:
+    """The participants a preset stands for: all delegation, all hosts, or everyone."""
+    if preset == "delegation":
+        return visit.participants_on(Side.DELEGATION)
+    if preset == "hosts":
+        return visit.participants_on(Side.HOST)
+    if preset == "everyone":
+        return list(visit.participants)
+    raise ValueError(f"unknown attendee preset {preset!r}")
