@@ -16,7 +16,8 @@ PUBLIC_ENDPOINTS = frozenset({"accounts.login", "static"})
 
 
 def wants_json() -> bool:
-    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
+    # HTML wins ties (curl's and browsers' */*): only a client that asks for JSON gets it.
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
     return request.path.endswith(".json") or best == "application/json"
 
 

@@ -159,3 +159,9 @@ def test_forms_without_a_csrf_token_are_refused(csrf_client, create_staff):
     assert response.status_code == 302
     # Signing out is a change too: without the token it is refused.
     assert csrf_client.post("/sign-out").status_code == 400
+
+
+def test_a_plain_http_client_is_sent_to_the_sign_in_page(client):
+    response = client.get("/", headers={"Accept": "*/*"})
+    assert response.status_code == 302
+    assert response.location.startswith("/sign-in")
