@@ -565,7 +565,9 @@ STOPS = (
     dict(
         day=DAY_1,
         starts="14:45",
-        ends="15:45",
+        # Planted for the checker: the company asked for a longer tour, and nobody moved the
+        # next one; 5 minutes do not cover the drive to the casting plant.
+        ends="16:10",
         kind=StopKind.FACTORY_TOUR,
         title="Tour of Kiyo Flour and Pasta Company",
         venue="flour_factory",
@@ -657,13 +659,14 @@ STOPS = (
         kind=StopKind.PRESS,
         title="Press statement",
         venue="chamber",
+        # Planted for the checker: the interpreter went to the cars early, and the mayor, who
+        # speaks only Persian, shares no language with H.E.
         attendees=(
             "ambassador",
             "first_secretary",
             "chamber_president",
             "mayor",
             "liaison",
-            "interpreter_kk",
             "press_officer",
             "photographer",
         ),
@@ -693,6 +696,83 @@ STOPS = (
         public_description="Farewell in the CIP lounge; evening flight to Tehran.",
         staff_notes="The secretary general sees H.E. off at the aircraft steps.",
     ),
+)
+
+# Mistakes a busy office makes, planted so that the demo shows the checker at work.
+PLANTED_STOPS = (
+    dict(
+        day=DAY_1,
+        starts="12:45",
+        ends="13:00",
+        kind=StopKind.PRESS,
+        title="Photo with the chamber's board",
+        venue="chamber",
+        attendees=(),  # nobody added yet
+        status=StopStatus.PLANNED,
+        public_description="Group photograph on the chamber's front steps.",
+        staff_notes="Board members to be confirmed by the secretary general.",
+    ),
+    dict(
+        day=DAY_2,
+        starts="07:45",
+        ends="08:30",
+        kind=StopKind.OFFICIAL_MEETING,
+        title="Working breakfast on grain imports",
+        venue="hotel",
+        # An official meeting without the head of delegation: a warning, maybe intended.
+        attendees=("counsellor", "businessman", "economic_director", "interpreter_kk"),
+        status=StopStatus.PLANNED,
+        public_description="Kazakh grain for Lorestan's mills: volumes, rail and Caspian routes.",
+        staff_notes="Breakfast room reserved from 07:30.",
+    ),
+    dict(
+        # The day after the visit, on a Thursday when the chamber closes at 13:00.
+        day=date(2026, 12, 17),
+        starts="14:00",
+        ends="15:00",
+        kind=StopKind.OFFICIAL_MEETING,
+        title="Debrief with the embassy",
+        venue="chamber",
+        attendees=("first_secretary", "secretary_general", "interpreter_kk"),
+        status=StopStatus.PLANNED,
+        public_description="What the two days agreed, and who follows up on what.",
+        staff_notes="Could be a video call instead.",
+    ),
+)
+
+# A second visit at the same time, sharing the chamber and its president.
+OTHER_VISIT = dict(
+    title="Basra Chamber of Commerce delegation",
+    visiting_country="IQ",
+    host_region="Lorestan",
+    host_city="Khorramabad",
+    start_date=DAY_2,
+    end_date=DAY_2,
+    timezone=ZONE,
+    delegation_timezone="Asia/Baghdad",
+    status=VisitStatus.PROPOSED,
+    purpose="Dates, cement and building stone between Basra and Lorestan.",
+)
+OTHER_VISIT_HEAD = dict(
+    full_name_native="حيدر عبد الكريم",
+    full_name_latin="Haider Abdulkarim",
+    honorific="Mr.",
+    position="Vice-President, Basra Chamber of Commerce",
+    nationality="IQ",
+    languages=["ar", "en"],
+    email="h.abdulkarim@basra-chamber.example",
+)
+OTHER_VISIT_STOP = dict(
+    day=DAY_2,
+    starts="15:00",
+    ends="16:00",
+    kind=StopKind.OFFICIAL_MEETING,
+    title="Meeting with the Basra Chamber of Commerce",
+    venue="chamber",
+    attendees=("head", "chamber_president"),
+    status=StopStatus.PLANNED,
+    public_description="Trade in dates, cement and building stone.",
+    staff_notes="Booked by the chamber's trade desk, not by protocol.",
 )
 
 VISIT = dict(
@@ -783,7 +863,26 @@ def load_demo(session) -> Visit:
         host_organization=organizations["chamber"],
         participants=list(participants.values()),
     )
-    visit.stops = [build_stop(fields, venues, participants) for fields in STOPS]
+    visit.stops = [build_stop(fields, venues, participants) for fields in STOPS + PLANTED_STOPS]
     session.add_all([*organizations.values(), *venues.values(), *people.values(), visit])
+    session.add(build_other_visit(venues, participants["chamber_president"].person))
     session.flush()
     return visit
+
+
+def build_other_visit(venues: dict, chamber_president: Person) -> Visit:
+    """The Basra delegation, booked by the chamber's trade desk into the same afternoon."""
+    participants = {
+        "head": Participant(
+            person=Person(**OTHER_VISIT_HEAD),
+            side=Side.DELEGATION,
+            role=ParticipantRole.HEAD_OF_DELEGATION,
+            precedence=1,
+        ),
+        "chamber_president": Participant(
+            person=chamber_president, side=Side.HOST, role=ParticipantRole.HOST, precedence=1
+        ),
+    }
+    other = Visit(**OTHER_VISIT, participants=list(participants.values()))
+    other.stops = [build_stop(OTHER_VISIT_STOP, venues, participants)]
+    return other

@@ -1,4 +1,5 @@
 """`flask users create` for scripts and people, `flask demo load` for demonstrations."""
+
 import io
 
 import pytest
@@ -12,7 +13,15 @@ from planner.visits.models import Visit
 
 def test_users_create_reads_the_password_from_standard_input(runner, auth):
     result = runner.invoke(
-        args=["users", "create", "Officer@Chamber.example", "--name", "Protocol Officer", "--role", "planner"],
+        args=[
+            "users",
+            "create",
+            "Officer@Chamber.example",
+            "--name",
+            "Protocol Officer",
+            "--role",
+            "planner",
+        ],
         input="a very good password\n",
     )
     assert result.exit_code == 0, result.output
@@ -23,10 +32,14 @@ def test_users_create_reads_the_password_from_standard_input(runner, auth):
 
 def test_users_create_refuses_a_duplicate_and_a_short_password(runner, create_staff):
     existing = create_staff(Role.VIEWER)
-    result = runner.invoke(args=["users", "create", existing.email, "--name", "X"], input="long enough password\n")
+    result = runner.invoke(
+        args=["users", "create", existing.email, "--name", "X"], input="long enough password\n"
+    )
     assert result.exit_code == 1
     assert "already exists" in result.output
-    result = runner.invoke(args=["users", "create", "new@office.example", "--name", "X"], input="short\n")
+    result = runner.invoke(
+        args=["users", "create", "new@office.example", "--name", "X"], input="short\n"
+    )
     assert result.exit_code == 1
     assert "at least 10 characters" in result.output
     assert db.session.scalar(sa.select(sa.func.count(User.id))) == 1
@@ -51,15 +64,16 @@ def test_on_a_terminal_the_password_is_asked_twice(monkeypatch):
 def test_demo_loads_once_and_prints_the_admin_password_once(runner, auth):
     result = runner.invoke(args=["demo", "load"])
     assert result.exit_code == 0, result.output
-    assert db.session.scalar(sa.select(sa.func.count(Visit.id))) == 1
+    visits = db.session.scalar(sa.select(sa.func.count(Visit.id)))
+    assert visits >= 1
     password = result.output.split("password:")[1].split()[0]
     assert auth.login("admin@pishvaz.example", password).status_code == 302
     assert user_by_email(db.session, "admin@pishvaz.example").role == Role.ADMIN
 
     again = runner.invoke(args=["demo", "load"])
     assert again.exit_code == 1
-    assert "already holds 1 visit" in again.output
-    assert db.session.scalar(sa.select(sa.func.count(Visit.id))) == 1
+    assert f"already holds {visits} visits" in again.output
+    assert db.session.scalar(sa.select(sa.func.count(Visit.id))) == visits
     assert "password:" not in again.output
 
 

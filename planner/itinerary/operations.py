@@ -20,8 +20,8 @@ COMPARED_FIELDS = (
     "title",
     "starts_at",
     "ends_at",
-    "venue",
-    "attendees",
+    "venue_id",
+    "attendee_ids",
     "public_description",
     "staff_notes",
     "status",
@@ -47,17 +47,43 @@ class StaleEdit(Exception):
 
 
 def snapshot(stop: Stop) -> dict:
-    """The stop's user-visible values, as plain JSON-ready data."""
+    """The stop's editable values as plain JSON-ready data, to compare two versions."""
+    return stop_values(
+        kind=stop.kind,
+        title=stop.title,
+        starts_at=stop.starts_at,
+        ends_at=stop.ends_at,
+        venue_id=stop.venue_id,
+        attendee_ids=[p.id for p in stop.attendees],
+        public_description=stop.public_description,
+        staff_notes=stop.staff_notes,
+        status=stop.status,
+    )
+
+
+def stop_values(
+    *,
+    kind,
+    title,
+    starts_at,
+    ends_at,
+    venue_id,
+    attendee_ids,
+    public_description,
+    staff_notes,
+    status,
+) -> dict:
+    """One comparable form for a stop's values, from the database or from a form."""
     return {
-        "kind": stop.kind.value if stop.kind else None,
-        "title": stop.title,
-        "starts_at": stop.starts_at.isoformat() if stop.starts_at else None,
-        "ends_at": stop.ends_at.isoformat() if stop.ends_at else None,
-        "venue": stop.venue.name if stop.venue else None,
-        "attendees": sorted(p.person.display_name for p in stop.attendees),
-        "public_description": stop.public_description or "",
-        "staff_notes": stop.staff_notes or "",
-        "status": stop.status.value if stop.status else None,
+        "kind": str(kind) if kind else None,
+        "title": title or "",
+        "starts_at": starts_at.isoformat() if starts_at else None,
+        "ends_at": ends_at.isoformat() if ends_at else None,
+        "venue_id": venue_id,
+        "attendee_ids": sorted(attendee_ids),
+        "public_description": public_description or "",
+        "staff_notes": staff_notes or "",
+        "status": str(status) if status else None,
     }
 
 
@@ -70,8 +96,7 @@ def changes_between(before: dict, after: dict) -> list[FieldChange]:
 
 
 def create_stop(session, visit: Visit, *, acting: User, attendees=(), **values) -> Stop:
-    stop = Stop(visit=visit, updated_by=acting, **values)
-    stop.attendees = list(attendees)
+    stop = Stop(visit=visit, updated_by=acting, attendees=list(attendees), **values)
     session.add(stop)
     session.flush()
     return stop
@@ -129,6 +154,7 @@ def restore_stop(session, stop: Stop, *, acting: User) -> None:
 def duplicate_stop(session, stop: Stop, *, acting: User) -> Stop:
     """A copy right after the original, same length, same people, its own calendar identity."""
     length = stop.ends_at - stop.starts_at
+    attendees = list(stop.attendees)  # load before the copy joins the visit's stops
     copy = Stop(
         visit=stop.visit,
         kind=stop.kind,
@@ -141,8 +167,8 @@ def duplicate_stop(session, stop: Stop, *, acting: User) -> Stop:
         status=StopStatus.PLANNED,
         calendar_uid=new_calendar_uid(),
         updated_by=acting,
+        attendees=attendees,
     )
-    copy.attendees = list(stop.attendees)
     session.add(copy)
     session.flush()
     return copy

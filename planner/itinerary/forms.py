@@ -1,0 +1,223 @@
+"""The stop form: local date and times in the visit's zone, venue, attendees, texts, status."""
+
+import json
+from datetime import date, datetime, timedelta
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from markupsafe import Markup
+from wtforms import (
+    DateField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from planner.forms import select_choices, strip_whitespace
+from planner.itinerary.models import Stop, StopKind, StopStatus
+from planner.itinerary.operations import stop_values
+from planner.timefmt import NonexistentLocalTime, local_to_utc, to_local
+from planner.venues.models import Venue
+from planner.visits.models import Participant, Visit
+
+
+class CheckboxList(SelectMultipleField):
+    """Several choices as checkboxes: the attendees of a stop."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class StopForm(FlaskForm):
+    kind = SelectField(_l("Kind"), choices=select_choices(StopKind.choices()))
+    title = StringField(
+        _l("Title"), filters=[strip_whitespace], validators=[DataRequired(), Length(max=200)]
+    )
+    # InputRequired, not DataRequired: a mistyped time must say "not a valid time".
+    day = DateField(_l("Day"), validators=[InputRequired()])
+    starts = TimeField(_l("Starts"), validators=[InputRequired()])
+    ends = TimeField(_l("Ends"), validators=[InputRequired()])
+    end_day = DateField(
+        _l("Ends on"),
+        validators=[Optional()],
+        description=_l("Only for a stop that runs past midnight; empty means the same day."),
+    )
+    venue_id = SelectField(_l("Venue"), coerce=int, validators=[Optional()])
+    attendee_ids = CheckboxList(_l("Attendees"), coerce=int)
+    public_description = TextAreaField(
+        _l("Description for participants"),
+        description=_l("Shown in every participant's programme and calendar."),
+    )
+    staff_notes = TextAreaField(
+        _l("Staff-only notes"), description=_l("Never leaves the staff pages.")
+    )
+    status = SelectField(_l("Status"), choices=select_choices(StopStatus.choices()))
+    # Optimistic locking: the version the planner started from, and what it looked like.
+    version = HiddenField()
+    seen = HiddenField()
+
+    def __init__(self, *args, visit: Visit, venues: list[Venue], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.visit = visit
+        self.venues_by_id = {venue.id: venue for venue in venues}
+        self.venue_id.choices = select_choices(
+            [(0, _l("— No venue —"))] + [(venue.id, venue_label(venue)) for venue in venues]
+        )
+        self.participants_by_id = {p.id: p for p in visit.participants}
+        self.attendee_ids.choices = select_choices(
+            (p.id, attendee_label(p)) for p in visit.participants
+        )
+        self.starts_at: datetime | None = None
+        self.ends_at: datetime | None = None
+
+    @classmethod
+    def for_stop(cls, stop: Stop, venues: list[Venue], **kwargs) -> "StopForm":
+        """A form filled from a saved stop, in the visit's local time."""
+        zone = stop.visit.timezone
+        local_start, local_end = to_local(stop.starts_at, zone), to_local(stop.ends_at, zone)
+        form = cls(
+            formdata=None,  # the stop's values, even while answering a POST
+            visit=stop.visit,
+            venues=venues,
+            data={
+                "kind": stop.kind.value,
+                "title": stop.title,
+                "day": local_start.date(),
+                "starts": local_start.time(),
+                "ends": local_end.time(),
+                "end_day": local_end.date() if local_end.date() != local_start.date() else None,
+                "venue_id": stop.venue_id or 0,
+                "attendee_ids": [p.id for p in stop.attendees],
+                "public_description": stop.public_description or "",
+                "staff_notes": stop.staff_notes or "",
+                "status": stop.status.value,
+                "version": str(stop.version),
+                "seen": "",
+            },
+            **kwargs,
+        )
+        form.remember(stop)
+        return form
+
+    def remember(self, stop: Stop) -> None:
+        """Record the version this form is based on, for the conflict check on save."""
+        from planner.itinerary.operations import snapshot
+
+        self.version.data = str(stop.version)
+        self.seen.data = json.dumps(snapshot(stop))
+
+    def validate_end_day(self, field) -> None:
+        if (
+            field.data
+            and self.day.data
+            and not (self.day.data <= field.data <= self.day.data + timedelta(days=1))
+        ):
+            raise ValidationError(_l("A stop can end on its day or the next day."))
+
+    def validate_venue_id(self, field) -> None:
+        if field.data and field.data not in self.venues_by_id:
+            raise ValidationError(_l("This venue does not exist or was deleted; choose another."))
+        venue = self.venues_by_id.get(field.data)
+        if venue is not None and venue.deleted_at is not None:
+            raise ValidationError(
+                _l("%(venue)s was deleted; choose another venue or restore it.", venue=venue.name)
+            )
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if not (self.day.data and self.starts.data and self.ends.data):
+            return False
+        end_day: date = self.end_day.data or self.day.data
+        zone = self.visit.timezone
+        try:
+            self.starts_at = local_to_utc(self.day.data, self.starts.data, zone)
+        except NonexistentLocalTime:
+            self.starts.errors.append(_l("This time does not exist in %(zone)s.", zone=zone))
+            return False
+        try:
+            self.ends_at = local_to_utc(end_day, self.ends.data, zone)
+        except NonexistentLocalTime:
+            self.ends.errors.append(_l("This time does not exist in %(zone)s.", zone=zone))
+            return False
+        if error := Stop.times_error(self.starts_at, self.ends_at):
+            self.ends.errors.append(error)
+            return False
+        return valid
+
+    @property
+    def base_version(self) -> int | None:
+        try:
+            return int(self.version.data)
+        except (TypeError, ValueError):
+            return None
+
+    @property
+    def seen_values(self) -> dict | None:
+        try:
+            seen = json.loads(self.seen.data or "")
+        except ValueError:
+            return None
+        return seen if isinstance(seen, dict) else None
+
+    def values(self) -> dict:
+        """What the planner entered, as keyword arguments for the stop operations."""
+        return {
+            "kind": StopKind(self.kind.data),
+            "title": self.title.data,
+            "starts_at": self.starts_at,
+            "ends_at": self.ends_at,
+            "venue": self.venues_by_id.get(self.venue_id.data),
+            "attendees": [self.participants_by_id[i] for i in self.attendee_ids.data],
+            "public_description": self.public_description.data or None,
+            "staff_notes": self.staff_notes.data or None,
+            "status": StopStatus(self.status.data),
+        }
+
+    def comparable(self) -> dict:
+        values = self.values()
+        return stop_values(
+            kind=values["kind"],
+            title=values["title"],
+            starts_at=values["starts_at"],
+            ends_at=values["ends_at"],
+            venue_id=values["venue"].id if values["venue"] else None,
+            attendee_ids=[p.id for p in values["attendees"]],
+            public_description=values["public_description"],
+            staff_notes=values["staff_notes"],
+            status=values["status"],
+        )
+
+
+def venue_label(venue: Venue) -> str:
+    return f"{venue.name} — {venue.city}" if venue.city else venue.name
+
+
+def attendee_label(participant: Participant) -> Markup:
+    person = participant.person
+    return Markup('{} <span class="muted small">{} · {}</span>').format(
+        person.display_name, participant.side.label, participant.role.label
+    )
+
+
+class ShiftForm(FlaskForm):
+    minutes = IntegerField(
+        _l("Move by (minutes)"),
+        validators=[
+            DataRequired(message=_l("Enter a number of minutes, e.g. 30 or -15.")),
+            NumberRange(min=-720, max=720, message=_l("Between -720 and 720 minutes.")),
+        ],
+        description=_l("Positive moves later, negative earlier."),
+    )

@@ -1,0 +1,307 @@
+"""Editing a visit's stops, and the checker's findings as JSON."""
+
+from datetime import date, datetime
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+from flask_login import current_user
+
+from planner.extensions import db
+from planner.i18n import current_language
+from planner.itinerary import operations
+from planner.itinerary.forms import ShiftForm, StopForm
+from planner.itinerary.models import Stop, StopKind, StopStatus
+from planner.itinerary.snapshot import check_visit
+from planner.security import planner_required
+from planner.timefmt import format_datetime
+from planner.venues.models import Venue
+from planner.venues.operations import active_venues
+from planner.visits.models import Visit
+
+bp = Blueprint("itinerary", __name__)
+
+
+def live_visit(visit_id: int) -> Visit:
+    visit = db.session.get(Visit, visit_id)
+    if visit is None or visit.deleted_at is not None:
+        abort(404)
+    return visit
+
+
+def visit_stop(visit: Visit, stop_id: int, *, binned: bool = False) -> Stop:
+    stop = db.session.get(Stop, stop_id)
+    if stop is None or stop.visit_id != visit.id or (stop.deleted_at is not None) != binned:
+        abort(404)
+    return stop
+
+
+def venues_for(stop: Stop | None = None) -> list[Venue]:
+    """Venues a stop may use, plus its current one even if deleted (the form refuses it)."""
+    venues = active_venues(db.session)
+    if stop is not None and stop.venue is not None and stop.venue not in venues:
+        venues.append(stop.venue)
+    return venues
+
+
+def acting_user():
+    return current_user._get_current_object()
+
+
+def programme_url(visit: Visit, stop: Stop | None = None) -> str:
+    anchor = f"stop-{stop.id}" if stop is not None else "programme-heading"
+    return url_for("visits.show_visit", visit_id=visit.id, _anchor=anchor)
+
+
+@bp.get("/visits/<int:visit_id>/checks.json")
+def visit_checks(visit_id: int):
+    visit = live_visit(visit_id)
+    findings = check_visit(db.session, visit, current_app.config)
+    return jsonify(
+        visit_id=visit.id,
+        errors=sum(1 for f in findings if f.severity == "error"),
+        warnings=sum(1 for f in findings if f.severity == "warning"),
+        findings=[f.as_dict() for f in findings],
+    )
+
+
+@bp.route("/visits/<int:visit_id>/stops/new", methods=["GET", "POST"])
+@planner_required
+def create_stop(visit_id: int):
+    visit = live_visit(visit_id)
+    form = StopForm(visit=visit, venues=venues_for())
+    if request.method == "GET":
+        form.day.data = request.args.get("day", type=_parse_day) or visit.start_date
+    if form.validate_on_submit():
+        values = form.values()
+        stop = operations.create_stop(db.session, visit, acting=acting_user(), **values)
+        flash(_("“%(title)s” is in the programme.", title=stop.title), "success")
+        return redirect(programme_url(visit, stop))
+    return render_template(
+        "itinerary/stop_form.html", form=form, visit=visit, stop=None
+    ), 400 if form.errors else 200
+
+
+def _parse_day(value: str) -> date:
+    return date.fromisoformat(value)
+
+
+@bp.route("/visits/<int:visit_id>/stops/<int:stop_id>/edit", methods=["GET", "POST"])
+@planner_required
+def edit_stop(visit_id: int, stop_id: int):
+    visit = live_visit(visit_id)
+    stop = visit_stop(visit, stop_id)
+    if request.method == "GET":
+        form = StopForm.for_stop(stop, venues_for(stop))
+        return render_template("itinerary/stop_form.html", form=form, visit=visit, stop=stop)
+    form = StopForm(visit=visit, venues=venues_for(stop))
+    if not form.validate_on_submit():
+        return render_template("itinerary/stop_form.html", form=form, visit=visit, stop=stop), 400
+    try:
+        operations.update_stop(
+            db.session,
+            stop,
+            acting=acting_user(),
+            expected_version=form.base_version,
+            seen=form.seen_values,
+            **form.values(),
+        )
+    except operations.StaleEdit as conflict:
+        return conflict_page(form, visit, conflict)
+    flash(_("“%(title)s” is saved.", title=stop.title), "success")
+    return redirect(programme_url(visit, stop))
+
+
+def conflict_page(form: StopForm, visit: Visit, conflict: operations.StaleEdit):
+    """Show what the other planner changed; keep this planner's input, merged where safe."""
+    stop = conflict.stop
+    mine = form.comparable()
+    seen = form.seen_values or {}
+    theirs = operations.snapshot(stop)
+    # Fields only the other person changed take their value, so saving again keeps their work;
+    # fields both changed keep this planner's input, shown side by side for a decision.
+    merged = StopForm.for_stop(stop, venues_for(stop))
+    for field in operations.COMPARED_FIELDS:
+        if mine.get(field) != seen.get(field):
+            _copy_field(form, merged, field)
+    both = [c for c in conflict.changes if mine.get(c.field) != seen.get(c.field)]
+    merged.remember(stop)
+    return render_template(
+        "itinerary/stop_form.html",
+        form=merged,
+        visit=visit,
+        stop=stop,
+        conflict=conflict,
+        changes=[describe_change(c, visit) for c in conflict.changes],
+        both_changed=[c.field for c in both],
+        theirs=theirs,
+    ), 409
+
+
+FORM_FIELDS = {
+    "kind": ("kind",),
+    "title": ("title",),
+    "starts_at": ("day", "starts"),
+    "ends_at": ("ends", "end_day"),
+    "venue_id": ("venue_id",),
+    "attendee_ids": ("attendee_ids",),
+    "public_description": ("public_description",),
+    "staff_notes": ("staff_notes",),
+    "status": ("status",),
+}
+
+
+def _copy_field(source: StopForm, target: StopForm, field: str) -> None:
+    for name in FORM_FIELDS[field]:
+        target[name].data = source[name].data
+
+
+FIELD_LABELS = {
+    "kind": _l("Kind"),
+    "title": _l("Title"),
+    "starts_at": _l("Starts"),
+    "ends_at": _l("Ends"),
+    "venue_id": _l("Venue"),
+    "attendee_ids": _l("Attendees"),
+    "public_description": _l("Description for participants"),
+    "staff_notes": _l("Staff-only notes"),
+    "status": _l("Status"),
+}
+
+
+def describe_change(change: operations.FieldChange, visit: Visit) -> dict:
+    """A change in words: the field's label, and before and after as a person reads them."""
+    return {
+        "field": change.field,
+        "label": FIELD_LABELS[change.field],
+        "before": readable_value(change.field, change.before, visit),
+        "after": readable_value(change.field, change.after, visit),
+    }
+
+
+def readable_value(field: str, value, visit: Visit) -> str:
+    if value in (None, "", []):
+        return "—"
+    if field in ("starts_at", "ends_at"):
+        return format_datetime(datetime.fromisoformat(value), visit.timezone, current_language())
+    if field == "venue_id":
+        venue = db.session.get(Venue, value)
+        return venue.name if venue else "—"
+    if field == "attendee_ids":
+        names = {p.id: p.person.display_name for p in visit.participants}
+        return ", ".join(names.get(i, "?") for i in value)
+    if field == "kind":
+        return str(StopKind(value).label)
+    if field == "status":
+        return str(StopStatus(value).label)
+    return str(value)
+
+
+@bp.route("/visits/<int:visit_id>/stops/<int:stop_id>/delete", methods=["GET", "POST"])
+@planner_required
+def delete_stop(visit_id: int, stop_id: int):
+    visit = live_visit(visit_id)
+    stop = visit_stop(visit, stop_id)
+    if request.method == "POST":
+        operations.delete_stop(db.session, stop, acting=acting_user())
+        flash(
+            _("“%(title)s” is in the bin; you can restore it from there.", title=stop.title),
+            "success",
+        )
+        return redirect(programme_url(visit))
+    return render_template("itinerary/stop_delete.html", visit=visit, stop=stop)
+
+
+@bp.get("/visits/<int:visit_id>/stops/bin")
+def stop_bin(visit_id: int):
+    visit = live_visit(visit_id)
+    binned = sorted(
+        (stop for stop in visit.stops if stop.deleted_at is not None),
+        key=lambda stop: stop.deleted_at,
+        reverse=True,
+    )
+    return render_template("itinerary/stop_bin.html", visit=visit, stops=binned)
+
+
+@bp.post("/visits/<int:visit_id>/stops/<int:stop_id>/restore")
+@planner_required
+def restore_stop(visit_id: int, stop_id: int):
+    visit = live_visit(visit_id)
+    stop = visit_stop(visit, stop_id, binned=True)
+    operations.restore_stop(db.session, stop, acting=acting_user())
+    flash(_("“%(title)s” is back in the programme.", title=stop.title), "success")
+    return redirect(programme_url(visit, stop))
+
+
+@bp.post("/visits/<int:visit_id>/stops/<int:stop_id>/duplicate")
+@planner_required
+def duplicate_stop(visit_id: int, stop_id: int):
+    visit = live_visit(visit_id)
+    copy = operations.duplicate_stop(db.session, visit_stop(visit, stop_id), acting=acting_user())
+    flash(_("A copy follows the original; set its time and save."), "success")
+    return redirect(url_for("itinerary.edit_stop", visit_id=visit.id, stop_id=copy.id))
+
+
+@bp.route("/visits/<int:visit_id>/stops/<int:stop_id>/shift", methods=["GET", "POST"])
+@planner_required
+def shift_stops(visit_id: int, stop_id: int):
+    visit = live_visit(visit_id)
+    stop = visit_stop(visit, stop_id)
+    form = ShiftForm()
+    if form.validate_on_submit():
+        moved = operations.shift_from(db.session, stop, form.minutes.data, acting=acting_user())
+        flash(
+            ngettext(
+                "%(num)s stop moved by %(minutes)s minutes.",
+                "%(num)s stops moved by %(minutes)s minutes.",
+                len(moved),
+                minutes=form.minutes.data,
+            ),
+            "success",
+        )
+        return redirect(programme_url(visit, stop))
+    return render_template(
+        "itinerary/stop_shift.html",
+        form=form,
+        visit=visit,
+        stop=stop,
+        moving=operations.later_stops_of_the_day(stop),
+    ), 400 if form.errors else 200
+
+
+@bp.post("/visits/<int:visit_id>/stops/<int:stop_id>/attendees")
+@planner_required
+def set_attendees(visit_id: int, stop_id: int):
+    visit = live_visit(visit_id)
+    stop = visit_stop(visit, stop_id)
+    preset = request.form.get("preset", "")
+    if preset not in operations.ATTENDEE_PRESETS:
+        abort(400, _("Choose all delegation, all hosts or everyone."))
+    operations.update_stop(
+        db.session,
+        stop,
+        acting=acting_user(),
+        expected_version=stop.version,
+        attendees=operations.preset_attendees(visit, preset),
+    )
+    flash(
+        ngettext(
+            "%(num)s person attends “%(title)s”.",
+            "%(num)s people attend “%(title)s”.",
+            len(stop.attendees),
+            title=stop.title,
+        ),
+        "success",
+    )
+    return redirect(programme_url(visit, stop))

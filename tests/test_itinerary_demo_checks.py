@@ -1,0 +1,86 @@
+"""The checker finds the mistakes planted in the demo, and only those."""
+
+from collections import Counter
+
+import pytest
+
+from planner.accounts.models import Role
+from planner.extensions import db
+from planner.itinerary.checks import ERROR, WARNING, Code
+from planner.itinerary.models import Stop, StopStatus
+from planner.itinerary.snapshot import check_visit
+
+
+def stop_titled(visit, title: str) -> Stop:
+    return next(stop for stop in visit.stops if stop.title == title)
+
+
+@pytest.fixture
+def demo_findings(app, demo_visit):
+    return check_visit(db.session, demo_visit, app.config)
+
+
+def flagged(findings, code) -> set[int]:
+    return {stop_id for f in findings if f.code == code for stop_id in f.stop_ids}
+
+
+def test_every_planted_mistake_is_found(demo_visit, demo_findings):
+    press = stop_titled(demo_visit, "Press statement")
+    sister_city = stop_titled(demo_visit, "Sister-city meeting: Khorramabad and Turkistan")
+    debrief = stop_titled(demo_visit, "Debrief with the embassy")
+    first_tour = stop_titled(demo_visit, "Tour of Kiyo Flour and Pasta Company")
+    second_tour = stop_titled(demo_visit, "Tour of Shapurkhast Alloy Casting Company")
+    photo = stop_titled(demo_visit, "Photo with the chamber's board")
+    breakfast = stop_titled(demo_visit, "Working breakfast on grain imports")
+
+    # The chamber president is also booked by the Basra delegation, in the same building.
+    assert flagged(demo_findings, Code.PERSON_DOUBLE_BOOKED) == {press.id, sister_city.id}
+    assert flagged(demo_findings, Code.VENUE_DOUBLE_BOOKED) == {press.id, sister_city.id}
+    assert flagged(demo_findings, Code.NOT_ENOUGH_TRAVEL_TIME) == {first_tour.id, second_tour.id}
+    assert flagged(demo_findings, Code.NO_SHARED_LANGUAGE) == {press.id}
+    assert flagged(demo_findings, Code.OUTSIDE_VISIT_DATES) == {debrief.id}
+    assert flagged(demo_findings, Code.VENUE_CLOSED) == {debrief.id}
+    assert flagged(demo_findings, Code.NO_ATTENDEES) == {photo.id}
+    assert flagged(demo_findings, Code.HEAD_OF_DELEGATION_ABSENT) == {breakfast.id, debrief.id}
+    severities = Counter(f.severity for f in demo_findings)
+    assert set(severities) == {ERROR, WARNING}
+
+
+def test_fixing_a_planted_mistake_clears_its_finding(app, demo_visit):
+    press = stop_titled(demo_visit, "Press statement")
+    interpreter = next(
+        p for p in demo_visit.participants if "kk" in (p.interpreting_languages or [])
+    )
+    press.attendees.append(interpreter)
+    db.session.commit()
+    findings = check_visit(db.session, demo_visit, app.config)
+    assert press.id not in flagged(findings, Code.NO_SHARED_LANGUAGE)
+
+
+def test_cancelled_and_binned_stops_are_not_checked(app, demo_visit):
+    debrief = stop_titled(demo_visit, "Debrief with the embassy")
+    debrief.status = StopStatus.CANCELLED
+    db.session.commit()
+    findings = check_visit(db.session, demo_visit, app.config)
+    assert debrief.id not in {i for f in findings for i in f.stop_ids}
+
+
+def test_checks_as_json_for_any_signed_in_user(demo_visit, demo_findings, client, signed_in):
+    signed_in(Role.VIEWER)
+    response = client.get(f"/visits/{demo_visit.id}/checks.json")
+    assert response.status_code == 200
+    body = response.json
+    assert body["errors"] == sum(1 for f in demo_findings if f.severity == ERROR)
+    assert body["warnings"] == sum(1 for f in demo_findings if f.severity == WARNING)
+    first = body["findings"][0]
+    assert set(first) == {"severity", "code", "message", "stop_ids"}
+    assert first["severity"] == "error"
+
+
+def test_findings_appear_on_the_visit_page_next_to_their_stop(demo_visit, client, signed_in):
+    signed_in(Role.VIEWER)
+    page = client.get(f"/visits/{demo_visit.id}").text
+    photo = stop_titled(demo_visit, "Photo with the chamber's board")
+    block = page.split(f'id="stop-{photo.id}"', 1)[1].split('class="stop ', 1)[0]
+    assert "Nobody attends" in block
+    assert "problems" in page  # the summary at the top of the programme
