@@ -1,4 +1,5 @@
 """A live server and Debian's Chromium for end-to-end tests (Playwright, no downloaded browser)."""
+
 import os
 import shutil
 import threading

@@ -3,6 +3,7 @@
 The schema is built once per run by the migrations themselves, and every test
 starts from empty tables.
 """
+
 import contextvars
 import os
 from datetime import date, time

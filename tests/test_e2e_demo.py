@@ -1,4 +1,5 @@
 """End to end in a real browser: a protocol officer signs in and reads the ambassador's visit."""
+
 import pytest
 
 from planner.accounts.models import Role
@@ -38,7 +39,5 @@ def test_officer_signs_in_and_reads_the_demo_programme(browser_page, demo_visit,
     # The stylesheet and the font load from our own server: nothing from a CDN.
     stylesheet = page.evaluate("getComputedStyle(document.body).fontFamily")
     assert stylesheet
-    requests = page.evaluate(
-        "performance.getEntriesByType('resource').map(entry => entry.name)"
-    )
-    assert all(url.startswith(page.url.split('/visits')[0]) for url in requests), requests
+    requests = page.evaluate("performance.getEntriesByType('resource').map(entry => entry.name)")
+    assert all(url.startswith(page.url.split("/visits")[0]) for url in requests), requests

@@ -1,4 +1,5 @@
 """The application factory finds its folders and reads its settings safely."""
+
 import os
 import stat
 from pathlib import Path
@@ -7,7 +8,12 @@ import pytest
 import sqlalchemy as sa
 
 from planner import ROOT, create_app
-from planner.config import ConfigError, from_environment, instance_secret_key, normalise_database_url
+from planner.config import (
+    ConfigError,
+    from_environment,
+    instance_secret_key,
+    normalise_database_url,
+)
 from planner.extensions import db
 
 
@@ -25,7 +31,9 @@ def test_default_database_is_sqlite_in_the_instance_folder(database_url):
 
 
 def test_environment_overrides_defaults():
-    settings = from_environment({"DATABASE_URL": "postgres://u@h/db", "OFFICE_TIMEZONE": "Asia/Almaty"})
+    settings = from_environment(
+        {"DATABASE_URL": "postgres://u@h/db", "OFFICE_TIMEZONE": "Asia/Almaty"}
+    )
     assert settings == {"DATABASE_URL": "postgres://u@h/db", "OFFICE_TIMEZONE": "Asia/Almaty"}
     assert normalise_database_url("postgres://u@h/db") == "postgresql+psycopg://u@h/db"
     assert normalise_database_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"

@@ -1,4 +1,5 @@
 """Stops keep their times in UTC and can never end before they start."""
+
 import re
 from datetime import UTC, date, datetime, time
 
@@ -40,7 +41,10 @@ def test_database_refuses_inserting_a_stop_that_ends_before_it_starts(create_vis
         "updated_at": datetime(2026, 1, 1),
     }
     if db.engine.dialect.name == "postgresql":
-        row = {key: (value.replace(tzinfo=UTC) if isinstance(value, datetime) else value) for key, value in row.items()}
+        row = {
+            key: (value.replace(tzinfo=UTC) if isinstance(value, datetime) else value)
+            for key, value in row.items()
+        }
     columns = ", ".join(row)
     placeholders = ", ".join(f":{key}" for key in row)
     with pytest.raises(IntegrityError, match="ends_after_starts"):

@@ -1,4 +1,5 @@
 """The migrations, not create_all, build the schema, and it equals the models."""
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade

@@ -1,4 +1,5 @@
 """Every page needs a signed-in user; roles decide who may change what; forms carry CSRF."""
+
 import re
 
 import pytest
@@ -102,7 +103,13 @@ def test_admin_cannot_remove_the_last_administrator(client, signed_in):
     admin = signed_in(Role.ADMIN)
     response = client.post(
         f"/users/{admin.id}",
-        data={"email": admin.email, "name": admin.name, "role": "viewer", "locale": "en", "active": "y"},
+        data={
+            "email": admin.email,
+            "name": admin.name,
+            "role": "viewer",
+            "locale": "en",
+            "active": "y",
+        },
     )
     assert response.status_code == 400
     assert "at least one active administrator" in response.text

@@ -1,4 +1,5 @@
 """Local times in and out: zones by IANA name, Jalali dates for Persian readers."""
+
 from datetime import UTC, date, datetime, time
 
 import pytest

@@ -1,4 +1,5 @@
 """The visit list and a visit's page, as staff read them."""
+
 from datetime import date, timedelta
 
 from planner.accounts.models import Role
@@ -8,10 +9,24 @@ from planner.extensions import db
 
 def test_visit_list_shows_upcoming_visits_first_soonest_first(create_visit, client, signed_in):
     today = date(2026, 11, 25)
-    create_visit(title="Past visit", start_date=today - timedelta(days=40), end_date=today - timedelta(days=39))
-    create_visit(title="Later visit", start_date=today + timedelta(days=60), end_date=today + timedelta(days=61))
-    create_visit(title="Soon visit", start_date=today + timedelta(days=5), end_date=today + timedelta(days=6))
-    create_visit(title="Older visit", start_date=today - timedelta(days=400), end_date=today - timedelta(days=399))
+    create_visit(
+        title="Past visit",
+        start_date=today - timedelta(days=40),
+        end_date=today - timedelta(days=39),
+    )
+    create_visit(
+        title="Later visit",
+        start_date=today + timedelta(days=60),
+        end_date=today + timedelta(days=61),
+    )
+    create_visit(
+        title="Soon visit", start_date=today + timedelta(days=5), end_date=today + timedelta(days=6)
+    )
+    create_visit(
+        title="Older visit",
+        start_date=today - timedelta(days=400),
+        end_date=today - timedelta(days=399),
+    )
     titles = [visit.title for visit in visits_for_list(db.session, today)]
     assert titles == ["Soon visit", "Later visit", "Past visit", "Older visit"]
 
