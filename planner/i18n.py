@@ -1,5 +1,6 @@
 """Languages and the one place where templates format dates and times."""
 
+from babel import Locale
 from flask import Flask, has_request_context, request, session
 from flask_babel import get_locale
 from flask_login import current_user
@@ -29,6 +30,16 @@ def current_language() -> str:
     return str(get_locale() or "en")
 
 
+def language_name(code: str) -> str:
+    """'kk' -> 'Kazakh' (or 'قزاقی' on Persian pages); unknown codes stay as they are."""
+    return Locale.parse(current_language()).languages.get(code, code)
+
+
+def country_name(code: str) -> str:
+    """'KZ' -> 'Kazakhstan' in the reader's language; unknown codes stay as they are."""
+    return Locale.parse(current_language()).territories.get((code or "").upper(), code)
+
+
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
 
@@ -40,6 +51,9 @@ def init_app(app: Flask) -> None:
         "long_date": lambda day, zone=None: timefmt.format_date(day, current_language(), zone),
         "short_date": lambda day: timefmt.format_short_date(day, current_language()),
         "utc_offset": timefmt.utc_offset_label,
+        "digits": lambda value: timefmt.format_number(value, current_language()),
+        "language_name": language_name,
+        "country_name": country_name,
     }
     app.jinja_env.filters.update(filters)
 

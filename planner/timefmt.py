@@ -87,7 +87,8 @@ def format_date(day: date | datetime, locale: str = "en", zone_name: str | None 
         day = to_local(day, zone_name).date()
     if locale == "fa":
         jalali = jdatetime.date.fromgregorian(date=day, locale="fa_IR")
-        return jalali.strftime("%A %d %B %Y").translate(PERSIAN_DIGITS)
+        text = f"{jalali.strftime('%A')} {jalali.day} {jalali.strftime('%B')} {jalali.year}"
+        return text.translate(PERSIAN_DIGITS)
     return babel_format_date(day, "EEEE, d MMMM y", locale=locale)
 
 
@@ -103,6 +104,12 @@ def format_datetime(instant: datetime, zone_name: str, locale: str = "en") -> st
     return f"{format_short_date(to_local(instant, zone_name).date(), locale)} " + format_time(
         instant, zone_name, locale
     )
+
+
+def format_number(value: int | float | str, locale: str = "en") -> str:
+    """Digits as the reader writes them: Persian digits on Persian pages."""
+    text = str(value)
+    return text.translate(PERSIAN_DIGITS) if locale == "fa" else text
 
 
 def days_between(first: date, last: date) -> list[date]:

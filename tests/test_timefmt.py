@@ -57,3 +57,7 @@ def test_local_day_bounds_in_utc():
     start, end = local_day_bounds(date(2026, 12, 15), "Asia/Tehran")
     assert start == datetime(2026, 12, 14, 20, 30, tzinfo=UTC)
     assert end == datetime(2026, 12, 15, 20, 30, tzinfo=UTC)
+
+
+def test_persian_long_dates_have_no_leading_zero():
+    assert format_date(date(2026, 11, 25), "fa") == "چهارشنبه ۴ آذر ۱۴۰۵"
