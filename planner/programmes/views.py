@@ -1,0 +1,64 @@
+"""Timeline and programme pages: a visit's days as blocks in time, and one participant's part."""
+
+from flask import Blueprint, abort, current_app, render_template, request
+
+from planner.extensions import db
+from planner.itinerary.snapshot import check_visit, findings_by_stop
+from planner.programmes.timeline import Canvas, layout_days
+from planner.types import utcnow
+from planner.visits.models import Side, visit_with_programme
+
+bp = Blueprint("programmes", __name__)
+
+
+@bp.context_processor
+def _timeline_geometry():
+    return {"canvas_for": Canvas.for_day}
+
+
+def live_visit_or_404(visit_id: int):
+    """A visit in the bin has no pages, as on the visit page."""
+    visit = visit_with_programme(db.session, visit_id)
+    if visit is None or visit.is_deleted:
+        abort(404)
+    return visit
+
+
+@bp.get("/visits/<int:visit_id>/timeline")
+def visit_timeline(visit_id: int):
+    visit = live_visit_or_404(visit_id)
+    days = layout_days(
+        visit.live_stops,
+        visit.start_date,
+        visit.end_date,
+        visit.timezone,
+        visit.delegation_timezone,
+    )
+    findings = findings_by_stop(check_visit(db.session, visit, current_app.config))
+    return render_template("programmes/timeline.html", visit=visit, days=days, findings=findings)
+
+
+@bp.get("/visits/<int:visit_id>/participants/<int:participant_id>/programme")
+def participant_programme(visit_id: int, participant_id: int):
+    visit = live_visit_or_404(visit_id)
+    participant = next((p for p in visit.participants if p.id == participant_id), None)
+    if participant is None:
+        abort(404)
+    stops = [
+        stop
+        for stop in visit.live_stops
+        if any(attendee.id == participant.id for attendee in stop.attendees)
+    ]
+    days = layout_days(
+        stops, visit.start_date, visit.end_date, visit.timezone, visit.delegation_timezone
+    )
+    return render_template(
+        "programmes/participant.html",
+        visit=visit,
+        participant=participant,
+        days=days,
+        # The copy handed to the guest: staff notes are not even sent to the browser.
+        for_participant=request.args.get("print") == "participant",
+        is_delegate=participant.side == Side.DELEGATION,
+        printed_at=utcnow(),
+    )
