@@ -1,0 +1,96 @@
+"""Pages for organizations: the list with search, add, edit and delete."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from planner.extensions import db
+from planner.organizations.forms import OrganizationForm
+from planner.organizations.models import Organization, OrganizationKind
+from planner.organizations.operations import (
+    count_by_organization,
+    create_organization,
+    delete_organization,
+    organizations_for_list,
+    references_to,
+    update_organization,
+)
+from planner.people.models import Person
+from planner.security import planner_required
+from planner.venues.models import Venue
+
+bp = Blueprint("organizations", __name__)
+
+
+def kind_from_args(enum_class):
+    """The enum member named by ?kind=..., None for all; 400 for a value that is not one."""
+    value = request.args.get("kind") or None
+    if value is None:
+        return None
+    try:
+        return enum_class(value)
+    except ValueError:
+        abort(400, _("Unknown kind: %(kind)s", kind=value))
+
+
+@bp.get("/organizations")
+def list_organizations():
+    search = (request.args.get("q") or "").strip()
+    kind = kind_from_args(OrganizationKind)
+    organizations = organizations_for_list(db.session, search=search, kind=kind)
+    return render_template(
+        "organizations/list.html",
+        organizations=organizations,
+        search=search,
+        kind=kind,
+        kinds=OrganizationKind.choices(),
+        people_counts=count_by_organization(db.session, Person.organization_id),
+        venue_counts=count_by_organization(db.session, Venue.organization_id),
+    )
+
+
+@bp.route("/organizations/new", methods=["GET", "POST"])
+@planner_required
+def create_organization_page():
+    form = OrganizationForm()
+    if form.validate_on_submit():
+        organization = create_organization(
+            db.session, acting=current_user._get_current_object(), **form.values()
+        )
+        flash(_("%(name)s is added.", name=organization.name), "success")
+        return redirect(url_for("organizations.list_organizations"))
+    return render_template("organizations/form.html", form=form, organization=None), (
+        400 if form.errors else 200
+    )
+
+
+@bp.route("/organizations/<int:organization_id>/edit", methods=["GET", "POST"])
+@planner_required
+def edit_organization(organization_id: int):
+    organization = db.session.get(Organization, organization_id) or abort(404)
+    form = OrganizationForm(obj=organization)
+    if form.validate_on_submit():
+        update_organization(
+            db.session, organization, acting=current_user._get_current_object(), **form.values()
+        )
+        flash(_("%(name)s is saved.", name=organization.name), "success")
+        return redirect(url_for("organizations.list_organizations"))
+    return render_template("organizations/form.html", form=form, organization=organization), (
+        400 if form.errors else 200
+    )
+
+
+@bp.route("/organizations/<int:organization_id>/delete", methods=["GET", "POST"])
+@planner_required
+def delete_organization_page(organization_id: int):
+    organization = db.session.get(Organization, organization_id) or abort(404)
+    if request.method == "POST":
+        name = organization.name
+        delete_organization(db.session, organization, acting=current_user._get_current_object())
+        flash(_("%(name)s is deleted.", name=name), "success")
+        return redirect(url_for("organizations.list_organizations"))
+    return render_template(
+        "organizations/delete.html",
+        organization=organization,
+        references=references_to(db.session, organization),
+    )

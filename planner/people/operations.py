@@ -1,0 +1,102 @@
+"""People: the queries their pages need, and create, update and delete.
+
+Each change takes the acting user, flushes and leaves the commit to the request.
+"""
+
+import logging
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from planner.accounts.models import User
+from planner.people.models import Person
+from planner.visits.models import Participant, Visit
+
+log = logging.getLogger(__name__)
+
+
+class PersonInVisits(Exception):
+    """A person who takes part in visits is kept: the visits would lose them."""
+
+    def __init__(self, person: Person, participations: list[Participant]):
+        super().__init__(f"person {person.id} takes part in {len(participations)} visit(s)")
+        self.person = person
+        self.participations = participations
+
+
+def people_for_list(
+    session,
+    *,
+    search: str | None = None,
+    nationality: str | None = None,
+    organization_id: int | None = None,
+) -> list[Person]:
+    """People by Latin name, those whose name in either script contains `search`."""
+    query = (
+        sa.select(Person)
+        .options(selectinload(Person.organization))
+        .order_by(Person.full_name_latin, Person.id)
+    )
+    if search:
+        query = query.where(
+            sa.or_(
+                Person.full_name_latin.icontains(search, autoescape=True),
+                Person.full_name_native.icontains(search, autoescape=True),
+            )
+        )
+    if nationality:
+        query = query.where(Person.nationality == nationality)
+    if organization_id is not None:
+        query = query.where(Person.organization_id == organization_id)
+    return list(session.scalars(query))
+
+
+def nationalities(session) -> list[str]:
+    """The nationalities people on file have, for the list's filter."""
+    return list(
+        session.scalars(
+            sa.select(Person.nationality)
+            .where(Person.nationality.is_not(None))
+            .distinct()
+            .order_by(Person.nationality)
+        )
+    )
+
+
+def participations(session, person: Person) -> list[Participant]:
+    """The person's places in visits (those in the bin too), the latest visit first."""
+    return list(
+        session.scalars(
+            sa.select(Participant)
+            .join(Participant.visit)
+            .where(Participant.person_id == person.id)
+            .options(selectinload(Participant.visit))
+            .order_by(Visit.start_date.desc(), Visit.id)
+        )
+    )
+
+
+def create_person(session, *, acting: User, **values) -> Person:
+    person = Person(**values)
+    session.add(person)
+    session.flush()
+    log.info("%s added person %s", acting.email, person.id)
+    return person
+
+
+def update_person(session, person: Person, *, acting: User, **values) -> Person:
+    for name, value in values.items():
+        setattr(person, name, value)
+    session.flush()
+    log.info("%s changed person %s", acting.email, person.id)
+    return person
+
+
+def delete_person(session, person: Person, *, acting: User) -> None:
+    """Delete for good, unless they take part in a visit (PersonInVisits)."""
+    if taking_part := participations(session, person):
+        raise PersonInVisits(person, taking_part)
+    person_id = person.id
+    session.delete(person)
+    session.flush()
+    log.info("%s deleted person %s", acting.email, person_id)

@@ -1,0 +1,239 @@
+"""Forms for venues: the venue with its weekly opening hours, a closed date, a drive time."""
+
+from datetime import time
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    FieldList,
+    FloatField,
+    Form,
+    FormField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+
+from planner.forms import select_choices, strip_whitespace
+from planner.organizations.forms import DirectoryForm, blank_to_none, organization_field
+from planner.timefmt import is_valid_zone
+from planner.venues.models import Venue, VenueKind
+
+# The Iranian week starts on Saturday; weekdays are numbered from Monday = 0.
+WEEK_FROM_SATURDAY = (5, 6, 0, 1, 2, 3, 4)
+TIME_FORMATS = ["%H:%M", "%H:%M:%S"]
+LONGEST_DRIVE_MINUTES = 24 * 60
+
+Interval = tuple[time, time]
+
+
+def time_field(label) -> TimeField:
+    return TimeField(label, format=TIME_FORMATS, validators=[Optional()])
+
+
+def coordinate_field(label, limit: int, description) -> FloatField:
+    return FloatField(
+        label,
+        validators=[
+            Optional(),
+            NumberRange(
+                min=-limit, max=limit, message=_l("Enter a number from %(min)s to %(max)s.")
+            ),
+        ],
+        description=description,
+        render_kw={"inputmode": "decimal", "dir": "ltr"},
+    )
+
+
+class DayHoursForm(Form):
+    """One weekday: closed, or open in one or two intervals (a midday break)."""
+
+    closed = BooleanField(_l("Closed"))
+    opens_1 = time_field(_l("Opens"))
+    closes_1 = time_field(_l("Closes"))
+    opens_2 = time_field(_l("Opens again"))
+    closes_2 = time_field(_l("Closes again"))
+
+    def intervals(self) -> list[Interval]:
+        pairs = [
+            (self.opens_1.data, self.closes_1.data),
+            (self.opens_2.data, self.closes_2.data),
+        ]
+        return sorted((opens, closes) for opens, closes in pairs if opens and closes)
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        for opens, closes in ((self.opens_1, self.closes_1), (self.opens_2, self.closes_2)):
+            if opens.errors or closes.errors:
+                continue
+            if bool(opens.data) != bool(closes.data):
+                missing = closes if opens.data else opens
+                missing.errors.append(_l("Enter both the opening and the closing time."))
+            elif opens.data and closes.data <= opens.data:
+                closes.errors.append(
+                    _l(
+                        "It must close after it opens. For hours past midnight, "
+                        "close at 23:59 and open the next day at 00:00."
+                    )
+                )
+        intervals = self.intervals()
+        if len(intervals) == 2 and intervals[1][0] < intervals[0][1]:
+            self.opens_2.errors.append(_l("The two opening times overlap."))
+        if self.closed.data and intervals:
+            self.closed.errors.append(_l("A closed day has no opening times: clear them."))
+        return valid and not self.errors
+
+
+def day_hours_data(intervals: list[Interval], *, closed: bool) -> dict:
+    """The form data for one weekday from its stored intervals."""
+    data = {"closed": closed}
+    for number, (opens, closes) in enumerate(intervals[:2], start=1):
+        data[f"opens_{number}"] = opens
+        data[f"closes_{number}"] = closes
+    return data
+
+
+class VenueForm(DirectoryForm):
+    name = StringField(
+        _l("Name"), filters=[strip_whitespace], validators=[DataRequired(), Length(max=200)]
+    )
+    name_native = StringField(
+        _l("Name in the local language"),
+        filters=[strip_whitespace, blank_to_none],
+        validators=[Optional(), Length(max=200)],
+        render_kw={"dir": "auto"},
+    )
+    kind = SelectField(_l("Kind"), choices=select_choices(VenueKind.choices()), coerce=VenueKind)
+    organization_id = organization_field(_l("Run by"))
+    address = TextAreaField(
+        _l("Address"),
+        filters=[strip_whitespace, blank_to_none],
+        render_kw={"rows": 2, "dir": "auto"},
+    )
+    city = StringField(
+        _l("City"),
+        filters=[strip_whitespace, blank_to_none],
+        validators=[Optional(), Length(max=120)],
+    )
+    latitude = coordinate_field(_l("Latitude"), 90, _l("e.g. 33.4876 (north is positive)"))
+    longitude = coordinate_field(_l("Longitude"), 180, _l("e.g. 48.3551 (east is positive)"))
+    timezone = StringField(
+        _l("Time zone"),
+        filters=[strip_whitespace],
+        validators=[DataRequired(), Length(max=64)],
+        description=_l("The IANA name, e.g. Asia/Tehran: opening hours are in this zone."),
+        render_kw={"dir": "ltr", "list": "time-zones", "autocomplete": "off"},
+    )
+    capacity = IntegerField(
+        _l("Capacity"),
+        validators=[Optional(), NumberRange(min=1, message=_l("Enter a number above zero."))],
+        description=_l("How many people it seats or receives."),
+        render_kw={"min": 1},
+    )
+    access_notes = TextAreaField(
+        _l("Access notes"),
+        filters=[strip_whitespace, blank_to_none],
+        description=_l("Parking, ramps and lifts, what guests must wear, photography rules."),
+        render_kw={"rows": 3, "dir": "auto"},
+    )
+    always_open = BooleanField(
+        _l("Open at all hours (no opening hours)"),
+        description=_l("For hotels and airports: the checker never warns that it is closed."),
+    )
+    hours = FieldList(FormField(DayHoursForm), min_entries=7, max_entries=7)
+
+    FIELDS = (
+        "name",
+        "name_native",
+        "kind",
+        "organization_id",
+        "address",
+        "city",
+        "latitude",
+        "longitude",
+        "timezone",
+        "capacity",
+        "access_notes",
+    )
+
+    def validate_timezone(self, field) -> None:
+        if not is_valid_zone(field.data):
+            raise ValidationError(
+                _l("Not a time zone we know: use its IANA name, e.g. Asia/Tehran.")
+            )
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        for mine, other in ((self.latitude, self.longitude), (self.longitude, self.latitude)):
+            if mine.data is None and other.data is not None and not mine.errors:
+                mine.errors.append(_l("Give both the latitude and the longitude, or neither."))
+        has_hours = any(day.form.intervals() for day in self.hours)
+        if self.always_open.data and has_hours:
+            self.always_open.errors.append(
+                _l("Untick this, or clear the opening times below: it cannot be both.")
+            )
+        elif not self.always_open.data and not has_hours and not self.hours.errors:
+            self.always_open.errors.append(
+                _l("Closed every day? Tick this if the venue has no fixed opening hours.")
+            )
+        return valid and not self.errors
+
+    def weekly_hours(self) -> dict[int, list[Interval]] | None:
+        """{weekday: intervals} as entered; None when the venue is open at all hours."""
+        if self.always_open.data:
+            return None
+        return {
+            weekday: day.form.intervals()
+            for weekday, day in zip(WEEK_FROM_SATURDAY, self.hours, strict=True)
+        }
+
+
+class ClosureForm(FlaskForm):
+    day = DateField(_l("Date"), validators=[DataRequired()])
+    reason = StringField(
+        _l("Reason"),
+        filters=[strip_whitespace, blank_to_none],
+        validators=[Optional(), Length(max=200)],
+        render_kw={"dir": "auto", "placeholder": _l("e.g. Nowruz holiday")},
+    )
+
+    def __init__(self, *args, venue: Venue, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.venue = venue
+
+    def validate_day(self, field) -> None:
+        if any(closure.day == field.data for closure in self.venue.closures):
+            raise ValidationError(_l("This date is already marked as closed."))
+
+
+class TravelTimeForm(FlaskForm):
+    other_venue_id = SelectField(_l("To"), coerce=int, choices=[])
+    minutes = IntegerField(
+        _l("Minutes by car"),
+        validators=[
+            DataRequired(),
+            NumberRange(
+                min=1,
+                max=LONGEST_DRIVE_MINUTES,
+                message=_l("Enter the minutes, from %(min)s to %(max)s."),
+            ),
+        ],
+        render_kw={"min": 1, "max": LONGEST_DRIVE_MINUTES},
+    )
+    note = StringField(
+        _l("Note"),
+        filters=[strip_whitespace, blank_to_none],
+        validators=[Optional(), Length(max=200)],
+        render_kw={"dir": "auto", "placeholder": _l("e.g. with a police escort")},
+    )
+
+    def __init__(self, *args, other_venues=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.other_venue_id.choices = select_choices(
+            (str(venue.id), venue.name) for venue in other_venues
+        )
