@@ -1,20 +1,82 @@
-"""The visit list and a visit's page."""
+"""The visit list, a visit's page, and the pages that create, change, bin and copy visits."""
 
 from datetime import datetime
 
-from flask import Blueprint, abort, current_app, render_template, request
+from babel.core import get_global
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user
 
 from planner.extensions import db
+from planner.i18n import current_language
+from planner.itinerary.checks import check_dates
 from planner.itinerary.programme import programme_by_day
+from planner.itinerary.snapshot import build_plan, check_visit, findings_by_stop
+from planner.organizations.operations import all_organizations
+from planner.people.models import Person
+from planner.security import planner_required
 from planner.timefmt import zone
-from planner.visits.models import Side, VisitStatus, visit_with_programme, visits_for_list
+from planner.visits import operations
+from planner.visits.forms import (
+    ParticipantForm,
+    ReturnVisitForm,
+    VisitForm,
+    country_names,
+    time_zone_names,
+)
+from planner.visits.models import (
+    Participant,
+    Side,
+    Visit,
+    VisitStatus,
+    visit_with_programme,
+    visits_for_list,
+)
+from planner.visits.operations import VisitError
 
 bp = Blueprint("visits", __name__)
 
 
 def office_today():
     return datetime.now(zone(current_app.config["OFFICE_TIMEZONE"])).date()
+
+
+def acting_user():
+    return current_user._get_current_object()
+
+
+def live_visit_or_404(visit_id: int) -> Visit:
+    """A visit that is not in the bin; a binned visit is reached only from the bin."""
+    visit = db.session.get(Visit, visit_id)
+    if visit is None or visit.is_deleted:
+        abort(404)
+    return visit
+
+
+def participant_or_404(visit: Visit, participant_id: int) -> Participant:
+    participant = db.session.get(Participant, participant_id)
+    if participant is None or participant.visit_id != visit.id:
+        abort(404)
+    return participant
+
+
+def form_page(template: str, form, **context):
+    """The page again, with the form's field errors: 400 when they are there."""
+    return render_template(template, form=form, **context), 400 if form.errors else 200
+
+
+def show_error(form, error: VisitError) -> None:
+    form[error.field].errors.append(error.message)
 
 
 @bp.get("/")
@@ -35,7 +97,222 @@ def list_visits():
 
 @bp.get("/visits/<int:visit_id>")
 def show_visit(visit_id: int):
-    visit = visit_with_programme(db.session, visit_id) or abort(404)
+    visit = visit_with_programme(db.session, visit_id)
+    if visit is None or visit.is_deleted:
+        abort(404)
     days = programme_by_day(visit.live_stops, visit.start_date, visit.end_date, visit.timezone)
     sides = [(side, visit.participants_on(side)) for side in Side]
-    return render_template("visits/show.html", visit=visit, days=days, sides=sides)
+    findings = check_visit(db.session, visit, current_app.config)
+    return render_template(
+        "visits/show.html",
+        visit=visit,
+        days=days,
+        sides=sides,
+        findings=findings,
+        stop_findings=findings_by_stop(findings),
+    )
+
+
+# --- A visit: create, edit, bin, restore ------------------------------------------------
+
+
+def suggestions() -> dict:
+    """What the country and time zone inputs offer while the planner types."""
+    return {"zones": time_zone_names(), "countries": country_names(current_language())}
+
+
+def visit_form_page(form: VisitForm, visit: Visit | None):
+    return form_page("visits/form.html", form, visit=visit, **suggestions())
+
+
+@bp.route("/visits/new", methods=["GET", "POST"])
+@planner_required
+def create_visit():
+    form = VisitForm(
+        timezone=current_app.config["OFFICE_TIMEZONE"], organizations=all_organizations(db.session)
+    )
+    if form.validate_on_submit():
+        visit = operations.create_visit(db.session, acting=acting_user(), **form.values())
+        flash(_("The visit “%(title)s” is created.", title=visit.title), "success")
+        return redirect(url_for("visits.show_visit", visit_id=visit.id))
+    return visit_form_page(form, None)
+
+
+@bp.route("/visits/<int:visit_id>/edit", methods=["GET", "POST"])
+@planner_required
+def edit_visit(visit_id: int):
+    visit = live_visit_or_404(visit_id)
+    form = VisitForm(obj=visit, organizations=all_organizations(db.session))
+    if form.validate_on_submit():
+        operations.update_visit(db.session, visit, acting=acting_user(), **form.values())
+        flash(_("The visit “%(title)s” is saved.", title=visit.title), "success")
+        # The checker's own rule, so that the warning and its finding always agree.
+        if outside := check_dates(build_plan(db.session, visit)):
+            flash(
+                ngettext(
+                    "%(num)d stop now falls outside the visit's dates: move or bin it.",
+                    "%(num)d stops now fall outside the visit's dates: move or bin them.",
+                    len(outside),
+                ),
+                "warning",
+            )
+        return redirect(url_for("visits.show_visit", visit_id=visit.id))
+    return visit_form_page(form, visit)
+
+
+@bp.route("/visits/<int:visit_id>/delete", methods=["GET", "POST"])
+@planner_required
+def delete_visit(visit_id: int):
+    visit = live_visit_or_404(visit_id)
+    if request.method == "POST":
+        operations.delete_visit(db.session, visit, acting=acting_user())
+        flash(
+            _("“%(title)s” is in the bin. You can restore it from there.", title=visit.title),
+            "success",
+        )
+        return redirect(url_for("visits.list_visits"))
+    return render_template("visits/confirm_delete.html", visit=visit)
+
+
+@bp.get("/visits/bin")
+@planner_required
+def list_deleted_visits():
+    return render_template("visits/bin.html", visits=operations.visits_in_bin(db.session))
+
+
+@bp.post("/visits/<int:visit_id>/restore")
+@planner_required
+def restore_visit(visit_id: int):
+    visit = db.session.get(Visit, visit_id) or abort(404)
+    if visit.is_deleted:
+        operations.restore_visit(db.session, visit, acting=acting_user())
+        flash(_("“%(title)s” is restored with its programme.", title=visit.title), "success")
+    return redirect(url_for("visits.show_visit", visit_id=visit.id))
+
+
+# --- A return visit ---------------------------------------------------------------------
+
+
+def return_visit_defaults(visit: Visit) -> dict:
+    """The sides swapped: the original hosts' country and the delegation's home zone."""
+    if visit.host_organization is not None:
+        country = visit.host_organization.country
+    else:
+        country = get_global("zone_territories").get(visit.timezone, "")
+    return {
+        "title": _("Return visit: %(title)s", title=visit.title)[:200],
+        "visiting_country": country,
+        "timezone": visit.delegation_timezone or "",
+    }
+
+
+@bp.route("/visits/<int:visit_id>/return-visit", methods=["GET", "POST"])
+@planner_required
+def copy_visit(visit_id: int):
+    visit = live_visit_or_404(visit_id)
+    form = ReturnVisitForm(**return_visit_defaults(visit))
+    if form.validate_on_submit():
+        copy = operations.copy_as_return_visit(
+            db.session,
+            visit,
+            acting=acting_user(),
+            start_date=form.start_date.data,
+            title=form.title.data,
+            visiting_country=form.visiting_country.data,
+            timezone=form.timezone.data,
+        )
+        flash(
+            _(
+                "The return visit is a draft: add the venues, the host city and the "
+                "local participants before you confirm it."
+            ),
+            "success",
+        )
+        return redirect(url_for("visits.show_visit", visit_id=copy.id))
+    return form_page("visits/return_visit_form.html", form, visit=visit, **suggestions())
+
+
+# --- Participants -----------------------------------------------------------------------
+
+
+def participants_url(visit: Visit) -> str:
+    return url_for("visits.show_visit", visit_id=visit.id, _anchor="participants")
+
+
+def new_person_url(visit: Visit) -> str | None:
+    """The people page's form for someone not yet known, coming back here afterwards."""
+    for endpoint in ("people.create_person", "people.create_person_page"):
+        if endpoint in current_app.view_functions:
+            return url_for(endpoint, next=url_for("visits.add_participant", visit_id=visit.id))
+    return None
+
+
+@bp.route("/visits/<int:visit_id>/participants/new", methods=["GET", "POST"])
+@planner_required
+def add_participant(visit_id: int):
+    visit = live_visit_or_404(visit_id)
+    next_precedence = max((p.precedence for p in visit.participants), default=0) + 1
+    form = ParticipantForm(
+        people=operations.people_not_in(db.session, visit), precedence=next_precedence
+    )
+    if form.validate_on_submit():
+        person = db.session.get(Person, form.person.data) or abort(400)
+        try:
+            participant = operations.add_participant(
+                db.session, visit, acting=acting_user(), person=person, **form.values()
+            )
+        except VisitError as error:
+            show_error(form, error)
+        else:
+            flash(
+                _("%(name)s takes part in the visit.", name=participant.person.display_name),
+                "success",
+            )
+            return redirect(participants_url(visit))
+    return form_page(
+        "visits/participant_form.html",
+        form,
+        visit=visit,
+        participant=None,
+        new_person_url=new_person_url(visit),
+    )
+
+
+@bp.route("/visits/<int:visit_id>/participants/<int:participant_id>", methods=["GET", "POST"])
+@planner_required
+def edit_participant(visit_id: int, participant_id: int):
+    visit = live_visit_or_404(visit_id)
+    participant = participant_or_404(visit, participant_id)
+    form = ParticipantForm(obj=participant)
+    if form.validate_on_submit():
+        try:
+            operations.update_participant(
+                db.session, participant, acting=acting_user(), **form.values()
+            )
+        except VisitError as error:
+            show_error(form, error)
+        else:
+            flash(_("%(name)s is saved.", name=participant.person.display_name), "success")
+            return redirect(participants_url(visit))
+    return form_page("visits/participant_form.html", form, visit=visit, participant=participant)
+
+
+@bp.route(
+    "/visits/<int:visit_id>/participants/<int:participant_id>/remove", methods=["GET", "POST"]
+)
+@planner_required
+def remove_participant(visit_id: int, participant_id: int):
+    visit = live_visit_or_404(visit_id)
+    participant = participant_or_404(visit, participant_id)
+    stops = [stop for stop in visit.live_stops if participant in stop.attendees]
+    if request.method == "POST":
+        name = participant.person.display_name
+        operations.remove_participant(db.session, participant, acting=acting_user())
+        flash(_("%(name)s no longer takes part in the visit.", name=name), "success")
+        return redirect(participants_url(visit))
+    return render_template(
+        "visits/confirm_remove_participant.html",
+        visit=visit,
+        participant=participant,
+        stops=stops,
+    )

@@ -1,0 +1,197 @@
+"""Forms for a visit, its return visit and its participants."""
+
+from functools import cache
+from zoneinfo import available_timezones
+
+from babel import Locale
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, IntegerField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
+
+from planner.forms import select_choices, strip_whitespace
+from planner.organizations.forms import (
+    COUNTRY_CODES,
+    blank_to_none,
+    country_field,
+    optional_id,
+    organization_choices,
+    organization_field,
+)
+from planner.people.forms import LanguageListField, language_codes, optional_text
+from planner.people.models import Person
+from planner.timefmt import is_valid_zone
+from planner.visits.models import ParticipantRole, Side, VisitStatus
+from planner.visits.operations import dates_error
+
+MIN_INTERPRETING_LANGUAGES = 2
+
+
+def country_names(language: str) -> list[tuple[str, str]]:
+    """(code, name) of every country, named and sorted in the reader's language."""
+    names = Locale.parse(language).territories
+    return sorted(((code, names.get(code, code)) for code in COUNTRY_CODES), key=lambda p: p[1])
+
+
+@cache
+def time_zone_names() -> list[str]:
+    """IANA zone names for the form's suggestions, without the legacy aliases."""
+    return sorted(name for name in available_timezones() if "/" in name and name[0].isupper())
+
+
+def known_zone(_form, field) -> None:
+    if field.data and not is_valid_zone(field.data):
+        raise ValidationError(
+            _l(
+                "“%(zone)s” is an unknown time zone. Use a name such as Asia/Tehran.",
+                zone=field.data,
+            )
+        )
+
+
+def zone_field(label, *, required: bool, description) -> StringField:
+    return StringField(
+        label,
+        filters=[strip_whitespace, blank_to_none],
+        validators=[DataRequired() if required else Optional(), known_zone],
+        description=description,
+        render_kw={"dir": "ltr", "list": "time-zones", "autocomplete": "off"},
+    )
+
+
+class VisitForm(FlaskForm):
+    title = StringField(
+        _l("Title"), filters=[strip_whitespace], validators=[DataRequired(), Length(max=200)]
+    )
+    visiting_country = country_field(_l("Visiting country"), required=True)
+    visiting_organization_id = organization_field(_l("Visiting organization"))
+    host_organization_id = organization_field(_l("Host organization"))
+    host_region = optional_text(_l("Host region"), 120)
+    host_city = optional_text(_l("Host city"), 120)
+    start_date = DateField(_l("First day"), validators=[DataRequired()])
+    end_date = DateField(_l("Last day"), validators=[DataRequired()])
+    timezone = zone_field(
+        _l("Host time zone"),
+        required=True,
+        description=_l("The IANA name of the host's zone; every time in the programme is in it."),
+    )
+    delegation_timezone = zone_field(
+        _l("Delegation's home time zone"),
+        required=False,
+        description=_l("Optional: the programme shows the delegation's home time beside it."),
+    )
+    status = SelectField(
+        _l("Status"),
+        choices=select_choices(VisitStatus.choices()),
+        coerce=VisitStatus,
+        default=VisitStatus.DRAFT,
+    )
+    purpose = TextAreaField(
+        _l("Purpose"),
+        filters=[strip_whitespace, blank_to_none],
+        render_kw={"rows": 4, "dir": "auto"},
+    )
+    notes = TextAreaField(
+        _l("Notes"),
+        filters=[strip_whitespace, blank_to_none],
+        description=_l("Staff only: never shown to participants."),
+        render_kw={"rows": 4, "dir": "auto"},
+    )
+
+    FIELDS = (
+        "title",
+        "visiting_country",
+        "visiting_organization_id",
+        "host_organization_id",
+        "host_region",
+        "host_city",
+        "start_date",
+        "end_date",
+        "timezone",
+        "delegation_timezone",
+        "status",
+        "purpose",
+        "notes",
+    )
+
+    def __init__(self, *args, organizations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = organization_choices(list(organizations))
+        self.visiting_organization_id.choices = choices
+        self.host_organization_id.choices = choices
+
+    def validate_end_date(self, field) -> None:
+        if error := dates_error(self.start_date.data, field.data):
+            raise ValidationError(error)
+
+    def values(self) -> dict:
+        return {name: self[name].data for name in self.FIELDS}
+
+
+class ReturnVisitForm(FlaskForm):
+    start_date = DateField(_l("First day of the return visit"), validators=[DataRequired()])
+    title = StringField(
+        _l("Title"), filters=[strip_whitespace], validators=[DataRequired(), Length(max=200)]
+    )
+    visiting_country = country_field(_l("Visiting country"), required=True)
+    timezone = zone_field(
+        _l("Host time zone"),
+        required=True,
+        description=_l("Where the return visit takes place: the original delegation's zone."),
+    )
+
+
+def person_label(person: Person) -> str:
+    details = ", ".join(
+        part for part in (person.position, person.organization and person.organization.name) if part
+    )
+    return f"{person.full_name_latin} ({details})" if details else person.full_name_latin
+
+
+class ParticipantForm(FlaskForm):
+    """Adding a person to a visit (`people=` the choices); editing leaves the person out."""
+
+    person = SelectField(_l("Person"), coerce=optional_id, validators=[DataRequired()])
+    side = SelectField(_l("Side"), choices=select_choices(Side.choices()), coerce=Side)
+    role = SelectField(
+        _l("Role"), choices=select_choices(ParticipantRole.choices()), coerce=ParticipantRole
+    )
+    precedence = IntegerField(
+        _l("Precedence"),
+        validators=[InputRequired(), NumberRange(min=1)],
+        description=_l("Order within the side: 1 comes first."),
+        render_kw={"min": 1, "inputmode": "numeric"},
+    )
+    interpreting_languages = LanguageListField(
+        _l("Interpreting languages"),
+        validators=[language_codes],
+        description=_l("For interpreters: at least two ISO 639-1 codes, e.g. kk, ru, fa."),
+        render_kw={"dir": "ltr", "autocomplete": "off"},
+    )
+
+    FIELDS = ("side", "role", "precedence", "interpreting_languages")
+
+    def __init__(self, *args, people=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if people is None:
+            del self.person
+            return
+        self.person.choices = [SelectChoice("", _l("— Choose a person —"))] + select_choices(
+            (str(person.id), person_label(person)) for person in people
+        )
+
+    def validate_interpreting_languages(self, field) -> None:
+        if self.role.data != ParticipantRole.INTERPRETER:
+            return
+        if len(field.data or []) < MIN_INTERPRETING_LANGUAGES:
+            raise ValidationError(_l("An interpreter needs at least two languages, e.g. kk, fa."))
+
+    def values(self) -> dict:
+        return {name: self[name].data for name in self.FIELDS}
