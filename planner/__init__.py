@@ -41,10 +41,23 @@ def create_app(test_config: dict | None = None) -> Flask:
     errors.init_app(app)
 
     from planner.accounts.views import bp as accounts_bp
+    from planner.itinerary.views import bp as itinerary_bp
+    from planner.organizations.views import bp as organizations_bp
+    from planner.people.views import bp as people_bp
+    from planner.programmes.views import bp as programmes_bp
+    from planner.venues.views import bp as venues_bp
     from planner.visits.views import bp as visits_bp
 
-    app.register_blueprint(accounts_bp)
-    app.register_blueprint(visits_bp)
+    for blueprint in (
+        accounts_bp,
+        visits_bp,
+        itinerary_bp,
+        programmes_bp,
+        organizations_bp,
+        venues_bp,
+        people_bp,
+    ):
+        app.register_blueprint(blueprint)
 
     from planner import cli
 
