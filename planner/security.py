@@ -80,6 +80,11 @@ planner_required = role_required(Role.PLANNER)
 admin_required = role_required(Role.ADMIN)
 
 
+def acting_user() -> User:
+    """The signed-in user as a plain model object, for the domain functions' `acting=`."""
+    return current_user._get_current_object()
+
+
 def is_safe_next(target: str | None) -> bool:
     """Only same-site paths may be redirected to after sign-in."""
     if not target:

@@ -6,7 +6,8 @@ else gets Babel's CLDR formats.
 """
 
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from functools import cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 import jdatetime
 from babel.dates import format_date as babel_format_date
@@ -25,6 +26,15 @@ def zone(name: str) -> ZoneInfo:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, TypeError) as error:
         raise ValueError(f"{name!r} is not an IANA time zone (e.g. Asia/Tehran)") from error
+
+
+@cache
+def zone_names() -> list[str]:
+    """IANA zone names to suggest in forms: Area/City, without legacy aliases (Etc/, US/...)."""
+    legacy = ("Etc/", "SystemV/", "posix/", "right/", "US/")
+    return sorted(
+        name for name in available_timezones() if "/" in name and not name.startswith(legacy)
+    )
 
 
 def is_valid_zone(name: str) -> bool:

@@ -16,7 +16,6 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from flask_login import current_user
 
 from planner.extensions import db
 from planner.i18n import current_language
@@ -24,7 +23,7 @@ from planner.itinerary import operations
 from planner.itinerary.forms import ShiftForm, StopForm
 from planner.itinerary.models import Stop, StopKind, StopStatus
 from planner.itinerary.snapshot import check_visit
-from planner.security import planner_required
+from planner.security import acting_user, planner_required
 from planner.timefmt import format_datetime
 from planner.venues.models import Venue
 from planner.venues.operations import active_venues
@@ -53,10 +52,6 @@ def venues_for(stop: Stop | None = None) -> list[Venue]:
     if stop is not None and stop.venue is not None and stop.venue not in venues:
         venues.append(stop.venue)
     return venues
-
-
-def acting_user():
-    return current_user._get_current_object()
 
 
 def programme_url(visit: Visit, stop: Stop | None = None) -> str:

@@ -1,50 +1,18 @@
 """The organization form, and the country and organization fields other directory forms reuse."""
 
-from babel import Locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectField, StringField, TextAreaField, URLField
 from wtforms.validators import URL, DataRequired, Length, Optional, ValidationError
 
-from planner.forms import select_choices, strip_whitespace
+from planner.forms import (
+    blank_to_none,
+    country_field,
+    optional_id,
+    select_choices,
+    strip_whitespace,
+)
 from planner.organizations.models import Organization, OrganizationKind
-
-# ISO 3166-1 alpha-2 codes as CLDR knows them, less its codes for unknown or grouped regions.
-COUNTRY_CODES = frozenset(
-    code for code in Locale("en").territories if len(code) == 2 and code.isalpha()
-) - {"ZZ", "QO", "EZ", "UN"}
-
-
-def blank_to_none(value):
-    """A WTForms filter: an empty optional field is stored as NULL, not as an empty string."""
-    return value or None
-
-
-def upper(value):
-    return value.upper() if isinstance(value, str) else value
-
-
-def country_code(_form, field) -> None:
-    """A validator: an ISO 3166-1 alpha-2 country code (the field's filter uppercases it)."""
-    if field.data and field.data not in COUNTRY_CODES:
-        raise ValidationError(_l("Enter a two-letter ISO country code, e.g. IR or KZ."))
-
-
-def country_field(label, *, required: bool) -> StringField:
-    return StringField(
-        label,
-        filters=[strip_whitespace, upper, blank_to_none],
-        validators=[DataRequired() if required else Optional(), country_code],
-        description=_l("Two letters (ISO 3166-1), e.g. IR for Iran, KZ for Kazakhstan."),
-        render_kw={"maxlength": 2, "autocomplete": "off", "dir": "ltr"},
-    )
-
-
-def optional_id(value) -> int | None:
-    """Coerce a select's value to an id, with the empty choice meaning "none"."""
-    if value in (None, "", "None"):
-        return None
-    return int(value)
 
 
 def organization_choices(organizations: list[Organization]) -> list[SelectChoice]:

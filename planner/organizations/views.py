@@ -2,7 +2,6 @@
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from planner.extensions import db
 from planner.organizations.forms import OrganizationForm
@@ -16,7 +15,7 @@ from planner.organizations.operations import (
     update_organization,
 )
 from planner.people.models import Person
-from planner.security import planner_required
+from planner.security import acting_user, planner_required
 from planner.venues.models import Venue
 
 bp = Blueprint("organizations", __name__)
@@ -54,9 +53,7 @@ def list_organizations():
 def create_organization_page():
     form = OrganizationForm()
     if form.validate_on_submit():
-        organization = create_organization(
-            db.session, acting=current_user._get_current_object(), **form.values()
-        )
+        organization = create_organization(db.session, acting=acting_user(), **form.values())
         flash(_("%(name)s is added.", name=organization.name), "success")
         return redirect(url_for("organizations.list_organizations"))
     return render_template("organizations/form.html", form=form, organization=None), (
@@ -70,9 +67,7 @@ def edit_organization(organization_id: int):
     organization = db.session.get(Organization, organization_id) or abort(404)
     form = OrganizationForm(obj=organization)
     if form.validate_on_submit():
-        update_organization(
-            db.session, organization, acting=current_user._get_current_object(), **form.values()
-        )
+        update_organization(db.session, organization, acting=acting_user(), **form.values())
         flash(_("%(name)s is saved.", name=organization.name), "success")
         return redirect(url_for("organizations.list_organizations"))
     return render_template("organizations/form.html", form=form, organization=organization), (
@@ -86,7 +81,7 @@ def delete_organization_page(organization_id: int):
     organization = db.session.get(Organization, organization_id) or abort(404)
     if request.method == "POST":
         name = organization.name
-        delete_organization(db.session, organization, acting=current_user._get_current_object())
+        delete_organization(db.session, organization, acting=acting_user())
         flash(_("%(name)s is deleted.", name=name), "success")
         return redirect(url_for("organizations.list_organizations"))
     return render_template(

@@ -1,64 +1,18 @@
 """The person form, with a field for the languages a person speaks."""
 
-import re
-
-from babel import Locale
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, StringField, TelField, TextAreaField
-from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Email, Length, Optional
 
-from planner.forms import strip_whitespace
-from planner.organizations.forms import (
-    DirectoryForm,
+from planner.forms import (
+    LanguageListField,
     blank_to_none,
     country_field,
-    organization_field,
+    language_codes,
+    optional_text,
+    strip_whitespace,
 )
-
-# ISO 639-1: the two-letter codes among the languages CLDR knows.
-LANGUAGE_CODES = frozenset(code for code in Locale("en").languages if len(code) == 2)
-# Commas (Latin or Persian), semicolons and spaces all separate codes.
-LANGUAGE_SEPARATORS = re.compile(r"[,،;\s]+")
-
-
-def parse_language_codes(text: str) -> list[str]:
-    """'kk, RU ,en' -> ['kk', 'ru', 'en']: lower case, in the order given, each once."""
-    codes = [code.lower() for code in LANGUAGE_SEPARATORS.split(text or "") if code]
-    return list(dict.fromkeys(codes))
-
-
-class LanguageListField(StringField):
-    """A text input of comma-separated ISO 639-1 codes, holding a list of codes."""
-
-    def process_formdata(self, valuelist):
-        if valuelist:
-            self.data = parse_language_codes(valuelist[0])
-
-    def _value(self) -> str:
-        if self.raw_data:
-            return self.raw_data[0]
-        return ", ".join(self.data or [])
-
-
-def language_codes(_form, field) -> None:
-    unknown = [code for code in field.data or [] if code not in LANGUAGE_CODES]
-    if unknown:
-        raise ValidationError(
-            _(
-                "Not a two-letter ISO 639-1 language code: %(codes)s. For example kk, ru, fa, en.",
-                codes=", ".join(unknown),
-            )
-        )
-
-
-def optional_text(label, max_length: int, **kwargs) -> StringField:
-    return StringField(
-        label,
-        filters=[strip_whitespace, blank_to_none],
-        validators=[Optional(), Length(max=max_length)],
-        **kwargs,
-    )
+from planner.organizations.forms import DirectoryForm, organization_field
 
 
 class PersonForm(DirectoryForm):

@@ -2,7 +2,6 @@
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from planner.extensions import db
 from planner.i18n import country_name
@@ -19,7 +18,7 @@ from planner.people.operations import (
     people_for_list,
     update_person,
 )
-from planner.security import planner_required
+from planner.security import acting_user, planner_required
 
 bp = Blueprint("people", __name__)
 
@@ -74,9 +73,7 @@ def render_person_form(form: PersonForm, person: Person | None):
 def create_person_page():
     form = PersonForm(organizations=all_organizations(db.session))
     if form.validate_on_submit():
-        person = create_person(
-            db.session, acting=current_user._get_current_object(), **form.values()
-        )
+        person = create_person(db.session, acting=acting_user(), **form.values())
         flash(_("%(name)s is added.", name=person.display_name), "success")
         return redirect(url_for("people.show_person", person_id=person.id))
     return render_person_form(form, None)
@@ -88,9 +85,7 @@ def edit_person(person_id: int):
     person = get_person(person_id)
     form = PersonForm(obj=person, organizations=all_organizations(db.session))
     if form.validate_on_submit():
-        update_person(
-            db.session, person, acting=current_user._get_current_object(), **form.values()
-        )
+        update_person(db.session, person, acting=acting_user(), **form.values())
         flash(_("%(name)s is saved.", name=person.display_name), "success")
         return redirect(url_for("people.show_person", person_id=person.id))
     return render_person_form(form, person)
@@ -103,7 +98,7 @@ def delete_person_page(person_id: int):
     if request.method == "POST":
         name = person.display_name
         try:
-            delete_person(db.session, person, acting=current_user._get_current_object())
+            delete_person(db.session, person, acting=acting_user())
         except PersonInVisits as refusal:
             flash(_("%(name)s takes part in visits and cannot be deleted.", name=name), "error")
             return render_template(

@@ -19,8 +19,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
-from planner.forms import select_choices, strip_whitespace
-from planner.organizations.forms import DirectoryForm, blank_to_none, organization_field
+from planner.forms import blank_to_none, select_choices, strip_whitespace
+from planner.organizations.forms import DirectoryForm, organization_field
 from planner.timefmt import is_valid_zone
 from planner.venues.models import Venue, VenueKind
 

@@ -1,17 +1,15 @@
 """Pages for venues: the list and the bin, a venue's page, its form, closed dates, drive times."""
 
-from zoneinfo import available_timezones
-
 from babel.dates import get_day_names
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from planner.extensions import db
 from planner.i18n import current_language
 from planner.organizations.operations import all_organizations
 from planner.organizations.views import kind_from_args
-from planner.security import planner_required
+from planner.security import acting_user, planner_required
+from planner.timefmt import zone_names
 from planner.types import utcnow
 from planner.venues.forms import (
     WEEK_FROM_SATURDAY,
@@ -41,18 +39,8 @@ from planner.venues.operations import (
 
 bp = Blueprint("venues", __name__)
 
+
 # Region/City names only: the legacy aliases (Iran, GMT+0, posix/...) would crowd the list.
-TIME_ZONES = sorted(
-    name
-    for name in available_timezones()
-    if "/" in name and not name.startswith(("Etc/", "SystemV/", "posix/", "right/", "US/"))
-)
-
-
-def acting_user():
-    return current_user._get_current_object()
-
-
 def week_from_saturday() -> list[tuple[int, str]]:
     """(weekday, its name in the reader's language), Saturday first as in the Iranian week."""
     names = get_day_names("wide", locale=current_language())
@@ -131,7 +119,7 @@ def venue_form(venue: Venue | None) -> VenueForm:
 
 def render_venue_form(form: VenueForm, venue: Venue | None):
     return render_template(
-        "venues/form.html", form=form, venue=venue, week=week_from_saturday(), zones=TIME_ZONES
+        "venues/form.html", form=form, venue=venue, week=week_from_saturday(), zones=zone_names()
     ), (400 if form.errors else 200)
 
 

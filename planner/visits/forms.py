@@ -1,8 +1,5 @@
 """Forms for a visit, its return visit and its participants."""
 
-from functools import cache
-from zoneinfo import available_timezones
-
 from babel import Locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -16,16 +13,18 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from planner.forms import select_choices, strip_whitespace
-from planner.organizations.forms import (
+from planner.forms import (
     COUNTRY_CODES,
+    LanguageListField,
     blank_to_none,
     country_field,
+    language_codes,
     optional_id,
-    organization_choices,
-    organization_field,
+    optional_text,
+    select_choices,
+    strip_whitespace,
 )
-from planner.people.forms import LanguageListField, language_codes, optional_text
+from planner.organizations.forms import organization_choices, organization_field
 from planner.people.models import Person
 from planner.timefmt import is_valid_zone
 from planner.visits.models import ParticipantRole, Side, VisitStatus
@@ -38,12 +37,6 @@ def country_names(language: str) -> list[tuple[str, str]]:
     """(code, name) of every country, named and sorted in the reader's language."""
     names = Locale.parse(language).territories
     return sorted(((code, names.get(code, code)) for code in COUNTRY_CODES), key=lambda p: p[1])
-
-
-@cache
-def time_zone_names() -> list[str]:
-    """IANA zone names for the form's suggestions, without the legacy aliases."""
-    return sorted(name for name in available_timezones() if "/" in name and name[0].isupper())
 
 
 def known_zone(_form, field) -> None:

@@ -15,7 +15,6 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from flask_login import current_user
 
 from planner.extensions import db
 from planner.i18n import current_language
@@ -24,15 +23,14 @@ from planner.itinerary.programme import programme_by_day
 from planner.itinerary.snapshot import build_plan, check_visit, findings_by_stop
 from planner.organizations.operations import all_organizations
 from planner.people.models import Person
-from planner.security import planner_required
-from planner.timefmt import zone
+from planner.security import acting_user, planner_required
+from planner.timefmt import zone, zone_names
 from planner.visits import operations
 from planner.visits.forms import (
     ParticipantForm,
     ReturnVisitForm,
     VisitForm,
     country_names,
-    time_zone_names,
 )
 from planner.visits.models import (
     Participant,
@@ -49,10 +47,6 @@ bp = Blueprint("visits", __name__)
 
 def office_today():
     return datetime.now(zone(current_app.config["OFFICE_TIMEZONE"])).date()
-
-
-def acting_user():
-    return current_user._get_current_object()
 
 
 def live_visit_or_404(visit_id: int) -> Visit:
@@ -118,7 +112,7 @@ def show_visit(visit_id: int):
 
 def suggestions() -> dict:
     """What the country and time zone inputs offer while the planner types."""
-    return {"zones": time_zone_names(), "countries": country_names(current_language())}
+    return {"zones": zone_names(), "countries": country_names(current_language())}
 
 
 def visit_form_page(form: VisitForm, visit: Visit | None):
