@@ -19,7 +19,7 @@ from planner.extensions import db
 from tests.browser import LiveServer, launch_chromium
 
 OUT = Path(__file__).with_name("visit-page.png")
-PASSWORD = "screenshot only"
+PASSWORD = "screenshot only"  # noqa: S105 - a throwaway account in a temporary database
 
 
 def main(language: str = "en") -> None:

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from planner.accounts.models import Role
 from planner.extensions import db
-from planner.itinerary.models import Stop, StopKind, StopStatus
+from planner.itinerary.models import Stop, StopKind
 from planner.itinerary.operations import shift_from
 from planner.venues.models import Venue, VenueKind
 from planner.visits.models import ParticipantRole, Side

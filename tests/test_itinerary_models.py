@@ -31,14 +31,15 @@ def test_database_refuses_inserting_a_stop_that_ends_before_it_starts(create_vis
         "visit_id": visit.id,
         "kind": "meal",
         "title": "Lunch",
-        "starts_at": datetime(2026, 12, 15, 9, 0),
-        "ends_at": datetime(2026, 12, 15, 8, 0),
+        # Plain values, as SQLite stores them; PostgreSQL gets them with their zone below.
+        "starts_at": datetime(2026, 12, 15, 9, 0),  # noqa: DTZ001
+        "ends_at": datetime(2026, 12, 15, 8, 0),  # noqa: DTZ001
         "status": "planned",
         "calendar_uid": "x@pishvaz",
         "sequence": 0,
         "version": 1,
-        "created_at": datetime(2026, 1, 1),
-        "updated_at": datetime(2026, 1, 1),
+        "created_at": datetime(2026, 1, 1),  # noqa: DTZ001
+        "updated_at": datetime(2026, 1, 1),  # noqa: DTZ001
     }
     if db.engine.dialect.name == "postgresql":
         row = {
@@ -48,7 +49,8 @@ def test_database_refuses_inserting_a_stop_that_ends_before_it_starts(create_vis
     columns = ", ".join(row)
     placeholders = ", ".join(f":{key}" for key in row)
     with pytest.raises(IntegrityError, match="ends_after_starts"):
-        db.session.execute(sa.text(f"INSERT INTO stops ({columns}) VALUES ({placeholders})"), row)
+        insert = f"INSERT INTO stops ({columns}) VALUES ({placeholders})"  # noqa: S608 - our names
+        db.session.execute(sa.text(insert), row)
     db.session.rollback()
 
 

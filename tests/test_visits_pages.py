@@ -3,8 +3,8 @@
 from datetime import date, timedelta
 
 from planner.accounts.models import Role
-from planner.visits.models import ParticipantRole, Side, VisitStatus, visits_for_list
 from planner.extensions import db
+from planner.visits.models import ParticipantRole, Side, VisitStatus, visits_for_list
 
 
 def test_visit_list_shows_upcoming_visits_first_soonest_first(create_visit, client, signed_in):
