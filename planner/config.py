@@ -13,6 +13,16 @@ DEFAULTS = {
     "OFFICE_TIMEZONE": "Asia/Tehran",
     "OFFICE_NAME": "Lorestan Chamber of Commerce — Protocol Office",
     "BABEL_DEFAULT_LOCALE": "en",
+    # Calendars and e-mail.
+    "BASE_URL": "http://127.0.0.1:5000",  # for links in e-mails and feeds
+    "MAIL_SENDER": "protocol@pishvaz.invalid",  # the ORGANIZER and From: address
+    "SMTP_HOST": "localhost",
+    "SMTP_PORT": "25",
+    "SMTP_USERNAME": "",
+    "SMTP_PASSWORD": "",
+    "SMTP_STARTTLS": "",  # any non-empty value turns STARTTLS on
+    "SMTP_TIMEOUT": "20",
+    "FEED_REFRESH_MINUTES": "15",
     # The checker's drive-time estimate: great-circle km x factor / speed, plus a buffer.
     "TRAVEL_ROAD_FACTOR": "1.3",
     "TRAVEL_AVERAGE_SPEED_KMH": "50",
@@ -64,6 +74,13 @@ def finalise(config, instance_path: str) -> None:
             f"OFFICE_TIMEZONE={config['OFFICE_TIMEZONE']!r} is not an IANA time zone"
         ) from error
     config["BABEL_DEFAULT_TIMEZONE"] = config["OFFICE_TIMEZONE"]
+    for key in ("SMTP_PORT", "SMTP_TIMEOUT", "FEED_REFRESH_MINUTES"):
+        try:
+            config[key] = int(config[key])
+        except (TypeError, ValueError) as error:
+            raise ConfigError(f"{key}={config[key]!r} is not a whole number") from error
+    config["SMTP_STARTTLS"] = bool(config.get("SMTP_STARTTLS"))
+    config["BASE_URL"] = str(config["BASE_URL"]).rstrip("/")
     for key in ("TRAVEL_ROAD_FACTOR", "TRAVEL_AVERAGE_SPEED_KMH", "TRAVEL_BUFFER_MINUTES"):
         try:
             value = float(config[key])

@@ -36,6 +36,9 @@ class User(UserMixin, db.Model):
     locale: Mapped[str] = mapped_column(sa.String(8), default="en")
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # See Participant.feed_generation: the staff feed across all visits.
+    feed_generation: Mapped[int] = mapped_column(sa.Integer, default=1, server_default="1")
+    feed_enabled: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
 
     __table_args__ = (sa.CheckConstraint("email = lower(email)", name="email_lowercase"),)
 

@@ -148,5 +148,7 @@ def _check_changed_stop(_mapper, _connection, stop: Stop) -> None:
     if error := Stop.times_error(stop.starts_at, stop.ends_at):
         raise EndBeforeStart(str(error))
     state = sa.inspect(stop)
-    if any(state.attrs[name].history.has_changes() for name in CALENDAR_FIELDS):
+    # Attendees too: whoever left gets a CANCEL that must outrank their last invitation.
+    changed = [*CALENDAR_FIELDS, "attendees"]
+    if any(state.attrs[name].history.has_changes() for name in changed):
         stop.sequence = (stop.sequence or 0) + 1

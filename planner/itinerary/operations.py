@@ -6,9 +6,11 @@ Each operation takes the acting user, changes models and flushes; the request co
 from dataclasses import dataclass
 from datetime import timedelta
 
+import sqlalchemy as sa
 from sqlalchemy.orm.exc import StaleDataError
 
 from planner.accounts.models import User
+from planner.calendars.models import Departure
 from planner.itinerary.models import Stop, StopStatus, new_calendar_uid
 from planner.timefmt import to_local
 from planner.types import utcnow
@@ -127,6 +129,7 @@ def update_stop(
     for name, value in values.items():
         setattr(stop, name, value)
     if attendees is not None:
+        record_departures(session, stop, stop.attendees, attendees)
         stop.attendees = list(attendees)
     stop.updated_by = acting
     try:
@@ -137,6 +140,23 @@ def update_stop(
         fresh = session.get(Stop, stop.id)
         raise StaleEdit(fresh, changes_between(seen or {}, snapshot(fresh))) from error
     return stop
+
+
+def record_departures(session, stop: Stop, before, after) -> None:
+    """Remember who left the stop, so their calendar feed can cancel it; forget who came back."""
+    left = {p.id for p in before} - {p.id for p in after}
+    back = {p.id for p in after} - {p.id for p in before}
+    known = {
+        d.participant_id: d
+        for d in session.scalars(sa.select(Departure).where(Departure.stop_id == stop.id))
+    }
+    for participant_id in left:
+        if participant_id in known:
+            known[participant_id].removed_at = utcnow()
+        else:
+            session.add(Departure(stop_id=stop.id, participant_id=participant_id))
+    for participant_id in back & set(known):
+        session.delete(known[participant_id])
 
 
 def delete_stop(session, stop: Stop, *, acting: User) -> None:

@@ -138,6 +138,10 @@ class Participant(db.Model):
     interpreting_languages: Mapped[list[str]] = mapped_column(
         sa.JSON, default=list, doc="For interpreters: the ISO 639-1 codes they cover."
     )
+    # The feed token is derived from this (planner/calendars/tokens.py): raising it revokes
+    # every link handed out so far; a disabled feed answers 404 until it is reissued.
+    feed_generation: Mapped[int] = mapped_column(sa.Integer, default=1, server_default="1")
+    feed_enabled: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
 
     visit: Mapped[Visit] = relationship(back_populates="participants")
     person: Mapped[Person] = relationship(lazy="joined")

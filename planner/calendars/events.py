@@ -1,0 +1,129 @@
+"""Which stops go into whose calendar, as plain CalendarEvent records.
+
+A participant's calendar holds the stops they attend, plus, for a while, the stops
+they left or that were deleted, as CANCELLED: a subscribed client only drops an
+event it sees cancelled, never one that silently disappears.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from planner.calendars.ics import CalendarEvent, Person
+from planner.calendars.models import Departure
+from planner.itinerary.models import Stop, StopStatus
+from planner.visits.models import Participant, Visit
+
+# How long a stop someone left (or a deleted stop) stays in feeds as CANCELLED.
+CANCELLED_KEPT_FOR = timedelta(days=60)
+
+
+@dataclass(frozen=True)
+class EventOptions:
+    now: datetime
+    stop_url: Callable[[Stop], str] | None = None
+    with_attendees: bool = False  # iTIP invitations list the recipient
+
+
+def stop_location(stop: Stop) -> str:
+    if stop.venue is None:
+        return ""
+    parts = [stop.venue.name, stop.venue.address, stop.venue.city]
+    return ", ".join(dict.fromkeys(part for part in parts if part))
+
+
+def stop_event(
+    stop: Stop,
+    options: EventOptions,
+    *,
+    cancelled: bool = False,
+    sequence=None,
+    attendees: tuple[Person, ...] = (),
+) -> CalendarEvent:
+    """One stop as a calendar event, with public text only: staff notes never leave Pishvaz."""
+    venue = stop.venue
+    return CalendarEvent(
+        uid=stop.calendar_uid,
+        sequence=stop.sequence if sequence is None else sequence,
+        starts_at=stop.starts_at,
+        ends_at=stop.ends_at,
+        zone=stop.timezone,
+        title=stop.title,
+        status="cancelled" if cancelled or stop.is_cancelled else stop.status.value,
+        last_modified=stop.updated_at,
+        description=stop.public_description or "",
+        location=stop_location(stop),
+        geo=(venue.latitude, venue.longitude)
+        if venue is not None and venue.has_coordinates
+        else None,
+        url=options.stop_url(stop) if options.stop_url else None,
+        categories=(str(stop.kind.label),),
+        attendees=attendees,
+    )
+
+
+def _stops_query():
+    return sa.select(Stop).options(
+        selectinload(Stop.venue), selectinload(Stop.visit), selectinload(Stop.attendees)
+    )
+
+
+def _recently(when: datetime | None, now: datetime) -> bool:
+    return when is not None and when >= now - CANCELLED_KEPT_FOR
+
+
+def visit_events(session, visit: Visit, options: EventOptions) -> list[CalendarEvent]:
+    """Every stop of a visit, for staff; recently deleted ones as CANCELLED."""
+    stops = session.scalars(_stops_query().where(Stop.visit_id == visit.id)).all()
+    return [
+        stop_event(stop, options, cancelled=stop.deleted_at is not None)
+        for stop in sorted(stops, key=lambda s: s.starts_at)
+        if stop.deleted_at is None or _recently(stop.deleted_at, options.now)
+    ]
+
+
+def participant_events(
+    session, participant: Participant, options: EventOptions
+) -> list[CalendarEvent]:
+    """The participant's programme, and what recently left it, as CANCELLED."""
+    attending = session.scalars(
+        _stops_query().join(Stop.attendees).where(Participant.id == participant.id)
+    ).all()
+    departures = session.scalars(
+        sa.select(Departure)
+        .where(Departure.participant_id == participant.id)
+        .options(selectinload(Departure.stop).selectinload(Stop.venue))
+    ).all()
+    person = participant.person
+    recipient = (Person(person.display_name, person.email),) if options.with_attendees else ()
+    events = []
+    for stop in attending:
+        if stop.deleted_at is not None and not _recently(stop.deleted_at, options.now):
+            continue
+        events.append(
+            stop_event(stop, options, cancelled=stop.deleted_at is not None, attendees=recipient)
+        )
+    attending_ids = {stop.id for stop in attending}
+    for departure in departures:
+        stop = departure.stop
+        if stop.id in attending_ids or not _recently(departure.removed_at, options.now):
+            continue
+        events.append(stop_event(stop, options, cancelled=True, attendees=recipient))
+    return sorted(events, key=lambda e: e.starts_at)
+
+
+def staff_events(session, options: EventOptions) -> list[CalendarEvent]:
+    """Every stop of every visit not in the bin, for a staff member's own calendar."""
+    stops = session.scalars(_stops_query().join(Stop.visit).where(Visit.deleted_at.is_(None))).all()
+    return [
+        stop_event(stop, options, cancelled=stop.deleted_at is not None)
+        for stop in sorted(stops, key=lambda s: s.starts_at)
+        if stop.deleted_at is None or _recently(stop.deleted_at, options.now)
+    ]
+
+
+def is_live(stop: Stop) -> bool:
+    return stop.deleted_at is None and stop.status != StopStatus.CANCELLED

@@ -1,0 +1,112 @@
+"""iCalendar (RFC 5545) output as plain functions over plain records, with the icalendar library.
+
+Every DTSTART/DTEND carries an IANA TZID with a matching VTIMEZONE built from zoneinfo,
+so no client shows a stop an hour off. Escaping and folding are the library's.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import icalendar
+
+PRODID = "-//Pishvaz//Official visits//EN"
+
+# The stop statuses as calendar clients know them.
+EVENT_STATUS = {"planned": "TENTATIVE", "confirmed": "CONFIRMED", "cancelled": "CANCELLED"}
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    email: str | None = None
+
+
+@dataclass(frozen=True)
+class CalendarEvent:
+    uid: str
+    sequence: int
+    starts_at: datetime  # aware
+    ends_at: datetime  # aware
+    zone: str  # IANA name the times are shown in
+    title: str
+    status: str  # planned | confirmed | cancelled
+    last_modified: datetime
+    description: str = ""
+    location: str = ""
+    geo: tuple[float, float] | None = None
+    url: str | None = None
+    categories: tuple[str, ...] = ()
+    attendees: tuple[Person, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class CalendarInfo:
+    name: str
+    zone: str  # X-WR-TIMEZONE: the zone a client should show the calendar in
+    organizer: Person
+    refresh_minutes: int | None = None  # for subscription feeds
+    method: str | None = None  # REQUEST or CANCEL for iTIP e-mail; None for files and feeds
+
+
+def build_calendar(info: CalendarInfo, events: Iterable[CalendarEvent], *, now: datetime) -> bytes:
+    """A whole VCALENDAR as bytes, CRLF line endings, folded at 75 octets."""
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    if info.method:
+        calendar.add("method", info.method)
+    calendar.add("x-wr-calname", info.name)
+    calendar.add("x-wr-timezone", info.zone)
+    if info.refresh_minutes:
+        refresh = timedelta(minutes=info.refresh_minutes)
+        calendar.add("refresh-interval", refresh, parameters={"VALUE": "DURATION"})
+        calendar.add("x-published-ttl", icalendar.vDuration(refresh))
+    events = list(events)
+    for event in events:
+        calendar.add_component(_vevent(event, info, now))
+    if events:
+        # A year either side: enough for any client that expands the zone's rules.
+        first = min(e.starts_at for e in events).date() - timedelta(days=366)
+        last = max(e.ends_at for e in events).date() + timedelta(days=366)
+        calendar.add_missing_timezones(first_date=first, last_date=last)
+    return calendar.to_ical()
+
+
+def _vevent(event: CalendarEvent, info: CalendarInfo, now: datetime) -> icalendar.Event:
+    zone = ZoneInfo(event.zone)
+    vevent = icalendar.Event()
+    vevent.add("uid", event.uid)
+    vevent.add("dtstamp", now)
+    vevent.add("sequence", event.sequence)
+    vevent.add("dtstart", event.starts_at.astimezone(zone))
+    vevent.add("dtend", event.ends_at.astimezone(zone))
+    vevent.add("summary", event.title)
+    if event.description:
+        vevent.add("description", event.description)
+    if event.location:
+        vevent.add("location", event.location)
+    if event.geo:
+        vevent.add("geo", event.geo)
+    if event.url:
+        vevent.add("url", event.url)
+    if event.categories:
+        vevent.add("categories", list(event.categories))
+    vevent.add("status", EVENT_STATUS[event.status])
+    vevent.add("last-modified", event.last_modified)
+    vevent.add("transp", "TRANSPARENT" if event.status == "cancelled" else "OPAQUE")
+    organizer = icalendar.vCalAddress(f"mailto:{info.organizer.email}")
+    organizer.params["cn"] = icalendar.vText(info.organizer.name)
+    vevent.add("organizer", organizer)
+    for person in event.attendees:
+        if not person.email:
+            continue
+        attendee = icalendar.vCalAddress(f"mailto:{person.email}")
+        attendee.params["cn"] = icalendar.vText(person.name)
+        attendee.params["role"] = icalendar.vText("REQ-PARTICIPANT")
+        attendee.params["partstat"] = icalendar.vText("NEEDS-ACTION")
+        attendee.params["rsvp"] = icalendar.vText("FALSE")
+        vevent.add("attendee", attendee)
+    return vevent

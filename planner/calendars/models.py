@@ -1,0 +1,98 @@
+"""What calendars need to remember: who left which stop, what was mailed to whom, and every mail."""
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from planner.extensions import db
+from planner.itinerary.models import Stop
+from planner.types import Choice, UTCDateTime, enum_type, utcnow
+from planner.visits.models import Participant
+
+
+class Departure(db.Model):
+    """A participant taken off a stop: their feed keeps the stop as CANCELLED for a while,
+    so that subscribed calendars drop it instead of keeping a stale copy."""
+
+    __tablename__ = "stop_departures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    stop_id: Mapped[int] = mapped_column(sa.ForeignKey("stops.id", ondelete="CASCADE"), index=True)
+    participant_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("participants.id", ondelete="CASCADE"), index=True
+    )
+    removed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    stop: Mapped[Stop] = relationship()
+    participant: Mapped[Participant] = relationship()
+
+    __table_args__ = (
+        sa.UniqueConstraint("stop_id", "participant_id", name="uq_stop_departures_pair"),
+    )
+
+
+class Method(Choice):
+    REQUEST = "REQUEST", _l("Invitation")
+    CANCEL = "CANCEL", _l("Cancellation")
+
+
+class SentEvent(db.Model):
+    """The last iTIP message a participant got for a stop: what "Send updates" compares with."""
+
+    __tablename__ = "sent_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    stop_id: Mapped[int] = mapped_column(sa.ForeignKey("stops.id", ondelete="CASCADE"), index=True)
+    participant_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("participants.id", ondelete="CASCADE"), index=True
+    )
+    method: Mapped[Method] = mapped_column(enum_type(Method, "sent_event_method"))
+    sequence: Mapped[int] = mapped_column(sa.Integer)
+    # What the participant's calendar shows, to tell them what changed.
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    venue_name: Mapped[str | None] = mapped_column(sa.String(200))
+    title: Mapped[str] = mapped_column(sa.String(200))
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    stop: Mapped[Stop] = relationship()
+    participant: Mapped[Participant] = relationship()
+
+    __table_args__ = (sa.UniqueConstraint("stop_id", "participant_id", name="uq_sent_events_pair"),)
+
+
+class MailStatus(Choice):
+    PENDING = "pending", _l("Waiting")
+    SENT = "sent", _l("Sent")
+    FAILED = "failed", _l("Failed")
+
+
+class MailMessage(db.Model):
+    """Every message the app sends, kept whole so that a failed one can be sent again as it was."""
+
+    __tablename__ = "mail_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visit_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("visits.id", ondelete="SET NULL"), index=True
+    )
+    participant_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("participants.id", ondelete="SET NULL")
+    )
+    recipient: Mapped[str] = mapped_column(sa.String(254))
+    subject: Mapped[str] = mapped_column(sa.String(300))
+    method: Mapped[Method] = mapped_column(enum_type(Method, "mail_method"))
+    stop_ids: Mapped[list[int]] = mapped_column(sa.JSON, default=list)
+    body: Mapped[str] = mapped_column(sa.Text, doc="The whole RFC 5322 message as sent.")
+    status: Mapped[MailStatus] = mapped_column(
+        enum_type(MailStatus, "mail_status"), default=MailStatus.PENDING
+    )
+    attempts: Mapped[int] = mapped_column(sa.Integer, default=0)
+    error: Mapped[str | None] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )

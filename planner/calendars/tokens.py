@@ -1,0 +1,48 @@
+"""Feed tokens: unguessable, revocable, and never stored.
+
+A token is `p<participant id>.<generation>.<mac>` (or `u<user id>...` for a staff
+feed), where mac is an HMAC-SHA256 of the rest under the app's secret key,
+truncated to 160 bits and compared in constant time. Raising the owner's
+feed_generation revokes every token issued before; nothing secret is stored.
+"""
+
+import base64
+import hashlib
+import hmac
+from dataclasses import dataclass
+
+MAC_BYTES = 20  # 160 bits
+
+
+@dataclass(frozen=True)
+class FeedKey:
+    kind: str  # "p" for a participant, "u" for a staff user
+    owner_id: int
+    generation: int
+
+
+def _mac(secret: str, kind: str, owner_id: int, generation: int) -> str:
+    message = f"pishvaz-feed:{kind}:{owner_id}:{generation}".encode()
+    digest = hmac.new(secret.encode(), message, hashlib.sha256).digest()[:MAC_BYTES]
+    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+
+def make_token(secret: str, kind: str, owner_id: int, generation: int) -> str:
+    if kind not in ("p", "u"):
+        raise ValueError(f"unknown feed kind {kind!r}")
+    return f"{kind}{owner_id}.{generation}.{_mac(secret, kind, owner_id, generation)}"
+
+
+def read_token(secret: str, token: str) -> FeedKey | None:
+    """The key a genuine token names, or None; whether it is still current is the caller's check."""
+    try:
+        head, generation_text, mac = token.split(".")
+        kind, owner_id, generation = head[0], int(head[1:]), int(generation_text)
+    except (ValueError, IndexError):
+        return None
+    if kind not in ("p", "u") or owner_id <= 0 or generation <= 0:
+        return None
+    expected = _mac(secret, kind, owner_id, generation)
+    if not hmac.compare_digest(expected.encode(), mac.encode()):
+        return None
+    return FeedKey(kind, owner_id, generation)
