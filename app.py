@@ -1,4 +1,5 @@
 """Entry point for `flask --app app ...` and WSGI servers."""
+
 from planner import create_app
 
 app = create_app()

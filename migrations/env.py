@@ -1,4 +1,5 @@
 """Alembic environment: runs migrations against the app's database (Flask-Migrate)."""
+
 import logging
 from logging.config import fileConfig
 
