@@ -309,3 +309,20 @@ def test_errors_come_before_warnings():
         stop("09:00", "10:00", attendees=()), stop("11:00", "12:00", day=DAY + timedelta(days=3))
     )
     assert [f.severity for f in result] == [ERROR, WARNING]
+
+
+def test_findings_read_naturally_in_english_with_long_lists_shortened():
+    from planner.itinerary.messages import render_finding
+
+    crowd = tuple(
+        AttendeeInfo(n, f"Delegate {n}", "delegation", "delegate", frozenset({"kk"}))
+        for n in range(10, 16)
+    )
+    meeting = stop("09:00", "10:00")
+    tour = stop("10:30", "11:30", venue=FACTORY, kind="factory_tour", attendees=crowd)
+    clash = stop("09:30", "11:00", venue=None, kind="meal", attendees=crowd)
+    [finding] = [f for f in findings(meeting, tour, clash) if f.code == Code.PERSON_DOUBLE_BOOKED]
+    assert finding.message.startswith("Delegate 10, Delegate 11, Delegate 12, and 3 more cannot")
+    persian = render_finding(finding, "fa")
+    assert "Delegate 10" in persian  # names keep their own digits
+    assert "۳ more" in persian and "۰۹:۳۰" in persian  # counts and times in Persian digits

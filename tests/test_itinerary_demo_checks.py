@@ -84,3 +84,16 @@ def test_findings_appear_on_the_visit_page_next_to_their_stop(demo_visit, client
     block = page.split(f'id="stop-{photo.id}"', 1)[1].split('class="stop ', 1)[0]
     assert "Nobody attends" in block
     assert "problems" in page  # the summary at the top of the programme
+
+
+def test_a_persian_officer_reads_the_findings_in_persian(demo_visit, client, signed_in):
+    user = signed_in(Role.VIEWER)
+    user.locale = "fa"
+    db.session.commit()
+    page = client.get(f"/visits/{demo_visit.id}").text
+    assert "بیرون از روزهای بازدید" in page  # the debrief the day after the visit
+    assert "۱۴۰۵/۰۹/۲۶" in page  # 17 December 2026, in the Jalali calendar
+    assert "پنجشنبه" in page or "پنج‌شنبه" in page  # the chamber's short Thursday
+    assert "outside the visit" not in page
+    # JSON stays in English for scripts.
+    assert "outside the visit" in str(client.get(f"/visits/{demo_visit.id}/checks.json").json)

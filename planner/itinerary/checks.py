@@ -88,12 +88,45 @@ class TravelSettings:
     overrides: dict[tuple[int, int], float] = field(default_factory=dict)
 
 
+def N_(text: str) -> str:
+    """Marks a message for translation (pybabel -k N_); it is translated where it is shown."""
+    return text
+
+
+@dataclass(frozen=True)
+class Day:
+    """A date in a message, written in the reader's calendar and language."""
+
+    value: date
+
+
+@dataclass(frozen=True)
+class Weekday:
+    value: int  # 0 = Monday
+
+
+@dataclass(frozen=True)
+class Names:
+    """A list of names or language codes, joined in the reader's language."""
+
+    items: tuple[str, ...]
+    languages: bool = False  # ISO 639-1 codes, shown as language names
+
+
 @dataclass(frozen=True)
 class Finding:
     severity: str
     code: str
-    message: str
+    text: str  # a translatable message with %(name)s placeholders
+    params: dict
     stop_ids: tuple[int, ...]
+
+    @property
+    def message(self) -> str:
+        """The message in English, for JSON and logs; pages translate `text` themselves."""
+        from planner.itinerary.messages import render_finding
+
+        return render_finding(self, "en")
 
     def as_dict(self) -> dict:
         return {
@@ -137,8 +170,13 @@ def check_dates(plan: Plan) -> list[Finding]:
                 Finding(
                     ERROR,
                     Code.OUTSIDE_VISIT_DATES,
-                    f"“{stop.title}” is on {first:%d %b %Y}, outside the visit "
-                    f"({plan.start_date:%d %b} – {plan.end_date:%d %b %Y}).",
+                    N_("“%(title)s” is on %(day)s, outside the visit (%(first)s – %(last)s)."),
+                    {
+                        "title": stop.title,
+                        "day": Day(first),
+                        "first": Day(plan.start_date),
+                        "last": Day(plan.end_date),
+                    },
                     (stop.id,),
                 )
             )
@@ -179,29 +217,38 @@ def check_people(plan: Plan) -> list[Finding]:
     findings = []
     for key, people in clashes.items():
         first, second = pair_stops[key]
+        if first.visit_id != plan.visit_id:
+            first, second = second, first  # ours first, the other visit's second
+        if second.visit_id == plan.visit_id:
+            text = N_(
+                "%(people)s cannot be at “%(first)s” (%(first_time)s) and “%(second)s” "
+                "(%(second_time)s) at once."
+            )
+        else:
+            text = N_(
+                "%(people)s cannot be at “%(first)s” (%(first_time)s) and, for another "
+                "visit, at “%(second)s” (%(second_time)s) at once."
+            )
         findings.append(
             Finding(
                 ERROR,
                 Code.PERSON_DOUBLE_BOOKED,
-                f"{_names(people)} cannot be at {_label(first, plan)} "
-                f"and {_label(second, plan)} at once.",
+                text,
+                {
+                    "people": _names(people),
+                    "first": first.title,
+                    "first_time": _when(first, plan.timezone),
+                    "second": second.title,
+                    "second_time": _when(second, plan.timezone),
+                },
                 tuple(s.id for s in (first, second) if s.visit_id == plan.visit_id),
             )
         )
     return findings
 
 
-def _label(stop: StopInfo, plan: Plan) -> str:
-    """“Title” (09:30–10:30), marked when it belongs to another visit."""
-    elsewhere = ", another visit" if stop.visit_id != plan.visit_id else ""
-    return f"“{stop.title}” ({_when(stop, plan.timezone)}{elsewhere})"
-
-
-def _names(people: list[str]) -> str:
-    people = sorted(set(people))
-    if len(people) > 3:
-        return f"{', '.join(people[:3])} and {len(people) - 3} more"
-    return " and ".join(people) if len(people) <= 2 else f"{people[0]}, {people[1]} and {people[2]}"
+def _names(people: list[str]) -> Names:
+    return Names(tuple(sorted(set(people))))
 
 
 def check_venues(plan: Plan) -> list[Finding]:
@@ -226,8 +273,16 @@ def check_venues(plan: Plan) -> list[Finding]:
                 Finding(
                     ERROR,
                     Code.VENUE_DOUBLE_BOOKED,
-                    f"{venue.name if venue else 'The venue'} is booked for "
-                    f"{_label(theirs, plan)} during “{ours.title}”.",
+                    N_(
+                        "%(venue)s is booked by another visit for “%(other)s” (%(other_time)s) "
+                        "during “%(title)s”."
+                    ),
+                    {
+                        "venue": venue.name if venue else "?",
+                        "other": theirs.title,
+                        "other_time": _when(theirs, plan.timezone),
+                        "title": ours.title,
+                    },
                     (ours.id,),
                 )
             )
@@ -295,33 +350,49 @@ def check_travel(plan: Plan, settings: TravelSettings) -> list[Finding]:
             Finding(
                 severity,
                 Code.NOT_ENOUGH_TRAVEL_TIME,
-                f"{_names(people)}: {available:.0f} min from “{before.title}” to "
-                f"“{after.title}”, but the drive takes about {drive:.0f} min "
-                f"plus {settings.buffer_minutes:.0f} min to get in and out.",
+                N_(
+                    "%(people)s: %(available)s min from “%(from)s” to “%(to)s”, but the drive "
+                    "takes about %(drive)s min plus %(buffer)s min to get in and out."
+                ),
+                {
+                    "people": _names(people),
+                    "available": round(available),
+                    "from": before.title,
+                    "to": after.title,
+                    "drive": round(drive),
+                    "buffer": round(settings.buffer_minutes),
+                },
                 (before.id, after.id),
             )
         )
     return findings
 
 
-def _is_open(venue: VenueInfo, start: datetime, end: datetime) -> str | None:
-    """None when the venue is open for the whole stop, else why it is not."""
+def _closed_reason(venue: VenueInfo, start: datetime, end: datetime) -> tuple[str, dict] | None:
+    """None when the venue is open for the whole stop, else why not (message and params)."""
     local_start, local_end = _local(start, venue.timezone), _local(end, venue.timezone)
-    for day in {local_start.date(), local_end.date()}:
+    for day in sorted({local_start.date(), local_end.date()}):
         if day in venue.closed_dates:
-            return f"closed on {day:%d %b %Y}"
+            return N_("%(venue)s is closed on %(day)s; “%(title)s” is at %(time)s local time."), {
+                "day": Day(day)
+            }
     if not venue.opening_hours:
         return None
     if local_start.date() != local_end.date():
-        return "not open overnight"
-    intervals = venue.opening_hours.get(local_start.weekday(), [])
+        return N_("%(venue)s is not open overnight; “%(title)s” is at %(time)s local time."), {}
+    weekday = local_start.weekday()
+    intervals = venue.opening_hours.get(weekday, [])
     if not intervals:
-        return f"closed on {local_start:%A}s"
+        return N_("%(venue)s is closed on %(weekday)s; “%(title)s” is at %(time)s local time."), {
+            "weekday": Weekday(weekday)
+        }
     for opens, closes in intervals:
         if opens <= local_start.time() and local_end.time() <= closes:
             return None
-    hours = ", ".join(f"{o:%H:%M}–{c:%H:%M}" for o, c in intervals)
-    return f"open {hours} on {local_start:%A}s"
+    hours = Names(tuple(f"{o:%H:%M}–{c:%H:%M}" for o, c in intervals))
+    return N_(
+        "%(venue)s is open %(hours)s on %(weekday)s; “%(title)s” is at %(time)s local time."
+    ), {"hours": hours, "weekday": Weekday(weekday)}
 
 
 def check_opening_hours(plan: Plan) -> list[Finding]:
@@ -330,16 +401,15 @@ def check_opening_hours(plan: Plan) -> list[Finding]:
         venue = plan.venues.get(stop.venue_id) if stop.venue_id is not None else None
         if venue is None:
             continue
-        if reason := _is_open(venue, stop.starts_at, stop.ends_at):
-            findings.append(
-                Finding(
-                    ERROR,
-                    Code.VENUE_CLOSED,
-                    f"{venue.name} is {reason}; “{stop.title}” is "
-                    f"{_when(stop, venue.timezone)} local time.",
-                    (stop.id,),
-                )
-            )
+        if closed := _closed_reason(venue, stop.starts_at, stop.ends_at):
+            text, params = closed
+            params = {
+                **params,
+                "venue": venue.name,
+                "title": stop.title,
+                "time": _when(stop, venue.timezone),
+            }
+            findings.append(Finding(ERROR, Code.VENUE_CLOSED, text, params, (stop.id,)))
     return findings
 
 
@@ -387,9 +457,16 @@ def check_languages(plan: Plan) -> list[Finding]:
             Finding(
                 ERROR,
                 Code.NO_SHARED_LANGUAGE,
-                f"At “{stop.title}”, {_names(who)} share no language "
-                f"({'/'.join(sorted(gap[0]))} and {'/'.join(sorted(gap[1]))}) and no "
-                "interpreter present bridges them.",
+                N_(
+                    "At “%(title)s”, %(people)s share no language (%(guests)s; %(hosts)s) and "
+                    "no interpreter present bridges them."
+                ),
+                {
+                    "title": stop.title,
+                    "people": _names(who),
+                    "guests": Names(tuple(sorted(gap[0])), languages=True),
+                    "hosts": Names(tuple(sorted(gap[1])), languages=True),
+                },
                 (stop.id,),
             )
         )
@@ -401,7 +478,13 @@ def check_attendance(plan: Plan) -> list[Finding]:
     for stop in plan.stops:
         if not stop.attendees:
             findings.append(
-                Finding(WARNING, Code.NO_ATTENDEES, f"Nobody attends “{stop.title}”.", (stop.id,))
+                Finding(
+                    WARNING,
+                    Code.NO_ATTENDEES,
+                    N_("Nobody attends “%(title)s”."),
+                    {"title": stop.title},
+                    (stop.id,),
+                )
             )
         elif stop.kind == "official_meeting" and not any(
             a.role == "head_of_delegation" for a in stop.attendees
@@ -410,7 +493,8 @@ def check_attendance(plan: Plan) -> list[Finding]:
                 Finding(
                     WARNING,
                     Code.HEAD_OF_DELEGATION_ABSENT,
-                    f"The head of delegation is not at the official meeting “{stop.title}”.",
+                    N_("The head of delegation is not at the official meeting “%(title)s”."),
+                    {"title": stop.title},
                     (stop.id,),
                 )
             )
