@@ -19,6 +19,15 @@ $(VENV)/.dev-installed: requirements-dev.txt requirements.txt $(VENV)/.runtime-i
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
 
+# ical.js for tests/ics_check.mjs, which reads every calendar the app emits as a client does.
+# Without npm the calendar tests skip (and fail under CI, which installs Node.js).
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null; then \
+	  npm ci --no-audit --no-fund && touch $@; \
+	else \
+	  echo "make: npm is not installed: the calendar tests need Node.js and npm" >&2; \
+	fi
+
 translations: $(VENV)/.runtime-installed
 	$(BIN)/pybabel compile --statistics -d planner/translations 2>&1 | tail -n 2
 
@@ -37,7 +46,7 @@ demo: migrate
 run: translations demo
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
-test: $(VENV)/.dev-installed translations
+test: $(VENV)/.dev-installed translations node_modules/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 screenshot: $(VENV)/.dev-installed translations

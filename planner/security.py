@@ -11,8 +11,9 @@ from planner.accounts.models import Role, User
 from planner.extensions import db, login_manager
 
 # Endpoints an anonymous visitor may reach. Everything else needs a signed-in user;
-# tests/test_security.py walks the URL map to prove it.
-PUBLIC_ENDPOINTS = frozenset({"accounts.login", "static"})
+# tests/test_security.py walks the URL map to prove it. A calendar feed is opened by the
+# unguessable token in its URL, since calendar apps cannot sign in.
+PUBLIC_ENDPOINTS = frozenset({"accounts.login", "static", "calendars.feed"})
 
 
 def wants_json() -> bool:

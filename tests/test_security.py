@@ -12,7 +12,14 @@ from tests.conftest import PASSWORD, make_app
 
 MUTATING = {"POST", "PUT", "PATCH", "DELETE"}
 # What any signed-in user may do for themselves, whatever their role.
-SELF_SERVICE = {"accounts.login", "accounts.logout", "accounts.profile"}
+SELF_SERVICE = {
+    "accounts.login",
+    "accounts.logout",
+    "accounts.profile",
+    # One's own calendar feed link (planner/calendars/views.py).
+    "calendars.revoke_own_feed",
+    "calendars.reissue_own_feed",
+}
 
 
 def example_urls(app):

@@ -9,9 +9,12 @@ feed_generation revokes every token issued before; nothing secret is stored.
 import base64
 import hashlib
 import hmac
+import re
 from dataclasses import dataclass
 
 MAC_BYTES = 20  # 160 bits
+# One spelling per token: int() alone would also take "p+7", "p0_7" or Arabic-Indic digits.
+TOKEN_PATTERN = re.compile(r"([pu])([1-9][0-9]{0,17})\.([1-9][0-9]{0,17})\.([A-Za-z0-9_-]{27})")
 
 
 @dataclass(frozen=True)
@@ -35,13 +38,10 @@ def make_token(secret: str, kind: str, owner_id: int, generation: int) -> str:
 
 def read_token(secret: str, token: str) -> FeedKey | None:
     """The key a genuine token names, or None; whether it is still current is the caller's check."""
-    try:
-        head, generation_text, mac = token.split(".")
-        kind, owner_id, generation = head[0], int(head[1:]), int(generation_text)
-    except (ValueError, IndexError):
+    match = TOKEN_PATTERN.fullmatch(token)
+    if match is None:
         return None
-    if kind not in ("p", "u") or owner_id <= 0 or generation <= 0:
-        return None
+    kind, owner_id, generation, mac = match[1], int(match[2]), int(match[3]), match[4]
     expected = _mac(secret, kind, owner_id, generation)
     if not hmac.compare_digest(expected.encode(), mac.encode()):
         return None

@@ -1,5 +1,280 @@
-"""Calendar downloads, subscription feeds and iTIP e-mail (filled in by the calendars issue)."""
+"""Calendar downloads, subscription feeds, and the "Calendar" box that offers them.
 
-from flask import Blueprint
+The downloads need a signed-in user; a feed needs only its token, so that a calendar
+app can poll it. Both answer 304 while nothing they show has changed. (E-mail with
+iTIP invitations is planner/calendars/mail_views.py.)
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import segno
+from flask import Blueprint, Response, abort, current_app, flash, redirect, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+
+from planner.accounts.models import User
+from planner.calendars import feeds
+from planner.calendars.events import (
+    EventOptions,
+    participant_events,
+    staff_events,
+    visit_events,
+)
+from planner.calendars.ics import CalendarInfo, Person, build_calendar
+from planner.extensions import db
+from planner.security import acting_user, planner_required
+from planner.types import utcnow
+from planner.visits.models import Participant
+from planner.visits.views import live_visit_or_404, participant_or_404
 
 bp = Blueprint("calendars", __name__)
+
+# What every calendar the app serves shares: organizer, links, refresh hint.
+
+
+def _organizer() -> Person:
+    config = current_app.config
+    return Person(config["OFFICE_NAME"], config["MAIL_SENDER"])
+
+
+def _stop_url(stop) -> str:
+    base = current_app.config["BASE_URL"]
+    return f"{base}{url_for('visits.show_visit', visit_id=stop.visit_id)}#stop-{stop.id}"
+
+
+def _context(name: str) -> tuple:
+    """Whatever besides the data changes the bytes: the language and the settings."""
+    config = current_app.config
+    return (
+        name,
+        str(get_locale()),
+        config["BASE_URL"],
+        config["OFFICE_NAME"],
+        config["MAIL_SENDER"],
+        config["FEED_REFRESH_MINUTES"],
+    )
+
+
+def _participant_calendar_name(participant: Participant) -> str:
+    return f"{participant.visit.title} — {participant.person.display_name}"
+
+
+def _staff_calendar_name(user: User) -> str:
+    return _("Official visits — %(name)s", name=user.name)
+
+
+def calendar_response(
+    validator: feeds.Validator,
+    build: Callable[[], bytes],
+    *,
+    cache_control: str,
+    filename: str | None = None,
+) -> Response:
+    """304 when the client's copy is current (the calendar is not built), else the calendar."""
+    if feeds.is_unchanged(
+        validator, request.headers.get("If-None-Match"), request.headers.get("If-Modified-Since")
+    ):
+        response = Response(status=304)
+    else:
+        response = Response(build(), content_type="text/calendar; charset=utf-8")
+        if filename:
+            response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.set_etag(validator.etag, weak=True)
+    if validator.last_modified is not None:
+        response.last_modified = validator.last_modified
+    response.headers["Cache-Control"] = cache_control
+    response.vary.add("Accept-Language")
+    return response
+
+
+# Downloads, for signed-in staff.
+
+
+@bp.get("/visits/<int:visit_id>/calendar.ics")
+def visit_calendar(visit_id: int):
+    visit = live_visit_or_404(visit_id)
+    now = utcnow()
+    name = visit.title
+    info = CalendarInfo(name=name, zone=visit.timezone, organizer=_organizer())
+    options = EventOptions(now=now, stop_url=_stop_url)
+    return calendar_response(
+        feeds.visit_validator(db.session, visit, now=now, context=_context(name)),
+        lambda: build_calendar(info, visit_events(db.session, visit, options), now=now),
+        cache_control="private, no-cache",
+        filename=feeds.ascii_filename(visit.title, fallback=f"visit-{visit.id}"),
+    )
+
+
+@bp.get("/visits/<int:visit_id>/participants/<int:participant_id>/calendar.ics")
+def participant_calendar(visit_id: int, participant_id: int):
+    participant = participant_or_404(live_visit_or_404(visit_id), participant_id)
+    return _participant_calendar(
+        participant,
+        refresh=False,
+        cache_control="private, no-cache",
+        filename=feeds.ascii_filename(
+            participant.person.full_name_latin,
+            participant.visit.title,
+            fallback=f"programme-{participant.id}",
+        ),
+    )
+
+
+def _participant_calendar(
+    participant: Participant, *, refresh: bool, **response_options
+) -> Response:
+    now = utcnow()
+    name = _participant_calendar_name(participant)
+    info = CalendarInfo(
+        name=name,
+        zone=participant.visit.timezone,
+        organizer=_organizer(),
+        refresh_minutes=current_app.config["FEED_REFRESH_MINUTES"] if refresh else None,
+    )
+    options = EventOptions(now=now, stop_url=_stop_url)
+    return calendar_response(
+        feeds.participant_validator(db.session, participant, now=now, context=_context(name)),
+        lambda: build_calendar(info, participant_events(db.session, participant, options), now=now),
+        **response_options,
+    )
+
+
+def _staff_calendar(user: User, **response_options) -> Response:
+    now = utcnow()
+    name = _staff_calendar_name(user)
+    info = CalendarInfo(
+        name=name,
+        zone=current_app.config["OFFICE_TIMEZONE"],
+        organizer=_organizer(),
+        refresh_minutes=current_app.config["FEED_REFRESH_MINUTES"],
+    )
+    options = EventOptions(now=now, stop_url=_stop_url)
+    return calendar_response(
+        feeds.staff_validator(db.session, user, now=now, context=_context(name)),
+        lambda: build_calendar(info, staff_events(db.session, options), now=now),
+        **response_options,
+    )
+
+
+# Subscription feeds: no sign-in, the token is the key.
+
+
+@bp.get("/feeds/<token>.ics")
+def feed(token: str):
+    owner = feeds.feed_owner(db.session, current_app.config["SECRET_KEY"], token)
+    if owner is None:
+        abort(404)
+    # Clients poll; asking again sooner than the refresh interval would change nothing.
+    cache_control = f"private, max-age={current_app.config['FEED_REFRESH_MINUTES'] * 60}"
+    if isinstance(owner, Participant):
+        return _participant_calendar(owner, refresh=True, cache_control=cache_control)
+    return _staff_calendar(owner, cache_control=cache_control)
+
+
+@bp.post("/visits/<int:visit_id>/participants/<int:participant_id>/feed/revoke")
+@planner_required
+def revoke_participant_feed(visit_id: int, participant_id: int):
+    participant = participant_or_404(live_visit_or_404(visit_id), participant_id)
+    feeds.revoke_feed(db.session, participant)
+    flash(
+        _(
+            "The calendar link of %(name)s no longer works. Issue a new one when they need it.",
+            name=participant.person.display_name,
+        ),
+        "success",
+    )
+    return redirect(_programme_url(participant) + "#calendar")
+
+
+@bp.post("/visits/<int:visit_id>/participants/<int:participant_id>/feed/reissue")
+@planner_required
+def reissue_participant_feed(visit_id: int, participant_id: int):
+    participant = participant_or_404(live_visit_or_404(visit_id), participant_id)
+    feeds.reissue_feed(db.session, participant)
+    flash(
+        _(
+            "%(name)s has a new calendar link; the earlier one no longer works.",
+            name=participant.person.display_name,
+        ),
+        "success",
+    )
+    return redirect(_programme_url(participant) + "#calendar")
+
+
+# A staff member's own feed: self-service, whatever their role.
+
+
+@bp.post("/profile/feed/revoke")
+def revoke_own_feed():
+    feeds.revoke_feed(db.session, acting_user())
+    flash(_("Your calendar link no longer works."), "success")
+    return redirect(url_for("accounts.profile") + "#calendar")
+
+
+@bp.post("/profile/feed/reissue")
+def reissue_own_feed():
+    feeds.reissue_feed(db.session, acting_user())
+    flash(_("You have a new calendar link; the earlier one no longer works."), "success")
+    return redirect(url_for("accounts.profile") + "#calendar")
+
+
+def _programme_url(participant: Participant) -> str:
+    return url_for(
+        "programmes.participant_programme",
+        visit_id=participant.visit_id,
+        participant_id=participant.id,
+    )
+
+
+# The "Calendar" box on the participant's programme and on the profile page.
+
+
+@dataclass(frozen=True)
+class FeedLinks:
+    enabled: bool
+    https_url: str
+    webcal_url: str
+    qr_image: str  # a data: URI of an SVG image (the CSP allows data: images)
+    qr_size: int  # pixels, width and height
+    download_url: str | None
+    revoke_url: str
+    reissue_url: str
+
+
+QR_SCALE, QR_BORDER = 4, 2
+
+
+def _links(owner: Participant | User, **urls) -> FeedLinks:
+    token = feeds.feed_token(current_app.config["SECRET_KEY"], owner)
+    https_url = current_app.config["BASE_URL"] + url_for("calendars.feed", token=token)
+    qr = segno.make(https_url, error="m")
+    return FeedLinks(
+        enabled=owner.feed_enabled,
+        https_url=https_url,
+        webcal_url=feeds.webcal_url(https_url),
+        qr_image=qr.svg_data_uri(scale=QR_SCALE, border=QR_BORDER, dark="#1c2533", light="#fff"),
+        qr_size=qr.symbol_size(scale=QR_SCALE, border=QR_BORDER)[0],
+        **urls,
+    )
+
+
+@bp.app_template_global()
+def participant_feed_links(participant: Participant) -> FeedLinks:
+    ids = {"visit_id": participant.visit_id, "participant_id": participant.id}
+    return _links(
+        participant,
+        download_url=url_for("calendars.participant_calendar", **ids),
+        revoke_url=url_for("calendars.revoke_participant_feed", **ids),
+        reissue_url=url_for("calendars.reissue_participant_feed", **ids),
+    )
+
+
+@bp.app_template_global()
+def staff_feed_links() -> FeedLinks:
+    return _links(
+        acting_user(),
+        download_url=None,
+        revoke_url=url_for("calendars.revoke_own_feed"),
+        reissue_url=url_for("calendars.reissue_own_feed"),
+    )
