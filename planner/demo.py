@@ -5,6 +5,7 @@ from datetime import date, time
 
 import sqlalchemy as sa
 
+from planner.demo_outcomes import load_outcomes
 from planner.itinerary.models import Stop, StopKind, StopStatus
 from planner.organizations.models import Organization, OrganizationKind
 from planner.people.models import Person
@@ -866,6 +867,7 @@ def load_demo(session) -> Visit:
     visit.stops = [build_stop(fields, venues, participants) for fields in STOPS + PLANTED_STOPS]
     session.add_all([*organizations.values(), *venues.values(), *people.values(), visit])
     session.add(build_other_visit(venues, participants["chamber_president"].person))
+    load_outcomes(session, visit, organizations)
     session.flush()
     return visit
 

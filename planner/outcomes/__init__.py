@@ -1,0 +1,1 @@
+"""Outcomes of visits and the follow-ups that carry them on."""

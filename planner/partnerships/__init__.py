@@ -1,0 +1,1 @@
+"""Partnerships between places and organizations, carried across visits and months."""
