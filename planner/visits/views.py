@@ -16,6 +16,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
+from planner.calendars import mail
 from planner.extensions import db
 from planner.i18n import current_language
 from planner.itinerary.checks import check_dates
@@ -25,6 +26,7 @@ from planner.organizations.operations import all_organizations
 from planner.people.models import Person
 from planner.security import acting_user, planner_required
 from planner.timefmt import zone, zone_names
+from planner.types import utcnow
 from planner.visits import operations
 from planner.visits.forms import (
     ParticipantForm,
@@ -301,8 +303,27 @@ def remove_participant(visit_id: int, participant_id: int):
     stops = [stop for stop in visit.live_stops if participant in stop.attendees]
     if request.method == "POST":
         name = participant.person.display_name
+        # Whoever was sent invitations gets a cancellation before they leave the visit:
+        # afterwards there is nobody left to send it to.
+        settings = mail.MailSettings.from_config(current_app.config)
+        now = utcnow()
+        farewell = mail.plan_farewell(db.session, visit, participant)
+        messages = mail.queue_messages(
+            db.session, farewell, settings, acting=acting_user(), now=now
+        )
+        report = mail.send_pending(db.session, settings, messages=messages, now=now)
         operations.remove_participant(db.session, participant, acting=acting_user())
         flash(_("%(name)s no longer takes part in the visit.", name=name), "success")
+        if report.sent:
+            flash(_("A cancellation went to %(name)s's calendar.", name=name), "success")
+        if report.failed:
+            flash(
+                _(
+                    "The cancellation to %(name)s could not be sent; it waits in the mail log.",
+                    name=name,
+                ),
+                "error",
+            )
         return redirect(participants_url(visit))
     return render_template(
         "visits/confirm_remove_participant.html",

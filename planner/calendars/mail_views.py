@@ -1,0 +1,133 @@
+"""E-mail pages of a visit: send the programme, send updates, and the mail log with retries."""
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from markupsafe import Markup
+
+from planner.calendars import mail
+from planner.calendars.models import MailMessage, MailStatus
+from planner.extensions import db
+from planner.i18n import current_language
+from planner.security import acting_user, planner_required
+from planner.types import utcnow
+from planner.visits.models import Visit, visit_with_programme
+
+bp = Blueprint("mail", __name__)
+
+
+def live_visit_or_404(visit_id: int) -> Visit:
+    visit = visit_with_programme(db.session, visit_id)
+    if visit is None or visit.is_deleted:
+        abort(404)
+    return visit
+
+
+def settings() -> mail.MailSettings:
+    return mail.MailSettings.from_config(current_app.config)
+
+
+def log_link(visit: Visit, text: str) -> Markup:
+    url = url_for("mail.mail_log", visit_id=visit.id)
+    return Markup('{} <a href="{}">{}</a>').format(text, url, _("Open the mail log"))
+
+
+def flash_report(visit: Visit, report: mail.SendReport, *, link: bool = True) -> None:
+    """How many went out and how many failed, with the way to the log unless already there."""
+    with_link = (lambda text: log_link(visit, text)) if link else (lambda text: text)
+    if report.sent:
+        text = ngettext("%(num)d message sent.", "%(num)d messages sent.", report.sent)
+        flash(with_link(text), "success")
+    if report.failed:
+        text = ngettext(
+            "%(num)d message could not be sent (%(error)s). "
+            "It is kept in the mail log and can be sent again from there.",
+            "%(num)d messages could not be sent (%(error)s). "
+            "They are kept in the mail log and can be sent again from there.",
+            report.failed,
+            error=report.error,
+        )
+        flash(with_link(text), "error")
+
+
+def preview_or_send(visit: Visit, plan: mail.MailPlan):
+    """GET shows who gets what; POST sends exactly that, unless it changed in between."""
+    status = 200
+    if request.method == "POST":
+        if request.form.get("fingerprint") == plan.fingerprint:
+            if not plan.message_count:
+                flash(_("There was nothing to send."), "info")
+                return redirect(url_for("visits.show_visit", visit_id=visit.id))
+            now, config = utcnow(), settings()
+            queued = mail.queue_messages(db.session, plan, config, acting=acting_user(), now=now)
+            flash_report(visit, mail.send_pending(db.session, config, messages=queued, now=now))
+            return redirect(url_for("visits.show_visit", visit_id=visit.id))
+        flash(
+            _(
+                "The programme changed while you were reading this page. "
+                "Here is what would be sent now: check it, then send."
+            ),
+            "warning",
+        )
+        status = 409
+    locale = current_language()
+    return render_template(
+        "calendars/mail_preview.html",
+        visit=visit,
+        plan=plan,
+        describe=lambda change: mail.describe_change(change, visit.timezone, locale),
+    ), status
+
+
+@bp.route("/visits/<int:visit_id>/mail/programme", methods=["GET", "POST"])
+@planner_required
+def send_programme(visit_id: int):
+    visit = live_visit_or_404(visit_id)
+    return preview_or_send(visit, mail.plan_programme(db.session, visit))
+
+
+@bp.route("/visits/<int:visit_id>/mail/updates", methods=["GET", "POST"])
+@planner_required
+def send_updates(visit_id: int):
+    visit = live_visit_or_404(visit_id)
+    return preview_or_send(visit, mail.plan_updates(db.session, visit))
+
+
+@bp.get("/visits/<int:visit_id>/mail/log")
+def mail_log(visit_id: int):
+    visit = live_visit_or_404(visit_id)
+    messages = mail.mail_log(db.session, visit)
+    return render_template(
+        "calendars/mail_log.html",
+        visit=visit,
+        messages=messages,
+        participants={p.id: p for p in visit.participants},
+        stops={stop.id: stop for stop in visit.stops},
+        unsent=sum(1 for m in messages if m.status != MailStatus.SENT),
+    )
+
+
+@bp.post("/visits/<int:visit_id>/mail/<int:message_id>/retry")
+@planner_required
+def retry_message(visit_id: int, message_id: int):
+    visit = live_visit_or_404(visit_id)
+    message = db.session.get(MailMessage, message_id)
+    if message is None or message.visit_id != visit.id:
+        abort(404)
+    if message.status == MailStatus.SENT:
+        flash(_("That message was already sent."), "info")
+    else:
+        report = mail.send_pending(db.session, settings(), messages=[message], now=utcnow())
+        flash_report(visit, report, link=False)
+    return redirect(url_for("mail.mail_log", visit_id=visit.id))
+
+
+@bp.post("/visits/<int:visit_id>/mail/retry")
+@planner_required
+def retry_unsent(visit_id: int):
+    visit = live_visit_or_404(visit_id)
+    report = mail.send_pending(db.session, settings(), visit=visit, now=utcnow())
+    if not report.total:
+        flash(_("No message is waiting to be sent."), "info")
+    flash_report(visit, report, link=False)
+    return redirect(url_for("mail.mail_log", visit_id=visit.id))

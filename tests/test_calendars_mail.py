@@ -1,0 +1,584 @@
+"""E-mail invitations and updates (iTIP, RFC 5546) arrive at a real SMTP server on loopback."""
+
+import email
+import email.policy
+import html
+import re
+import socket
+from dataclasses import dataclass
+from datetime import timedelta
+
+import icalendar
+import pytest
+import sqlalchemy as sa
+from aiosmtpd.controller import Controller
+
+from planner.accounts.models import Role
+from planner.calendars.mail import plan_updates
+from planner.calendars.models import MailMessage, MailStatus, Method, SentEvent
+from planner.extensions import db
+from planner.itinerary.models import Stop, StopStatus
+from planner.itinerary.operations import delete_stop, update_stop
+from planner.visits.models import Participant, Visit
+from tests.icscheck import check_all, check_with_shared_tool, shared_checker_available
+
+SENDER = "protocol@lorestan-chamber.example"
+
+
+@dataclass
+class Received:
+    """One message as the SMTP server got it, taken apart as a mail client would."""
+
+    envelope_to: list[str]
+    raw: bytes
+    message: email.message.EmailMessage
+    calendar_part: email.message.EmailMessage
+    calendar_bytes: bytes
+    calendar: icalendar.Calendar
+
+    def part(self, content_type: str) -> email.message.EmailMessage:
+        return next(p for p in self.message.walk() if p.get_content_type() == content_type)
+
+    @property
+    def text(self) -> str:
+        return self.part("text/plain").get_content()
+
+    @property
+    def html(self) -> str:
+        return html.unescape(self.part("text/html").get_content())
+
+    @property
+    def events(self) -> dict[str, icalendar.Event]:
+        return {str(event["UID"]): event for event in self.calendar.walk("VEVENT")}
+
+    @property
+    def method(self) -> str:
+        return str(self.calendar["METHOD"])
+
+
+class Inbox:
+    """An aiosmtpd handler that keeps every message it is given."""
+
+    def __init__(self):
+        self.envelopes = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+        self.envelopes.append(envelope)
+        return "250 Message accepted for delivery"
+
+    def clear(self) -> None:
+        self.envelopes.clear()
+
+    def received(self) -> list[Received]:
+        messages = []
+        for envelope in self.envelopes:
+            message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+            part = next(p for p in message.walk() if p.get_content_type() == "text/calendar")
+            data = part.get_payload(decode=True)
+            messages.append(
+                Received(
+                    envelope_to=list(envelope.rcpt_tos),
+                    raw=envelope.content,
+                    message=message,
+                    calendar_part=part,
+                    calendar_bytes=data,
+                    calendar=icalendar.Calendar.from_ical(data),
+                )
+            )
+        return messages
+
+    def by_recipient(self) -> dict[str, Received]:
+        messages = self.received()
+        recipients = [m.envelope_to[0] for m in messages]
+        assert len(recipients) == len(set(recipients)), "someone got two messages"
+        return dict(zip(recipients, messages, strict=True))
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server(app):
+    """A real SMTP server on loopback, and the app's SMTP settings pointed at it."""
+    inbox = Inbox()
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=port, MAIL_SENDER=SENDER)
+    inbox.port = port
+    yield inbox
+    controller.stop()
+
+
+@pytest.fixture
+def planner(signed_in):
+    return signed_in(Role.PLANNER)
+
+
+def fingerprint(page: str) -> str:
+    return re.search(r'name="fingerprint" value="([0-9a-f]+)"', page).group(1)
+
+
+def send(client, visit: Visit, kind: str):
+    """Open the preview, then press Send on it, as a planner does."""
+    preview = client.get(f"/visits/{visit.id}/mail/{kind}")
+    assert preview.status_code == 200, preview.text
+    return client.post(
+        f"/visits/{visit.id}/mail/{kind}",
+        data={"fingerprint": fingerprint(preview.text)},
+        follow_redirects=True,
+    )
+
+
+def stop_titled(visit: Visit, title: str) -> Stop:
+    return next(stop for stop in visit.stops if stop.title == title)
+
+
+def participant_named(visit: Visit, name: str) -> Participant:
+    return next(p for p in visit.participants if p.person.full_name_latin == name)
+
+
+def programme_uids(visit: Visit, participant: Participant) -> set[str]:
+    return {
+        stop.calendar_uid
+        for stop in visit.stops
+        if stop.deleted_at is None and not stop.is_cancelled and participant in stop.attendees
+    }
+
+
+def count(model) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(model))
+
+
+def fresh(visit: Visit) -> Visit:
+    """The visit as the requests left it (they run in their own database sessions)."""
+    db.session.expire_all()
+    return db.session.get(Visit, visit.id)
+
+
+def edit(stop: Stop, acting, **values) -> None:
+    update_stop(db.session, stop, acting=acting, expected_version=stop.version, **values)
+    db.session.commit()
+
+
+def move(stop: Stop, minutes: int, acting) -> None:
+    delta = timedelta(minutes=minutes)
+    edit(stop, acting, starts_at=stop.starts_at + delta, ends_at=stop.ends_at + delta)
+
+
+def take_off(stop: Stop, participant: Participant, acting) -> None:
+    edit(stop, acting, attendees=[p for p in stop.attendees if p.id != participant.id])
+
+
+@pytest.fixture
+def programme_sent(client, planner, demo_visit, smtp_server) -> Visit:
+    """The demo after "Send programme": everyone has their invitation, the inbox is empty again."""
+    send(client, demo_visit, "programme")
+    smtp_server.clear()
+    return fresh(demo_visit)
+
+
+# --- Send programme ---------------------------------------------------------------------------
+
+
+def test_send_programme_invites_each_participant_to_their_own_stops(
+    client, planner, demo_visit, smtp_server
+):
+    response = send(client, demo_visit, "programme")
+    assert response.status_code == 200
+    visit = fresh(demo_visit)
+    expected = {p.person.email: p for p in visit.participants if programme_uids(visit, p)}
+    assert "20 messages sent." in response.text and len(expected) == 20
+
+    received = smtp_server.by_recipient()
+    assert set(received) == set(expected)
+    for address, mail in received.items():
+        participant = expected[address]
+        assert mail.envelope_to == [address]
+        assert address in mail.message["To"] and SENDER in mail.message["From"]
+        assert mail.message["Subject"] == f"Programme: {visit.title}"
+        assert mail.message["Message-ID"] and mail.message["Date"]
+        content_types = [part.get_content_type() for part in mail.message.walk()]
+        assert {"text/plain", "text/html", "text/calendar", "application/ics"} <= set(content_types)
+        attachment = mail.part("application/ics")
+        assert attachment.get_filename() == "invite.ics"
+        assert attachment.get_payload(decode=True) == mail.calendar_bytes
+        assert mail.calendar_part.get_param("method") == "REQUEST"
+        assert mail.calendar_part.get_content_charset() == "utf-8"
+        assert mail.method == "REQUEST"
+        assert set(mail.events) == programme_uids(visit, participant)
+        for uid, event in mail.events.items():
+            stop = next(s for s in visit.stops if s.calendar_uid == uid)
+            assert event["SEQUENCE"] == stop.sequence
+            assert [str(a) for a in _list(event["ATTENDEE"])] == [f"mailto:{address}"]
+            assert str(event["ORGANIZER"]) == f"mailto:{SENDER}"
+            assert stop.title in mail.text and stop.title in mail.html
+
+
+def _list(value) -> list:
+    return value if isinstance(value, list) else [value]
+
+
+def test_programme_mail_holds_public_text_only_and_local_times(
+    client, planner, demo_visit, smtp_server
+):
+    send(client, demo_visit, "programme")
+    visit = fresh(demo_visit)
+    ambassador = participant_named(visit, "Nurlan Zhaksylykov")
+    mail = smtp_server.by_recipient()[ambassador.person.email]
+
+    castle = stop_titled(visit, "Visit to Falak-ol-Aflak Castle")
+    # 10:45 in Khorramabad, and 12:15 beside it in Almaty (UTC+05:00, 90 minutes ahead).
+    assert "10:45–12:05" in mail.text and "Almaty 12:15–13:35" in mail.text
+    assert "Falak-ol-Aflak Hill, city centre, Khorramabad" in mail.text
+    assert castle.public_description.split(" and its museums")[0] in mail.text
+    assert "10:45–12:05" in mail.html
+
+    secrets = [visit.notes] + [stop.staff_notes for stop in visit.stops if stop.staff_notes]
+    calendar_text = " ".join(
+        str(event.get(name, ""))
+        for event in mail.calendar.walk("VEVENT")
+        for name in ("SUMMARY", "DESCRIPTION", "LOCATION")
+    )
+    everything = " ".join([mail.text, mail.html, calendar_text, mail.raw.decode("ascii")])
+    for secret in secrets:
+        assert secret[:40] not in everything
+
+    # Read back by ical.js as a calendar client would: times are the planned local ones.
+    calendars = [m.calendar_bytes for m in smtp_server.received()]
+    report = check_all(calendars)
+    if shared_checker_available():
+        check_with_shared_tool(calendars)
+    seen = {item["uid"]: item for calendar in report for item in calendar["items"]}
+    assert all(calendar["method"] == "REQUEST" for calendar in report)
+    item = seen[castle.calendar_uid]
+    assert item["tzid"] == "Asia/Tehran"
+    assert item["start_local"].startswith("2026-12-16T10:45")
+    assert item["start_utc"] == castle.starts_at.isoformat().replace("+00:00", ".000Z")
+
+
+def test_participant_without_an_address_is_listed_and_gets_nothing(
+    client, planner, demo_visit, smtp_server, add_participant
+):
+    guest = add_participant(demo_visit, "Yerlan Nurpeisov")
+    castle = stop_titled(demo_visit, "Visit to Falak-ol-Aflak Castle")
+    castle.attendees.append(guest)
+    db.session.commit()
+
+    preview = client.get(f"/visits/{demo_visit.id}/mail/programme")
+    assert "No e-mail address" in preview.text and "Yerlan Nurpeisov" in preview.text
+    send(client, demo_visit, "programme")
+    assert len(smtp_server.received()) == 20
+    assert count(MailMessage) == 20
+
+
+# --- Send updates -----------------------------------------------------------------------------
+
+
+def test_updates_go_to_the_affected_only_with_a_higher_sequence_and_cancellations(
+    client, planner, programme_sent, smtp_server
+):
+    visit = programme_sent
+    stone = stop_titled(visit, "Tour of Sefidkuh Stone Industries")
+    castle = stop_titled(visit, "Visit to Falak-ol-Aflak Castle")
+    photographer = participant_named(visit, "Babak Rashidi")
+    sent_sequence = stone.sequence
+    cancelled_from = castle.sequence
+
+    move(stone, 30, planner)
+    take_off(castle, photographer, planner)
+
+    response = send(client, visit, "updates")
+    visit = fresh(visit)
+    stone = stop_titled(visit, "Tour of Sefidkuh Stone Industries")
+    assert stone.sequence > sent_sequence
+    received = smtp_server.by_recipient()
+    stone_people = {p.person.email for p in stone.attendees}
+    assert set(received) == stone_people | {photographer.person.email}
+    assert f"{len(stone_people) + 1} messages sent." in response.text
+
+    for address in stone_people:
+        mail = received[address]
+        assert mail.method == "REQUEST"
+        assert mail.calendar_part.get_param("method") == "REQUEST"
+        assert mail.message["Subject"] == f"Updated programme: {visit.title}"
+        assert list(mail.events) == [stone.calendar_uid]
+        assert mail.events[stone.calendar_uid]["SEQUENCE"] == stone.sequence
+        assert "09:00–10:15 → 09:30–10:45" in mail.text
+
+    cancellation = received[photographer.person.email]
+    assert cancellation.calendar_part.get_param("method") == "CANCEL"
+    assert cancellation.method == "CANCEL"
+    assert cancellation.message["Subject"] == "Cancelled: Visit to Falak-ol-Aflak Castle"
+    event = cancellation.events[castle.calendar_uid]
+    assert str(event["STATUS"]) == "CANCELLED"
+    assert event["SEQUENCE"] > cancelled_from
+    assert list(cancellation.events) == [castle.calendar_uid]
+
+    # Nobody else: not the mayor, not the castle director who stays on the castle visit.
+    for name in ("Reza Hassanvand", "Nasrin Gholami", "Mehdi Dalvand"):
+        assert participant_named(visit, name).person.email not in received
+
+    calendars = [m.calendar_bytes for m in received.values()]
+    report = check_all(calendars)
+    assert {calendar["method"] for calendar in report} == {"REQUEST", "CANCEL"}
+    if shared_checker_available():
+        check_with_shared_tool(calendars)
+
+    smtp_server.clear()
+    again = client.get(f"/visits/{visit.id}/mail/updates")
+    assert "Nothing changed" in again.text
+    response = client.post(
+        f"/visits/{visit.id}/mail/updates",
+        data={"fingerprint": fingerprint(again.text)},
+        follow_redirects=True,
+    )
+    assert "There was nothing to send." in response.text
+    assert smtp_server.received() == []
+
+
+def test_updates_preview_shows_who_and_what_changed_and_sends_nothing(
+    client, planner, programme_sent, smtp_server
+):
+    visit = programme_sent
+    move(stop_titled(visit, "Tour of Sefidkuh Stone Industries"), 30, planner)
+    take_off(
+        stop_titled(visit, "Visit to Falak-ol-Aflak Castle"),
+        participant_named(visit, "Babak Rashidi"),
+        planner,
+    )
+    messages, sent_events = count(MailMessage), count(SentEvent)
+    sent_before = {
+        (row.stop_id, row.participant_id): row.sequence
+        for row in db.session.scalars(sa.select(SentEvent))
+    }
+
+    page = client.get(f"/visits/{visit.id}/mail/updates").text
+    assert "Maryam Papi" in page  # the stone company's director, on the moved tour
+    assert "<del>09:00–10:15</del> → <ins>09:30–10:45</ins>" in page
+    assert "Babak Rashidi" in page and "no longer attending" in page
+    assert "Reza Hassanvand" not in page  # the mayor: unaffected
+    assert "Google Calendar only every 12 hours" in page
+
+    assert smtp_server.received() == []
+    db.session.expire_all()
+    assert (count(MailMessage), count(SentEvent)) == (messages, sent_events)
+    assert {
+        (row.stop_id, row.participant_id): row.sequence
+        for row in db.session.scalars(sa.select(SentEvent))
+    } == sent_before
+    assert client.get(f"/visits/{visit.id}/mail/programme").status_code == 200
+    assert count(MailMessage) == messages
+
+
+def test_confirming_a_stop_tells_its_attendees_the_new_status(
+    client, planner, programme_sent, smtp_server
+):
+    visit = programme_sent
+    lunch = stop_titled(visit, "Lunch hosted by the Mayor of Khorramabad")
+    edit(lunch, planner, status=StopStatus.CONFIRMED)
+
+    page = client.get(f"/visits/{visit.id}/mail/updates").text
+    assert "<del>Planned</del> → <ins>Confirmed</ins>" in page
+    send(client, visit, "updates")
+    received = smtp_server.by_recipient()
+    assert set(received) == {p.person.email for p in lunch.attendees}
+    event = next(iter(received.values())).events[lunch.calendar_uid]
+    assert str(event["STATUS"]) == "CONFIRMED"
+
+
+def test_adding_someone_to_a_stop_invites_only_them(client, planner, programme_sent, smtp_server):
+    visit = programme_sent
+    castle = stop_titled(visit, "Visit to Falak-ol-Aflak Castle")
+    mayor = participant_named(visit, "Reza Hassanvand")
+    edit(castle, planner, attendees=[*castle.attendees, mayor])
+
+    send(client, visit, "updates")
+    received = smtp_server.by_recipient()
+    # The others' calendars show the castle visit exactly as before: nobody else is disturbed.
+    assert list(received) == [mayor.person.email]
+    assert list(received[mayor.person.email].events) == [castle.calendar_uid]
+    assert "New in your programme" in received[mayor.person.email].text
+
+
+def test_a_binned_stop_is_cancelled_for_everyone_who_was_invited(
+    client, planner, programme_sent, smtp_server
+):
+    visit = programme_sent
+    breakfast = stop_titled(visit, "Working breakfast on grain imports")
+    delete_stop(db.session, breakfast, acting=planner)
+    db.session.commit()
+
+    page = client.get(f"/visits/{visit.id}/mail/updates").text
+    assert "the stop was taken off the programme" in page
+    send(client, visit, "updates")
+    received = smtp_server.by_recipient()
+    assert set(received) == {p.person.email for p in breakfast.attendees}
+    assert {mail.method for mail in received.values()} == {"CANCEL"}
+
+
+def test_send_refuses_a_plan_that_changed_since_the_preview(
+    client, planner, programme_sent, smtp_server
+):
+    visit = programme_sent
+    stone = stop_titled(visit, "Tour of Sefidkuh Stone Industries")
+    move(stone, 30, planner)
+    preview = client.get(f"/visits/{visit.id}/mail/updates").text
+    move(stop_titled(fresh(visit), "Visit to Falak-ol-Aflak Castle"), 15, planner)
+
+    response = client.post(
+        f"/visits/{visit.id}/mail/updates", data={"fingerprint": fingerprint(preview)}
+    )
+    assert response.status_code == 409
+    assert "The programme changed while you were reading this page" in response.text
+    assert "Visit to Falak-ol-Aflak Castle" in response.text
+    assert smtp_server.received() == []
+
+
+# --- Failures and retries ---------------------------------------------------------------------
+
+
+def test_smtp_failure_keeps_every_message_and_a_retry_sends_it_as_it_was(
+    app, client, planner, demo_visit, smtp_server
+):
+    app.config["SMTP_PORT"] = free_port()  # nothing listens there
+    response = send(client, demo_visit, "programme")
+    assert "20 messages could not be sent" in response.text
+    assert "Connection refused" in response.text
+    assert f'<a href="/visits/{demo_visit.id}/mail/log">Open the mail log</a>' in response.text
+    assert smtp_server.received() == []
+
+    db.session.expire_all()
+    messages = db.session.scalars(sa.select(MailMessage)).all()
+    assert len(messages) == 20
+    assert {(m.status, m.attempts) for m in messages} == {(MailStatus.FAILED, 1)}
+    assert all("Connection refused" in m.error for m in messages)
+    assert count(SentEvent) == 0
+    log = client.get(f"/visits/{demo_visit.id}/mail/log").text
+    assert log.count("badge--mail-failed") == 20 and "Connection refused" in log
+
+    app.config["SMTP_PORT"] = smtp_server.port  # the server is back
+    response = client.post(f"/visits/{demo_visit.id}/mail/retry", follow_redirects=True)
+    assert "20 messages sent." in response.text
+    db.session.expire_all()
+    messages = db.session.scalars(sa.select(MailMessage)).all()
+    assert {(m.status, m.attempts, m.error) for m in messages} == {(MailStatus.SENT, 2, None)}
+    assert all(m.sent_at is not None for m in messages)
+    stored = {m.recipient: m.body.encode("ascii") for m in messages}
+    received = smtp_server.by_recipient()
+    assert set(received) == set(stored)
+    for address, mail in received.items():
+        sent_again = email.message_from_bytes(stored[address], policy=email.policy.default)
+        assert mail.message["Message-ID"] == sent_again["Message-ID"]
+        assert mail.calendar_bytes == next(
+            p for p in sent_again.walk() if p.get_content_type() == "text/calendar"
+        ).get_payload(decode=True)
+    visit = fresh(demo_visit)
+    assert count(SentEvent) == sum(len(programme_uids(visit, p)) for p in visit.participants)
+
+
+def test_a_failed_update_is_offered_again_and_sent_event_moves_only_on_success(
+    app, client, planner, programme_sent, smtp_server
+):
+    visit = programme_sent
+    stone = stop_titled(visit, "Tour of Sefidkuh Stone Industries")
+    old_sequence = stone.sequence
+    move(stone, 30, planner)
+
+    app.config["SMTP_PORT"] = free_port()
+    send(client, visit, "updates")
+    db.session.expire_all()
+    sent = db.session.scalars(sa.select(SentEvent).where(SentEvent.stop_id == stone.id)).all()
+    assert {row.sequence for row in sent} == {old_sequence}
+    assert len(plan_updates(db.session, fresh(visit)).recipients) == len(stone.attendees)
+    failed = db.session.scalars(
+        sa.select(MailMessage).where(MailMessage.status == MailStatus.FAILED)
+    ).all()
+    assert len(failed) == len(stone.attendees)
+
+    app.config["SMTP_PORT"] = smtp_server.port
+    first = failed[0]
+    response = client.post(f"/visits/{visit.id}/mail/{first.id}/retry", follow_redirects=True)
+    assert "1 message sent." in response.text
+    assert [m.envelope_to for m in smtp_server.received()] == [[first.recipient]]
+    db.session.expire_all()
+    moved = db.session.scalars(
+        sa.select(SentEvent).where(
+            SentEvent.stop_id == stone.id, SentEvent.participant_id == first.participant_id
+        )
+    ).one()
+    assert moved.sequence == stone.sequence and moved.method == Method.REQUEST
+    assert moved.starts_at == stone.starts_at
+    still_offered = plan_updates(db.session, fresh(visit)).recipients
+    assert first.participant_id not in {r.participant.id for r in still_offered}
+    assert len(still_offered) == len(stone.attendees) - 1
+
+
+# --- Who may do what --------------------------------------------------------------------------
+
+
+def test_viewer_reads_the_mail_log_but_cannot_send(client, signed_in, demo_visit, smtp_server):
+    signed_in(Role.VIEWER)
+    for kind in ("programme", "updates"):
+        assert client.get(f"/visits/{demo_visit.id}/mail/{kind}").status_code == 403
+        assert client.post(f"/visits/{demo_visit.id}/mail/{kind}").status_code == 403
+    assert client.post(f"/visits/{demo_visit.id}/mail/retry").status_code == 403
+    log = client.get(f"/visits/{demo_visit.id}/mail/log")
+    assert log.status_code == 200 and "No e-mail has been sent for this visit." in log.text
+    assert "Send again" not in log.text
+    assert smtp_server.received() == []
+
+
+def test_visit_page_offers_the_mail_pages_to_planners(client, signed_in, demo_visit):
+    signed_in(Role.PLANNER)
+    page = client.get(f"/visits/{demo_visit.id}").text
+    assert f"/visits/{demo_visit.id}/mail/programme" in page
+    assert f"/visits/{demo_visit.id}/mail/updates" in page
+    assert f"/visits/{demo_visit.id}/mail/log" in page
+
+
+def test_message_of_another_visit_is_not_found(client, planner, demo_visit, create_visit):
+    other = create_visit(title="Another visit")
+    message = MailMessage(
+        visit_id=demo_visit.id,
+        recipient="someone@example.org",
+        subject="Programme",
+        method=Method.REQUEST,
+        stop_ids=[],
+        body="",
+        status=MailStatus.FAILED,
+    )
+    db.session.add(message)
+    db.session.commit()
+    assert client.post(f"/visits/{other.id}/mail/{message.id}/retry").status_code == 404
+
+
+def test_removing_a_participant_from_the_visit_cancels_their_invitations(
+    client, programme_sent, smtp_server
+):
+    visit = programme_sent
+    driver = next(p for p in visit.participants if p.role.value == "driver" and p.person.email)
+    driver_id, address = driver.id, driver.person.email
+    invited = {
+        stop.calendar_uid: stop.sequence
+        for stop in visit.stops
+        if stop.calendar_uid in programme_uids(visit, driver)
+    }
+    assert invited
+    response = client.post(
+        f"/visits/{visit.id}/participants/{driver_id}/remove", follow_redirects=True
+    )
+    assert "A cancellation went to" in response.text
+    [farewell] = smtp_server.received()
+    assert farewell.envelope_to == [address]
+    assert farewell.calendar_part.get_param("method") == "CANCEL"
+    assert farewell.method == "CANCEL"
+    events = farewell.events
+    assert set(events) == set(invited)
+    for uid, event in events.items():
+        assert str(event["STATUS"]) == "CANCELLED"
+        assert int(event["SEQUENCE"]) > invited[uid]  # outranks the invitation they got
+    assert driver_id not in {p.id for p in fresh(visit).participants}
