@@ -41,6 +41,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     errors.init_app(app)
 
     from planner.accounts.views import bp as accounts_bp
+    from planner.calendars.mail_views import bp as mail_bp
     from planner.calendars.views import bp as calendars_bp
     from planner.itinerary.views import bp as itinerary_bp
     from planner.organizations.views import bp as organizations_bp
@@ -58,6 +59,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         venues_bp,
         people_bp,
         calendars_bp,
+        mail_bp,
     ):
         app.register_blueprint(blueprint)
 
