@@ -30,7 +30,7 @@ class Side(Choice):
 class ParticipantRole(Choice):
     HEAD_OF_DELEGATION = "head_of_delegation", _l("Head of delegation")
     DELEGATE = "delegate", _l("Delegate")
-    HOST = "host", _l("Host")
+    HOST = "host", _l("Host representative")
     OFFICIAL = "official", _l("Official")
     INTERPRETER = "interpreter", _l("Interpreter")
     DRIVER = "driver", _l("Driver")
