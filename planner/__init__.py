@@ -45,8 +45,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     from planner.calendars.views import bp as calendars_bp
     from planner.itinerary.views import bp as itinerary_bp
     from planner.organizations.views import bp as organizations_bp
+    from planner.outcomes.views import bp as outcomes_bp
+    from planner.partnerships.views import bp as partnerships_bp
     from planner.people.views import bp as people_bp
     from planner.programmes.views import bp as programmes_bp
+    from planner.reports.views import bp as reports_bp
     from planner.venues.views import bp as venues_bp
     from planner.visits.views import bp as visits_bp
 
@@ -60,6 +63,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         people_bp,
         calendars_bp,
         mail_bp,
+        outcomes_bp,
+        partnerships_bp,
+        reports_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -27,7 +27,14 @@ DEFAULTS = {
     "TRAVEL_ROAD_FACTOR": "1.3",
     "TRAVEL_AVERAGE_SPEED_KMH": "50",
     "TRAVEL_BUFFER_MINUTES": "10",
+    # Outcome documents (a signed memorandum): where they are kept and how large one may be.
+    "DOCUMENTS_FOLDER": None,  # default: <instance>/documents
+    "OUTCOME_DOCUMENT_MAX_BYTES": str(10 * 1024 * 1024),
 }
+
+# A request may carry this much besides the document (the form's other fields, multipart
+# boundaries): anything larger is cut off (413) before it is read.
+UPLOAD_OVERHEAD_BYTES = 64 * 1024
 
 LANGUAGES = {"en": "English", "fa": "فارسی"}
 
@@ -74,11 +81,15 @@ def finalise(config, instance_path: str) -> None:
             f"OFFICE_TIMEZONE={config['OFFICE_TIMEZONE']!r} is not an IANA time zone"
         ) from error
     config["BABEL_DEFAULT_TIMEZONE"] = config["OFFICE_TIMEZONE"]
-    for key in ("SMTP_PORT", "SMTP_TIMEOUT", "FEED_REFRESH_MINUTES"):
+    for key in ("SMTP_PORT", "SMTP_TIMEOUT", "FEED_REFRESH_MINUTES", "OUTCOME_DOCUMENT_MAX_BYTES"):
         try:
             config[key] = int(config[key])
         except (TypeError, ValueError) as error:
             raise ConfigError(f"{key}={config[key]!r} is not a whole number") from error
+    if not config.get("DOCUMENTS_FOLDER"):
+        config["DOCUMENTS_FOLDER"] = os.path.join(instance_path, "documents")
+    if not config.get("MAX_CONTENT_LENGTH"):
+        config["MAX_CONTENT_LENGTH"] = config["OUTCOME_DOCUMENT_MAX_BYTES"] + UPLOAD_OVERHEAD_BYTES
     config["SMTP_STARTTLS"] = bool(config.get("SMTP_STARTTLS"))
     config["BASE_URL"] = str(config["BASE_URL"]).rstrip("/")
     for key in ("TRAVEL_ROAD_FACTOR", "TRAVEL_AVERAGE_SPEED_KMH", "TRAVEL_BUFFER_MINUTES"):

@@ -2,7 +2,8 @@
 
 A participant's calendar holds the stops they attend, plus, for a while, the stops
 they left or that were deleted, as CANCELLED: a subscribed client only drops an
-event it sees cancelled, never one that silently disappears.
+event it sees cancelled, never one that silently disappears. A staff member's calendar
+also holds their own follow-ups as to-dos, done or dropped ones for the same while.
 """
 
 from collections.abc import Callable
@@ -12,9 +13,10 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from planner.calendars.ics import CalendarEvent, Person
+from planner.calendars.ics import CalendarEvent, CalendarTodo, Person
 from planner.calendars.models import Departure
 from planner.itinerary.models import Stop, StopStatus
+from planner.outcomes.models import FollowUp, FollowUpStatus
 from planner.visits.models import Participant, Visit
 
 # How long a stop someone left (or a deleted stop) stays in feeds as CANCELLED.
@@ -25,6 +27,7 @@ CANCELLED_KEPT_FOR = timedelta(days=60)
 class EventOptions:
     now: datetime
     stop_url: Callable[[Stop], str] | None = None
+    follow_up_url: Callable[[FollowUp], str] | None = None
     with_attendees: bool = False  # iTIP invitations list the recipient
 
 
@@ -123,6 +126,38 @@ def staff_events(session, options: EventOptions) -> list[CalendarEvent]:
         for stop in sorted(stops, key=lambda s: s.starts_at)
         if stop.deleted_at is None or _recently(stop.deleted_at, options.now)
     ]
+
+
+def follow_up_todo(follow_up: FollowUp, options: EventOptions) -> CalendarTodo:
+    """A follow-up as a to-do: the outcome's summary says what it is about; notes stay here."""
+    return CalendarTodo(
+        uid=follow_up.calendar_uid,
+        sequence=follow_up.sequence,
+        due=follow_up.due_date,
+        title=follow_up.title,
+        status=follow_up.status.value,
+        last_modified=follow_up.updated_at,
+        description=follow_up.outcome.summary if follow_up.outcome is not None else "",
+        url=options.follow_up_url(follow_up) if options.follow_up_url else None,
+        completed_at=follow_up.completed_at,
+    )
+
+
+def staff_todos(session, owner_id: int, options: EventOptions) -> list[CalendarTodo]:
+    """The owner's open follow-ups, and those done or dropped recently."""
+    follow_ups = session.scalars(
+        sa.select(FollowUp)
+        .where(
+            FollowUp.owner_id == owner_id,
+            sa.or_(
+                FollowUp.status == FollowUpStatus.OPEN,
+                FollowUp.updated_at >= options.now - CANCELLED_KEPT_FOR,
+            ),
+        )
+        .options(selectinload(FollowUp.outcome))
+        .order_by(FollowUp.due_date, FollowUp.id)
+    )
+    return [follow_up_todo(follow_up, options) for follow_up in follow_ups]
 
 
 def is_live(stop: Stop) -> bool:

@@ -19,6 +19,7 @@ from planner.calendars.events import CANCELLED_KEPT_FOR
 from planner.calendars.models import Departure
 from planner.calendars.tokens import make_token, read_token
 from planner.itinerary.models import Stop, stop_attendees
+from planner.outcomes.models import FollowUp, FollowUpStatus
 from planner.venues.models import Venue
 from planner.visits.models import Participant, Visit
 
@@ -136,8 +137,26 @@ def participant_validator(
     )
 
 
+def _follow_ups_fingerprint(session, owner_id: int, now: datetime) -> list:
+    """The owner's follow-ups as their to-dos show them; a closed one leaves after a while."""
+    cutoff = now - CANCELLED_KEPT_FOR
+    shown = sa.or_(FollowUp.status == FollowUpStatus.OPEN, FollowUp.updated_at >= cutoff)
+    return list(
+        session.execute(
+            sa.select(
+                sa.func.count(FollowUp.id),
+                sa.func.coalesce(sa.func.sum(FollowUp.id), 0),
+                sa.func.coalesce(sa.func.sum(FollowUp.sequence), 0),
+                sa.func.coalesce(sa.func.sum(sa.case((shown, 1), else_=0)), 0),
+                sa.func.max(FollowUp.updated_at),
+            ).where(FollowUp.owner_id == owner_id)
+        ).one()
+    )
+
+
 def staff_validator(session, user: User, *, now: datetime, context: tuple) -> Validator:
-    """A staff member's calendar: every stop of every visit not in the bin."""
+    """A staff member's calendar: every stop of every visit not in the bin, and their own
+    follow-ups."""
     live_visits = sa.select(Visit.id).where(Visit.deleted_at.is_(None))
     stop_ids = sa.select(Stop.id).where(Stop.visit_id.in_(live_visits))
     parts, timestamps = _stops_fingerprint(session, stop_ids, now)
@@ -146,9 +165,19 @@ def staff_validator(session, user: User, *, now: datetime, context: tuple) -> Va
             Visit.deleted_at.is_(None)
         )
     ).one()
+    follow_ups = _follow_ups_fingerprint(session, user.id, now)
     return _validator(
-        ["staff", user.id, user.feed_generation, *parts, visits, last_visit_change, context],
-        [*timestamps, last_visit_change],
+        [
+            "staff",
+            user.id,
+            user.feed_generation,
+            *parts,
+            visits,
+            last_visit_change,
+            follow_ups,
+            context,
+        ],
+        [*timestamps, last_visit_change, follow_ups[-1]],
     )
 
 

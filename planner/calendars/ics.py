@@ -6,7 +6,7 @@ so no client shows a stop an hour off. Escaping and folding are the library's.
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -15,6 +15,8 @@ PRODID = "-//Pishvaz//Official visits//EN"
 
 # The stop statuses as calendar clients know them.
 EVENT_STATUS = {"planned": "TENTATIVE", "confirmed": "CONFIRMED", "cancelled": "CANCELLED"}
+# The follow-up statuses, for to-dos.
+TODO_STATUS = {"open": "NEEDS-ACTION", "done": "COMPLETED", "dropped": "CANCELLED"}
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,21 @@ class CalendarEvent:
 
 
 @dataclass(frozen=True)
+class CalendarTodo:
+    """A to-do due on a day (a follow-up): no time, so no zone."""
+
+    uid: str
+    sequence: int
+    due: date
+    title: str
+    status: str  # open | done | dropped
+    last_modified: datetime
+    description: str = ""
+    url: str | None = None
+    completed_at: datetime | None = None  # aware; for status done
+
+
+@dataclass(frozen=True)
 class CalendarInfo:
     name: str
     zone: str  # X-WR-TIMEZONE: the zone a client should show the calendar in
@@ -50,7 +67,13 @@ class CalendarInfo:
     method: str | None = None  # REQUEST or CANCEL for iTIP e-mail; None for files and feeds
 
 
-def build_calendar(info: CalendarInfo, events: Iterable[CalendarEvent], *, now: datetime) -> bytes:
+def build_calendar(
+    info: CalendarInfo,
+    events: Iterable[CalendarEvent],
+    *,
+    now: datetime,
+    todos: Iterable[CalendarTodo] = (),
+) -> bytes:
     """A whole VCALENDAR as bytes, CRLF line endings, folded at 75 octets."""
     calendar = icalendar.Calendar()
     calendar.add("prodid", PRODID)
@@ -67,6 +90,8 @@ def build_calendar(info: CalendarInfo, events: Iterable[CalendarEvent], *, now: 
     events = list(events)
     for event in events:
         calendar.add_component(_vevent(event, info, now))
+    for todo in todos:
+        calendar.add_component(_vtodo(todo, now))
     if events:
         # A year either side: enough for any client that expands the zone's rules.
         first = min(e.starts_at for e in events).date() - timedelta(days=366)
@@ -110,3 +135,21 @@ def _vevent(event: CalendarEvent, info: CalendarInfo, now: datetime) -> icalenda
         attendee.params["rsvp"] = icalendar.vText("FALSE")
         vevent.add("attendee", attendee)
     return vevent
+
+
+def _vtodo(todo: CalendarTodo, now: datetime) -> icalendar.Todo:
+    vtodo = icalendar.Todo()
+    vtodo.add("uid", todo.uid)
+    vtodo.add("dtstamp", now)
+    vtodo.add("sequence", todo.sequence)
+    vtodo.add("due", todo.due)  # a DATE: due on the day, wherever the reader is
+    vtodo.add("summary", todo.title)
+    if todo.description:
+        vtodo.add("description", todo.description)
+    if todo.url:
+        vtodo.add("url", todo.url)
+    vtodo.add("status", TODO_STATUS[todo.status])
+    if todo.status == "done" and todo.completed_at is not None:
+        vtodo.add("completed", todo.completed_at.astimezone(UTC))
+    vtodo.add("last-modified", todo.last_modified)
+    return vtodo

@@ -588,13 +588,15 @@ def cancellation_letter(visit, recipient: RecipientPlan, settings: MailSettings)
         title=visit.title,
     )
     count = len(recipient.cancellations)
-    subject = ngettext(
-        "Cancelled: %(stop)s",
-        "Cancelled: %(num)d stops of %(title)s",
-        count,
-        stop=recipient.cancellations[0].sent.title,
-        title=visit.title,
-    )
+    if count == 1:
+        subject = _("Cancelled: %(stop)s", stop=recipient.cancellations[0].sent.title)
+    else:
+        subject = ngettext(
+            "Cancelled: %(num)d stop of %(title)s",
+            "Cancelled: %(num)d stops of %(title)s",
+            count,
+            title=visit.title,
+        )
     sections = [LetterSection(_("Cancelled"), tuple(items))]
     first = recipient.cancellations[0].sent.starts_at
     return _letter(visit, recipient.participant, settings, subject, [intro], sections, first)

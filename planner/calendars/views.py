@@ -19,6 +19,7 @@ from planner.calendars.events import (
     EventOptions,
     participant_events,
     staff_events,
+    staff_todos,
     visit_events,
 )
 from planner.calendars.ics import CalendarInfo, Person, build_calendar
@@ -41,6 +42,11 @@ def _organizer() -> Person:
 def _stop_url(stop) -> str:
     base = current_app.config["BASE_URL"]
     return f"{base}{url_for('visits.show_visit', visit_id=stop.visit_id)}#stop-{stop.id}"
+
+
+def _follow_up_url(follow_up) -> str:
+    base = current_app.config["BASE_URL"]
+    return f"{base}{url_for('outcomes.my_follow_ups')}#follow-up-{follow_up.id}"
 
 
 def _context(name: str) -> tuple:
@@ -149,10 +155,15 @@ def _staff_calendar(user: User, **response_options) -> Response:
         organizer=_organizer(),
         refresh_minutes=current_app.config["FEED_REFRESH_MINUTES"],
     )
-    options = EventOptions(now=now, stop_url=_stop_url)
+    options = EventOptions(now=now, stop_url=_stop_url, follow_up_url=_follow_up_url)
     return calendar_response(
         feeds.staff_validator(db.session, user, now=now, context=_context(name)),
-        lambda: build_calendar(info, staff_events(db.session, options), now=now),
+        lambda: build_calendar(
+            info,
+            staff_events(db.session, options),
+            todos=staff_todos(db.session, user.id, options),
+            now=now,
+        ),
         **response_options,
     )
 

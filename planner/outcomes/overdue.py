@@ -1,11 +1,16 @@
 """Overdue follow-ups, judged by the office's calendar day, not the server's."""
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
 
 from planner.outcomes.models import FollowUp, FollowUpStatus
 from planner.timefmt import zone
+
+
+def utc_now() -> datetime:
+    """The clock the pages judge overdue by; tests replace it to stand at a given instant."""
+    return datetime.now(UTC)
 
 
 def office_today(office_zone: str, now: datetime) -> date:

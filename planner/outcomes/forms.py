@@ -1,0 +1,209 @@
+"""Forms for an outcome, its documents and follow-ups."""
+
+import re
+from decimal import Decimal
+
+from babel.numbers import list_currencies
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import DateField, DecimalField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+
+from planner.accounts.models import User
+from planner.forms import (
+    blank_to_none,
+    optional_id,
+    optional_text,
+    select_choices,
+    strip_whitespace,
+    upper,
+)
+from planner.itinerary.models import Stop
+from planner.organizations.forms import organization_choices, organization_field
+from planner.organizations.models import Organization
+from planner.outcomes.documents import ACCEPT
+from planner.outcomes.models import FollowUpStatus, OutcomeKind, OutcomeStatus
+from planner.partnerships.models import Partnership
+
+# ISO 4217 codes as CLDR knows them (babel's list, which keeps some retired codes too).
+CURRENCY_CODES = frozenset(list_currencies())
+# Numeric(18, 2): sixteen digits before the point.
+LARGEST_VALUE = Decimal("9999999999999999.99")
+HS_CODE = re.compile(r"\d{2,}(?:\.\d+)*")
+HS_CODE_LENGTH = 12
+
+
+def hs_code(_form, field) -> None:
+    """A Harmonized System code: 2 to 10 digits, dots allowed between them (1902.19)."""
+    if not field.data:
+        return
+    text = field.data
+    digits = text.replace(".", "")
+    if not HS_CODE.fullmatch(text) or not 2 <= len(digits) <= 10 or len(text) > HS_CODE_LENGTH:
+        raise ValidationError(
+            _l("An HS code has 2 to 10 digits, dots allowed between them: e.g. 1902 or 1902.19.")
+        )
+
+
+def none_choice(label) -> list[SelectChoice]:
+    return [SelectChoice("", label)]
+
+
+class OutcomeForm(FlaskForm):
+    kind = SelectField(
+        _l("Kind"), choices=select_choices(OutcomeKind.choices()), coerce=OutcomeKind
+    )
+    summary = TextAreaField(
+        _l("Summary"),
+        filters=[strip_whitespace, blank_to_none],
+        validators=[DataRequired()],
+        description=_l("What was signed, asked for or agreed, in a sentence or two."),
+        render_kw={"rows": 3, "dir": "auto"},
+    )
+    day = DateField(_l("Date"), validators=[InputRequired()])
+    status = SelectField(
+        _l("Status"),
+        choices=select_choices(OutcomeStatus.choices()),
+        coerce=OutcomeStatus,
+        default=OutcomeStatus.PROPOSED,
+    )
+    stop_id = SelectField(
+        _l("Where it arose"),
+        coerce=optional_id,
+        choices=[],
+        description=_l("The stop of the programme it came out of, if any."),
+    )
+    partnership_id = SelectField(_l("Partnership"), coerce=optional_id, choices=[])
+    our_organization_id = organization_field(_l("Our side"))
+    partner_organization_id = organization_field(_l("Partner side"))
+    product = optional_text(
+        _l("Product"), 200, description=_l("For trade: the goods sold or bought.")
+    )
+    hs_code = StringField(
+        _l("HS code"),
+        filters=[strip_whitespace, blank_to_none],
+        validators=[hs_code],
+        description=_l("Harmonized System code: 2 to 10 digits, e.g. 1902 or 1902.19."),
+        render_kw={"dir": "ltr", "inputmode": "decimal", "autocomplete": "off", "maxlength": 12},
+    )
+    estimated_value = DecimalField(
+        _l("Estimated value"),
+        places=2,
+        validators=[Optional()],
+        render_kw={"dir": "ltr", "inputmode": "decimal"},
+    )
+    currency = StringField(
+        _l("Currency"),
+        filters=[strip_whitespace, upper, blank_to_none],
+        description=_l("Three letters (ISO 4217), e.g. USD, EUR, KZT or IRR."),
+        render_kw={"dir": "ltr", "maxlength": 3, "autocomplete": "off", "list": "currency-codes"},
+    )
+
+    FIELDS = (
+        "kind",
+        "summary",
+        "day",
+        "status",
+        "stop_id",
+        "partnership_id",
+        "our_organization_id",
+        "partner_organization_id",
+        "product",
+        "hs_code",
+        "estimated_value",
+        "currency",
+    )
+
+    def __init__(
+        self,
+        *args,
+        stops: list[Stop],
+        partnerships: list[Partnership],
+        organizations: list[Organization],
+        **kwargs,
+    ):
+        super().__init__(*args, **kwargs)
+        self.stop_id.choices = none_choice(_l("— Not at a particular stop —")) + select_choices(
+            (str(stop.id), stop.title) for stop in stops
+        )
+        self.partnership_id.choices = none_choice(_l("— None —")) + select_choices(
+            (str(p.id), p.title) for p in partnerships
+        )
+        choices = organization_choices(organizations)
+        self.our_organization_id.choices = choices
+        self.partner_organization_id.choices = choices
+
+    def validate_estimated_value(self, field) -> None:
+        # Empty, or not a number (the field has said so already): nothing more to check.
+        if field.data is None:
+            return
+        if not field.data.is_finite() or not 0 <= field.data <= LARGEST_VALUE:
+            raise ValidationError(_l("Enter a value of zero or more, below ten million billion."))
+        if field.data.as_tuple().exponent < -2:
+            raise ValidationError(_l("Give the value to the cent at most, e.g. 450000.50."))
+
+    def validate_currency(self, field) -> None:
+        # The database holds the same rule: a value always has its currency.
+        if not field.data:
+            if self.estimated_value.data is not None:
+                raise ValidationError(_l("Give the currency of the estimated value, e.g. USD."))
+            return
+        if field.data not in CURRENCY_CODES:
+            raise ValidationError(
+                _l(
+                    "%(code)s is not an ISO 4217 currency code. For example USD, EUR, KZT or IRR.",
+                    code=field.data,
+                )
+            )
+
+    def values(self) -> dict:
+        return {name: self[name].data for name in self.FIELDS}
+
+
+class DocumentForm(FlaskForm):
+    document = FileField(
+        _l("Document"),
+        validators=[FileRequired(_l("Choose a file to upload."))],
+        render_kw={"accept": ACCEPT},
+    )
+
+
+def owner_label(user: User):
+    return user.name if user.active else _l("%(name)s (inactive)", name=user.name)
+
+
+class FollowUpForm(FlaskForm):
+    title = StringField(
+        _l("What is to be done"),
+        filters=[strip_whitespace],
+        validators=[DataRequired(), Length(max=200)],
+        render_kw={"dir": "auto"},
+    )
+    owner_id = SelectField(_l("Owner"), coerce=optional_id, validators=[DataRequired()])
+    due_date = DateField(_l("Due"), validators=[InputRequired()])
+    notes = TextAreaField(
+        _l("Notes"),
+        filters=[strip_whitespace, blank_to_none],
+        description=_l("Staff only: not shown in calendars."),
+        render_kw={"rows": 3, "dir": "auto"},
+    )
+
+    FIELDS = ("title", "owner_id", "due_date", "notes")
+
+    def __init__(self, *args, owners: list[User], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.owner_id.choices = none_choice(_l("— Choose who —")) + select_choices(
+            (str(user.id), owner_label(user)) for user in owners
+        )
+
+    def values(self) -> dict:
+        return {name: self[name].data for name in self.FIELDS}
+
+
+class FollowUpEditForm(FollowUpForm):
+    status = SelectField(
+        _l("Status"), choices=select_choices(FollowUpStatus.choices()), coerce=FollowUpStatus
+    )
+
+    FIELDS = (*FollowUpForm.FIELDS, "status")

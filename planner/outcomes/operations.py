@@ -1,0 +1,216 @@
+"""Outcomes and follow-ups: create, change and delete, and the queries their pages need.
+
+Each change takes the acting user, flushes and leaves the commit to the request.
+"""
+
+import logging
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from planner.accounts.models import User
+from planner.outcomes.documents import remove_files_on_commit
+from planner.outcomes.models import FollowUp, FollowUpStatus, Outcome
+from planner.partnerships.models import Partnership
+from planner.types import utcnow
+from planner.visits.models import Visit
+
+log = logging.getLogger(__name__)
+
+# A change to any of these makes calendar clients replace their copy of the to-do.
+FOLLOW_UP_CALENDAR_FIELDS = ("title", "due_date", "status")
+
+
+# --- Outcomes ---------------------------------------------------------------------------
+
+
+def create_outcome(session, visit: Visit, *, acting: User, **values) -> Outcome:
+    outcome = Outcome(visit=visit, created_by_id=acting.id, **values)
+    session.add(outcome)
+    session.flush()
+    log.info("%s recorded outcome %s of visit %s", acting.email, outcome.id, visit.id)
+    return outcome
+
+
+def update_outcome(session, outcome: Outcome, *, acting: User, **values) -> Outcome:
+    summary_changed = "summary" in values and values["summary"] != outcome.summary
+    for name, value in values.items():
+        setattr(outcome, name, value)
+    if summary_changed:
+        # The summary is each follow-up's DESCRIPTION in its owner's calendar: touching
+        # them changes the feed's validator, so that calendar apps fetch it again.
+        for follow_up in outcome.follow_ups:
+            follow_up.updated_at = utcnow()
+    session.flush()
+    log.info("%s changed outcome %s", acting.email, outcome.id)
+    return outcome
+
+
+def delete_outcome(session, outcome: Outcome, *, acting: User, documents_folder: str) -> None:
+    """Delete the outcome and its documents (their files once this commits).
+
+    Its follow-ups stay: still promised, still tied to the visit (and partnership).
+    """
+    for follow_up in outcome.follow_ups:
+        if follow_up.visit_id is None and follow_up.partnership_id is None:
+            follow_up.visit_id = outcome.visit_id  # a follow-up is always tied to something
+    remove_files_on_commit(session, outcome.documents, documents_folder)
+    outcome_id = outcome.id
+    session.delete(outcome)
+    session.flush()
+    log.info("%s deleted outcome %s", acting.email, outcome_id)
+
+
+# --- Follow-ups -------------------------------------------------------------------------
+
+
+def create_follow_up(
+    session,
+    *,
+    acting: User,
+    outcome: Outcome | None = None,
+    visit: Visit | None = None,
+    partnership: Partnership | None = None,
+    **values,
+) -> FollowUp:
+    """A follow-up of an outcome (and so of its visit and partnership), a visit or a partnership."""
+    if outcome is not None:
+        visit = visit or outcome.visit
+        partnership = partnership or outcome.partnership
+    if outcome is None and visit is None and partnership is None:
+        raise ValueError("a follow-up is tied to an outcome, a visit or a partnership")
+    follow_up = FollowUp(outcome=outcome, visit=visit, partnership=partnership, **values)
+    session.add(follow_up)
+    session.flush()
+    log.info("%s added follow-up %s", acting.email, follow_up.id)
+    return follow_up
+
+
+def update_follow_up(session, follow_up: FollowUp, *, acting: User, **values) -> FollowUp:
+    """Change a follow-up; a new title, due date or status raises its calendar SEQUENCE."""
+    changed = {name for name, value in values.items() if getattr(follow_up, name) != value}
+    for name in changed:
+        setattr(follow_up, name, values[name])
+    if "status" in changed:
+        follow_up.completed_at = utcnow() if follow_up.status == FollowUpStatus.DONE else None
+    if changed & set(FOLLOW_UP_CALENDAR_FIELDS):
+        follow_up.sequence += 1
+    session.flush()
+    log.info("%s changed follow-up %s", acting.email, follow_up.id)
+    return follow_up
+
+
+def set_follow_up_status(
+    session, follow_up: FollowUp, status: FollowUpStatus, *, acting: User
+) -> FollowUp:
+    """Mark done, drop or reopen."""
+    return update_follow_up(session, follow_up, acting=acting, status=status)
+
+
+# --- Queries for the pages --------------------------------------------------------------
+
+
+def outcome_for_page(session, outcome_id: int) -> Outcome | None:
+    return session.scalar(
+        sa.select(Outcome)
+        .where(Outcome.id == outcome_id)
+        .options(
+            selectinload(Outcome.visit),
+            selectinload(Outcome.stop),
+            selectinload(Outcome.partnership),
+            selectinload(Outcome.our_organization),
+            selectinload(Outcome.partner_organization),
+            selectinload(Outcome.documents),
+            selectinload(Outcome.follow_ups).selectinload(FollowUp.owner),
+        )
+    )
+
+
+@dataclass(frozen=True)
+class VisitOutcomes:
+    """What a visit produced, each outcome with its follow-ups, and the visit's other follow-ups."""
+
+    outcomes: list[Outcome]
+    other_follow_ups: list[FollowUp]  # tied to the visit but to none of its outcomes
+
+    @property
+    def follow_ups(self) -> list[FollowUp]:
+        return [f for o in self.outcomes for f in o.follow_ups] + self.other_follow_ups
+
+
+def visit_outcomes(session, visit_id: int) -> VisitOutcomes:
+    outcomes = session.scalars(
+        sa.select(Outcome)
+        .where(Outcome.visit_id == visit_id)
+        .options(
+            selectinload(Outcome.stop),
+            selectinload(Outcome.our_organization),
+            selectinload(Outcome.partner_organization),
+            selectinload(Outcome.documents),
+            selectinload(Outcome.follow_ups).selectinload(FollowUp.owner),
+        )
+        .order_by(Outcome.day, Outcome.id)
+    )
+    others = session.scalars(
+        sa.select(FollowUp)
+        .where(FollowUp.visit_id == visit_id, FollowUp.outcome_id.is_(None))
+        .options(selectinload(FollowUp.owner))
+        .order_by(FollowUp.due_date, FollowUp.id)
+    )
+    return VisitOutcomes(list(outcomes), list(others))
+
+
+@dataclass(frozen=True)
+class OwnFollowUps:
+    overdue: list[FollowUp]  # most overdue first
+    open: list[FollowUp]  # due today or later, soonest first
+    closed: list[FollowUp]  # done or dropped, most recently changed first
+
+
+def follow_ups_of_owner(session, owner_id: int, today: date) -> OwnFollowUps:
+    follow_ups = session.scalars(
+        sa.select(FollowUp)
+        .where(FollowUp.owner_id == owner_id)
+        .options(
+            selectinload(FollowUp.outcome),
+            selectinload(FollowUp.visit),
+            selectinload(FollowUp.partnership),
+        )
+        .order_by(FollowUp.due_date, FollowUp.id)
+    ).all()
+    still_open = [f for f in follow_ups if f.status == FollowUpStatus.OPEN]
+    closed = sorted(
+        (f for f in follow_ups if f.status != FollowUpStatus.OPEN),
+        key=lambda f: f.updated_at,
+        reverse=True,
+    )
+    return OwnFollowUps(
+        overdue=[f for f in still_open if f.is_overdue(today)],
+        open=[f for f in still_open if not f.is_overdue(today)],
+        closed=closed,
+    )
+
+
+def count_overdue(session, today: date, owner_id: int) -> int:
+    """How many of the owner's follow-ups are overdue: one COUNT, for the navigation badge."""
+    return session.scalar(
+        sa.select(sa.func.count(FollowUp.id)).where(
+            FollowUp.owner_id == owner_id,
+            FollowUp.status == FollowUpStatus.OPEN,
+            FollowUp.due_date < today,
+        )
+    )
+
+
+def follow_up_owners(session, current: User | None = None) -> list[User]:
+    """Active staff by name, who may own a follow-up; plus its current owner if no longer active."""
+    users = list(session.scalars(sa.select(User).where(User.active).order_by(User.name, User.id)))
+    if current is not None and current not in users:
+        users.append(current)
+    return users
+
+
+def partnership_options(session) -> list[Partnership]:
+    return list(session.scalars(sa.select(Partnership).order_by(Partnership.title, Partnership.id)))

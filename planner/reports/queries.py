@@ -1,0 +1,330 @@
+"""What the dashboard and a visit's report show, as named queries over the session.
+
+Every function takes the session and, where time matters, the office's `today` (or
+`now`): the caller decides the clock, so tests can move it. Binned visits, and what
+they produced, are left out everywhere.
+
+Country of an outcome: the visiting side's country of its visit (Visit.visiting_country).
+It is always set, and it is what the office reports ("what each partner country's visits
+produced"); an outcome's partner organization may be missing or be a local firm.
+
+Money is Decimal. Totals are summed in SQL as whole cents: SQLite keeps NUMERIC values
+as binary floating point, and adding those up could drift by a cent; integer cents add
+up exactly on SQLite and PostgreSQL alike. A total is always per currency.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from planner.itinerary.models import Stop
+from planner.outcomes.models import FollowUp, Outcome, OutcomeKind
+from planner.outcomes.operations import visit_outcomes
+from planner.outcomes.overdue import overdue_follow_ups
+from planner.partnerships.models import Partnership, Stage
+from planner.timefmt import local_day_bounds, to_local
+from planner.visits.models import Visit, VisitStatus
+
+KIND_ORDER = {kind: position for position, kind in enumerate(OutcomeKind)}
+MONTHS_BACK = 12
+# The chart reaches forward to the furthest upcoming visit, but not further than this.
+MONTHS_AHEAD_AT_MOST = 12
+
+
+def live_visit(session, visit_id: int) -> Visit | None:
+    """A visit that is not in the bin, with its stops."""
+    return session.scalar(
+        sa.select(Visit)
+        .where(Visit.id == visit_id, Visit.deleted_at.is_(None))
+        .options(selectinload(Visit.stops))
+    )
+
+
+# --- The dashboard ---------------------------------------------------------------------
+
+
+def upcoming_visits(session, today: date, limit: int = 6) -> list[Visit]:
+    """Visits not yet over, soonest first."""
+    return list(
+        session.scalars(
+            sa.select(Visit)
+            .where(Visit.deleted_at.is_(None), Visit.end_date >= today)
+            .options(selectinload(Visit.visiting_organization))
+            .order_by(Visit.start_date, Visit.id)
+            .limit(limit)
+        )
+    )
+
+
+def week_stops(session, today: date, office_zone: str, days: int = 7) -> list[Stop]:
+    """Live stops from the office's midnight today to its midnight `days` days later."""
+    start, _end = local_day_bounds(today, office_zone)
+    end, _next = local_day_bounds(today + timedelta(days=days), office_zone)
+    return list(
+        session.scalars(
+            sa.select(Stop)
+            .join(Stop.visit)
+            .where(
+                Stop.deleted_at.is_(None),
+                Visit.deleted_at.is_(None),
+                Stop.starts_at >= start,
+                Stop.starts_at < end,
+            )
+            .options(selectinload(Stop.visit), selectinload(Stop.venue))
+            .order_by(Stop.starts_at, Stop.id)
+        )
+    )
+
+
+def by_local_day(stops: list[Stop]) -> list[tuple[date, list[Stop]]]:
+    """Stops grouped by their day in their visit's time zone, in the order given."""
+    days: dict[date, list[Stop]] = {}
+    for stop in stops:
+        days.setdefault(to_local(stop.starts_at, stop.visit.timezone).date(), []).append(stop)
+    return list(days.items())
+
+
+def overdue(session, today: date) -> list[FollowUp]:
+    """Every open follow-up due before today, oldest first, with what it is about."""
+    follow_ups = overdue_follow_ups(session, today)
+    load_follow_up_context(session, follow_ups)
+    return follow_ups
+
+
+def load_follow_up_context(session, follow_ups: list[FollowUp]) -> None:
+    """Load owners, outcomes, visits and partnerships of follow-ups in a few queries."""
+    if follow_ups:
+        session.scalars(
+            sa.select(FollowUp)
+            .where(FollowUp.id.in_([follow_up.id for follow_up in follow_ups]))
+            .options(
+                selectinload(FollowUp.owner),
+                selectinload(FollowUp.outcome),
+                selectinload(FollowUp.visit),
+                selectinload(FollowUp.partnership),
+            )
+        ).all()
+
+
+def latest_outcomes(session, limit: int = 10) -> list[Outcome]:
+    """The most recent outcomes of live visits, with their follow-ups and owners."""
+    return list(
+        session.scalars(
+            sa.select(Outcome)
+            .join(Outcome.visit)
+            .where(Visit.deleted_at.is_(None))
+            .options(
+                selectinload(Outcome.visit),
+                selectinload(Outcome.follow_ups).selectinload(FollowUp.owner),
+            )
+            .order_by(Outcome.day.desc(), Outcome.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+@dataclass(frozen=True)
+class StageColumn:
+    stage: Stage
+    partnerships: list[Partnership]
+
+    @property
+    def count(self) -> int:
+        return len(self.partnerships)
+
+
+def partnership_pipeline(session) -> list[StageColumn]:
+    """One column per stage, in the order a partnership moves through them."""
+    partnerships = session.scalars(
+        sa.select(Partnership).order_by(Partnership.title, Partnership.id)
+    ).all()
+    return [StageColumn(stage, [p for p in partnerships if p.stage == stage]) for stage in Stage]
+
+
+def outcomes_by_country(session) -> list[tuple[str, int]]:
+    """(visiting country, outcomes) for live visits, most outcomes first."""
+    count = sa.func.count(Outcome.id)
+    rows = session.execute(
+        sa.select(Visit.visiting_country, count)
+        .join(Outcome.visit)
+        .where(Visit.deleted_at.is_(None))
+        .group_by(Visit.visiting_country)
+        .order_by(count.desc(), Visit.visiting_country)
+    )
+    return [(country, total) for country, total in rows]
+
+
+def outcomes_by_year(session) -> list[tuple[int, dict[OutcomeKind, int]]]:
+    """(year, outcomes per kind) for live visits, oldest year first, years without gaps."""
+    year = sa.cast(sa.extract("year", Outcome.day), sa.Integer)
+    rows = session.execute(
+        sa.select(year, Outcome.kind, sa.func.count(Outcome.id))
+        .join(Outcome.visit)
+        .where(Visit.deleted_at.is_(None))
+        .group_by(year, Outcome.kind)
+    ).all()
+    if not rows:
+        return []
+    years = {int(row_year) for row_year, _kind, _count in rows}
+    table = {y: {} for y in range(min(years), max(years) + 1)}
+    for row_year, kind, total in rows:
+        table[int(row_year)][kind] = total
+    return [
+        (y, dict(sorted(kinds.items(), key=lambda item: KIND_ORDER[item[0]])))
+        for y, kinds in table.items()
+    ]
+
+
+def add_months(month: date, months: int) -> date:
+    """The first day of the month `months` after `month` (negative: before)."""
+    index = month.year * 12 + month.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def month_window(session, today: date) -> tuple[date, date]:
+    """The first day of the first and of the last month the visits chart shows.
+
+    The last twelve months up to today's, then on to the furthest upcoming visit.
+    """
+    this_month = today.replace(day=1)
+    furthest = session.scalar(
+        sa.select(sa.func.max(Visit.start_date)).where(
+            Visit.deleted_at.is_(None), Visit.status != VisitStatus.CANCELLED
+        )
+    )
+    last = this_month
+    if furthest is not None and furthest > today:
+        last = min(furthest.replace(day=1), add_months(this_month, MONTHS_AHEAD_AT_MOST))
+    return add_months(this_month, 1 - MONTHS_BACK), last
+
+
+def visits_per_month(session, today: date) -> list[tuple[date, int]]:
+    """(first day of month, visits starting in it), every month of the window, zeros too.
+
+    Cancelled visits did not happen and binned ones are gone: neither is counted.
+    """
+    first, last = month_window(session, today)
+    year = sa.cast(sa.extract("year", Visit.start_date), sa.Integer)
+    month = sa.cast(sa.extract("month", Visit.start_date), sa.Integer)
+    rows = session.execute(
+        sa.select(year, month, sa.func.count(Visit.id))
+        .where(
+            Visit.deleted_at.is_(None),
+            Visit.status != VisitStatus.CANCELLED,
+            Visit.start_date >= first,
+            Visit.start_date < add_months(last, 1),
+        )
+        .group_by(year, month)
+    )
+    counts = {date(int(y), int(m), 1): total for y, m, total in rows}
+    months = []
+    current = first
+    while current <= last:
+        months.append((current, counts.get(current, 0)))
+        current = add_months(current, 1)
+    return months
+
+
+# --- A visit's report ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ValueTotal:
+    """Estimated values of one kind of outcome in one currency."""
+
+    kind: OutcomeKind
+    currency: str
+    count: int
+    total: Decimal
+
+
+@dataclass(frozen=True)
+class KindGroup:
+    kind: OutcomeKind
+    outcomes: list[Outcome]
+
+
+@dataclass
+class VisitReport:
+    visit: Visit
+    today: date
+    stops_held: int
+    stops_to_come: int
+    stops_cancelled: int
+    outcomes: list[Outcome]
+    counts_by_kind: dict[OutcomeKind, int]
+    value_totals: list[ValueTotal]
+    follow_ups: list[FollowUp]
+    groups: list[KindGroup] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.groups = [
+            KindGroup(kind, [o for o in self.outcomes if o.kind == kind])
+            for kind in OutcomeKind
+            if self.counts_by_kind.get(kind)
+        ]
+
+    @property
+    def lead_totals(self) -> list[tuple[str, Decimal]]:
+        """Export leads' estimated value per currency."""
+        return [
+            (total.currency, total.total)
+            for total in self.value_totals
+            if total.kind == OutcomeKind.EXPORT_LEAD
+        ]
+
+    @property
+    def overdue_count(self) -> int:
+        return sum(1 for follow_up in self.follow_ups if follow_up.is_overdue(self.today))
+
+
+def cents_to_decimal(cents: int) -> Decimal:
+    return Decimal(int(cents)).scaleb(-2)
+
+
+def value_totals(session, visit_id: int) -> list[ValueTotal]:
+    """Sum of estimated values per kind and currency, in kind order then currency."""
+    cents = sa.cast(sa.func.round(Outcome.estimated_value * 100), sa.BigInteger)
+    rows = session.execute(
+        sa.select(Outcome.kind, Outcome.currency, sa.func.count(Outcome.id), sa.func.sum(cents))
+        .where(Outcome.visit_id == visit_id, Outcome.estimated_value.is_not(None))
+        .group_by(Outcome.kind, Outcome.currency)
+    )
+    totals = [
+        ValueTotal(kind, currency, count, cents_to_decimal(total))
+        for kind, currency, count, total in rows
+    ]
+    return sorted(totals, key=lambda t: (KIND_ORDER[t.kind], t.currency))
+
+
+def counts_by_kind(session, visit_id: int) -> dict[OutcomeKind, int]:
+    """How many outcomes of each kind the visit produced (kinds with none left out)."""
+    rows = session.execute(
+        sa.select(Outcome.kind, sa.func.count(Outcome.id))
+        .where(Outcome.visit_id == visit_id)
+        .group_by(Outcome.kind)
+    )
+    return dict(sorted(rows.tuples(), key=lambda row: KIND_ORDER[row[0]]))
+
+
+def visit_report(session, visit: Visit, today: date, now: datetime) -> VisitReport:
+    """Everything a visit's report shows; `now` tells held stops from those to come."""
+    produced = visit_outcomes(session, visit.id)
+    live = visit.live_stops
+    cancelled = [stop for stop in live if stop.is_cancelled]
+    held = [stop for stop in live if not stop.is_cancelled and stop.ends_at <= now]
+    return VisitReport(
+        visit=visit,
+        today=today,
+        stops_held=len(held),
+        stops_to_come=len(live) - len(cancelled) - len(held),
+        stops_cancelled=len(cancelled),
+        # Kind by kind; within a kind, by day as the outcomes query orders them.
+        outcomes=sorted(produced.outcomes, key=lambda outcome: KIND_ORDER[outcome.kind]),
+        counts_by_kind=counts_by_kind(session, visit.id),
+        value_totals=value_totals(session, visit.id),
+        follow_ups=sorted(produced.follow_ups, key=lambda f: (f.due_date, f.id)),
+    )

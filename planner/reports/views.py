@@ -1,0 +1,98 @@
+"""The dashboard of what visits produced, and a visit's report as a page, CSV and Excel."""
+
+import io
+from datetime import date, datetime
+
+from flask import Blueprint, abort, current_app, render_template, send_file, url_for
+from flask_babel import gettext as _
+from werkzeug.routing import BuildError
+
+from planner.extensions import db
+from planner.i18n import RTL_LANGUAGES, country_name, current_language
+from planner.outcomes.overdue import office_today
+from planner.reports import charts, export, queries
+from planner.types import utcnow
+
+bp = Blueprint("reports", __name__)
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def now() -> datetime:
+    """The current instant. Tests move the office's clock by replacing this function."""
+    return utcnow()
+
+
+def today() -> date:
+    """Today in the office's time zone, not the server's."""
+    return office_today(current_app.config["OFFICE_TIMEZONE"], now())
+
+
+def link_to(endpoint: str, **values) -> str | None:
+    """A link to another area's page, or None while that area has no such page."""
+    if endpoint not in current_app.view_functions:
+        return None
+    try:
+        return url_for(endpoint, **values)
+    except BuildError:  # the page exists but takes other arguments: no link rather than a 500
+        return None
+
+
+@bp.context_processor
+def _report_helpers():
+    return {"link_to": link_to}
+
+
+@bp.get("/dashboard")
+def dashboard():
+    day = today()
+    session = db.session
+    language = current_language()
+    week = queries.week_stops(session, day, current_app.config["OFFICE_TIMEZONE"])
+    return render_template(
+        "reports/dashboard.html",
+        today=day,
+        upcoming=queries.upcoming_visits(session, day),
+        week=queries.by_local_day(week),
+        week_count=len(week),
+        overdue=queries.overdue(session, day),
+        latest=queries.latest_outcomes(session),
+        pipeline=queries.partnership_pipeline(session),
+        country_chart=charts.country_chart(queries.outcomes_by_country(session), country_name),
+        year_chart=charts.year_chart(queries.outcomes_by_year(session)),
+        month_chart=charts.month_chart(
+            queries.visits_per_month(session, day), _("Visits"), language
+        ),
+    )
+
+
+def report_or_404(visit_id: int) -> queries.VisitReport:
+    """The report of a visit that is not in the bin."""
+    visit = queries.live_visit(db.session, visit_id)
+    if visit is None:
+        abort(404)
+    return queries.visit_report(db.session, visit, today(), now())
+
+
+def download(data: bytes, mimetype: str, report: queries.VisitReport, extension: str):
+    name = f"visit-{report.visit.id}-report-{report.visit.start_date.isoformat()}.{extension}"
+    return send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=name)
+
+
+@bp.get("/visits/<int:visit_id>/report")
+def visit_report(visit_id: int):
+    report = report_or_404(visit_id)
+    return render_template("reports/visit_report.html", report=report, visit=report.visit)
+
+
+@bp.get("/visits/<int:visit_id>/report.csv")
+def visit_report_csv(visit_id: int):
+    report = report_or_404(visit_id)
+    return download(export.report_csv(report), "text/csv; charset=utf-8", report, "csv")
+
+
+@bp.get("/visits/<int:visit_id>/report.xlsx")
+def visit_report_xlsx(visit_id: int):
+    report = report_or_404(visit_id)
+    data = export.report_xlsx(report, right_to_left=current_language() in RTL_LANGUAGES)
+    return download(data, XLSX, report, "xlsx")

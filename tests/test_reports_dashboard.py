@@ -1,0 +1,296 @@
+"""The dashboard: what is coming, what is late, the pipeline and what visits produced."""
+
+import re
+from collections import Counter
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pytest
+import sqlalchemy as sa
+from markupsafe import escape
+
+from planner.accounts.models import Role
+from planner.extensions import db
+from planner.i18n import country_name
+from planner.itinerary.models import Stop
+from planner.outcomes.models import FollowUp, Outcome, OutcomeKind
+from planner.partnerships.models import Partnership, Stage
+from planner.reports import charts, queries, views
+from planner.types import utcnow
+from planner.visits.models import VisitStatus
+
+
+def move_clock(monkeypatch, instant: datetime) -> None:
+    monkeypatch.setattr(views, "now", lambda: instant)
+
+
+def section(page: str, element_id: str) -> str:
+    return page.split(f'id="{element_id}"', 1)[1].split("</section>", 1)[0]
+
+
+def overdue_rows(html: str) -> list[str]:
+    return re.findall(r"<tr [^>]*follow-up--overdue[^>]*>", html)
+
+
+def chart_numbers(page: str, chart_id: str) -> dict[str, int]:
+    """The chart's data table: category -> total."""
+    table = page.split(f'data-chart="{chart_id}"', 1)[1].split("</table>", 1)[0]
+    return {
+        category: int(total)
+        for category, total in re.findall(
+            r'<th scope="row">(.*?)</th>.*?<td class="num" data-total>(\d+)</td>', table, re.S
+        )
+    }
+
+
+def add_outcome(visit, kind=OutcomeKind.OTHER, day=date(2026, 12, 15), **fields) -> Outcome:
+    outcome = Outcome(visit=visit, kind=kind, summary=fields.pop("summary", "An outcome"), day=day)
+    for name, value in fields.items():
+        setattr(outcome, name, value)
+    db.session.add(outcome)
+    db.session.commit()
+    return outcome
+
+
+# --- The demo ---------------------------------------------------------------------------
+
+
+def test_demo_dashboard_shows_the_ambassadors_visit_and_what_it_produced(
+    demo_visit, client, signed_in, monkeypatch
+):
+    move_clock(monkeypatch, datetime(2026, 12, 1, 8, tzinfo=UTC))
+    signed_in(Role.VIEWER)
+    response = client.get("/dashboard")
+    assert response.status_code == 200
+    page = response.text
+    assert escape(demo_visit.title) in section(page, "upcoming")
+
+    # Every outcome, each follow-up with its owner and due date.
+    latest = section(page, "outcomes")
+    for outcome in db.session.scalars(sa.select(Outcome)):
+        assert escape(outcome.summary) in latest
+        for follow_up in outcome.follow_ups:
+            assert escape(follow_up.owner.name) in latest
+            assert follow_up.due_date.isoformat() in latest
+
+    # The country chart counts what the data holds, by the visiting country.
+    expected = Counter(
+        country_name(outcome.visit.visiting_country)
+        for outcome in db.session.scalars(sa.select(Outcome))
+    )
+    assert chart_numbers(page, "chart-countries") == dict(expected)
+    assert chart_numbers(page, "chart-countries") == {"Kazakhstan": 8}
+    assert chart_numbers(page, "chart-years") == {"2026": 8}
+    assert chart_numbers(page, "chart-months")["December 2026"] == 2  # with the Basra visit
+    assert '<title id="chart-countries-title">Outcomes by partner country</title>' in page
+
+    # The pipeline: a column per stage, in order, each partnership in its stage's column.
+    stages = re.findall(r'data-stage="(\w+)"', page)
+    assert stages == [stage.value for stage in Stage]
+    columns = dict(
+        re.findall(
+            r'data-stage="(\w+)">(.*?)</li>\s*(?=<li class="pipeline__stage|</ol>)', page, re.S
+        )
+    )
+    for partnership in db.session.scalars(sa.select(Partnership)):
+        assert escape(partnership.title) in columns[partnership.stage.value]
+    assert '>Exploring <span class="count">2</span>' in page
+    assert '>Idea <span class="count">1</span>' in page
+
+
+def test_overdue_follow_ups_appear_once_the_office_day_has_passed_their_due_date(
+    demo_visit, client, signed_in, monkeypatch
+):
+    signed_in(Role.VIEWER)
+    # The grinding-ball price list is due on 30 December. At 23:59 in Tehran it is not late.
+    move_clock(monkeypatch, datetime(2026, 12, 30, 20, 29, tzinfo=UTC))
+    page = client.get("/dashboard").text
+    assert "Nothing is overdue" in section(page, "overdue")
+    assert "figure--alert" not in page
+    # A minute after Tehran's midnight (20:30 UTC) it is, though the server's day is the 30th.
+    move_clock(monkeypatch, datetime(2026, 12, 30, 20, 31, tzinfo=UTC))
+    overdue = section(client.get("/dashboard").text, "overdue")
+    assert "Grinding-ball price list in Russian to the counsellor" in overdue
+    assert "Kaveh Nazari" in overdue
+    assert "follow-up--overdue" in overdue and "Overdue" in overdue
+    assert len(overdue_rows(overdue)) == 1
+    # Months later, every open follow-up is late; done ones never are.
+    memorandum = db.session.scalar(sa.select(FollowUp).where(FollowUp.title.like("Send the%")))
+    memorandum.status = memorandum.status.DONE
+    db.session.commit()
+    move_clock(monkeypatch, datetime(2027, 6, 1, 8, tzinfo=UTC))
+    overdue = section(client.get("/dashboard").text, "overdue")
+    assert len(overdue_rows(overdue)) == 7
+    assert "Send the memorandum" not in overdue
+
+
+def test_this_weeks_stops_show_local_times_for_the_next_seven_days(
+    demo_visit, client, signed_in, monkeypatch
+):
+    signed_in(Role.VIEWER)
+    move_clock(monkeypatch, datetime(2026, 12, 14, 6, tzinfo=UTC))
+    week = section(client.get("/dashboard").text, "week")
+    assert "Arrival at Khorramabad Airport" in week
+    assert "Tuesday, 15 December 2026" in week
+    assert ">08:30</time>" in week  # Tehran time, not UTC (05:00)
+    assert "Debrief with the embassy" in week  # Thursday the 17th, still within the week
+    assert "Meeting with the Basra Chamber of Commerce" in week  # another visit's stop
+
+    # A binned stop is gone; a week after the visit there is nothing to show.
+    arrival = db.session.scalar(
+        sa.select(Stop).where(Stop.title == "Arrival at Khorramabad Airport")
+    )
+    arrival.deleted_at = utcnow()
+    db.session.commit()
+    assert "Arrival at Khorramabad Airport" not in section(client.get("/dashboard").text, "week")
+    move_clock(monkeypatch, datetime(2026, 12, 18, 6, tzinfo=UTC))
+    assert "No stops in the next 7 days" in section(client.get("/dashboard").text, "week")
+
+
+def test_week_starts_at_the_office_midnight(create_visit, create_stop, app):
+    visit = create_visit(start_date=date(2026, 12, 14), end_date=date(2026, 12, 22))
+    create_stop(visit, date(2026, 12, 14), "00:10", "00:40", title="Just after midnight")
+    create_stop(visit, date(2026, 12, 13), "23:50", "23:59", title="The evening before")
+    create_stop(visit, date(2026, 12, 20), "23:00", "23:30", title="Last evening of the week")
+    create_stop(visit, date(2026, 12, 21), "00:10", "00:40", title="A week later")
+    titles = [s.title for s in queries.week_stops(db.session, date(2026, 12, 14), "Asia/Tehran")]
+    assert titles == ["Just after midnight", "Last evening of the week"]
+
+
+# --- The queries behind the charts ---------------------------------------------------------
+
+
+def test_visits_per_month_counts_the_last_twelve_months_up_to_the_furthest_visit(create_visit, app):
+    create_visit(title="Last spring", start_date=date(2026, 4, 2), end_date=date(2026, 4, 3))
+    create_visit(title="Same month", start_date=date(2026, 4, 20), end_date=date(2026, 4, 21))
+    create_visit(title="Too old", start_date=date(2025, 11, 30), end_date=date(2025, 12, 1))
+    create_visit(title="Next March", start_date=date(2027, 3, 9), end_date=date(2027, 3, 10))
+    create_visit(
+        title="Called off",
+        start_date=date(2026, 9, 1),
+        end_date=date(2026, 9, 2),
+        status=VisitStatus.CANCELLED,
+    )
+    binned = create_visit(title="Binned", start_date=date(2026, 6, 1), end_date=date(2026, 6, 2))
+    binned.deleted_at = utcnow()
+    db.session.commit()
+
+    months = queries.visits_per_month(db.session, date(2026, 11, 25))
+    assert months[0] == (date(2025, 12, 1), 0)
+    assert months[-1] == (date(2027, 3, 1), 1)
+    assert len(months) == 16
+    counts = dict(months)
+    assert counts[date(2026, 4, 1)] == 2
+    assert counts[date(2026, 9, 1)] == 0 and counts[date(2026, 6, 1)] == 0
+    assert sum(counts.values()) == 3
+
+
+def test_visits_chart_reaches_at_most_a_year_ahead(create_visit, app):
+    create_visit(start_date=date(2030, 1, 1), end_date=date(2030, 1, 2))
+    months = queries.visits_per_month(db.session, date(2026, 11, 25))
+    assert months[-1][0] == date(2027, 11, 1)
+    assert len(months) == 24
+
+
+def test_outcomes_by_year_and_country_leave_out_binned_visits(create_visit, app):
+    kazakh = create_visit()
+    iraqi = create_visit(title="Basra delegation", visiting_country="IQ")
+    binned = create_visit(title="Binned", visiting_country="TR")
+    add_outcome(kazakh, OutcomeKind.EXPORT_LEAD, date(2024, 3, 1))
+    add_outcome(kazakh, OutcomeKind.EXPORT_LEAD, date(2026, 3, 1))
+    add_outcome(kazakh, OutcomeKind.AGREEMENT, date(2026, 5, 1))
+    add_outcome(iraqi, OutcomeKind.CULTURAL_EVENT, date(2026, 5, 1))
+    add_outcome(binned, OutcomeKind.OTHER, date(2026, 5, 1))
+    binned.deleted_at = utcnow()
+    db.session.commit()
+
+    assert queries.outcomes_by_country(db.session) == [("KZ", 3), ("IQ", 1)]
+    assert queries.outcomes_by_year(db.session) == [
+        (2024, {OutcomeKind.EXPORT_LEAD: 1}),
+        (2025, {}),
+        (
+            2026,
+            {OutcomeKind.AGREEMENT: 1, OutcomeKind.EXPORT_LEAD: 1, OutcomeKind.CULTURAL_EVENT: 1},
+        ),
+    ]
+
+
+def test_value_totals_are_kept_per_currency(create_visit, app):
+    visit = create_visit()
+    for value, currency in (("0.10", "USD"), ("0.20", "USD"), ("1000", "EUR"), ("0.29", "USD")):
+        add_outcome(
+            visit, OutcomeKind.EXPORT_LEAD, estimated_value=Decimal(value), currency=currency
+        )
+    add_outcome(visit, OutcomeKind.EXPORT_LEAD, currency="USD")  # no value: not counted
+    totals = queries.value_totals(db.session, visit.id)
+    assert [(t.currency, t.count, t.total) for t in totals] == [
+        ("EUR", 1, Decimal("1000.00")),
+        ("USD", 3, Decimal("0.59")),
+    ]
+    assert all(isinstance(t.total, Decimal) for t in totals)
+
+
+# --- Charts ---------------------------------------------------------------------------------
+
+
+def test_column_heights_are_proportional_and_stacks_touch():
+    chart = charts.columns(
+        [charts.Column("2025", (2, 0)), charts.Column("2026", (3, 5))],
+        [charts.Series("a", "A"), charts.Series("b", "B")],
+    )
+    assert [bar.value for bar in chart.bars] == [2, 3, 5]
+    unit = chart.bars[0].height / 2
+    assert chart.bars[1].height == pytest.approx(3 * unit)
+    assert chart.bars[2].height == pytest.approx(5 * unit)
+    assert chart.bars[2].y + chart.bars[2].height == pytest.approx(chart.bars[1].y)
+    assert [row.total for row in chart.rows] == [2, 8]
+    assert chart.stacked and not chart.is_empty
+
+
+def test_longest_horizontal_bar_is_the_largest_count():
+    chart = charts.horizontal_bars([("Kazakhstan", 8), ("Iraq", 2)])
+    kazakhstan, iraq = chart.bars
+    assert iraq.width == pytest.approx(kazakhstan.width / 4)
+    assert kazakhstan.y < iraq.y
+
+
+def test_nice_steps_keep_gridlines_few_and_round():
+    assert [charts.nice_step(n) for n in (0, 3, 4, 9, 17, 45, 180)] == [1, 1, 1, 5, 5, 20, 50]
+
+
+# --- Pages ----------------------------------------------------------------------------------
+
+
+def test_empty_dashboard_says_what_will_appear(client, signed_in, monkeypatch):
+    move_clock(monkeypatch, datetime(2026, 11, 25, 8, tzinfo=UTC))
+    signed_in(Role.VIEWER)
+    response = client.get("/dashboard")
+    assert response.status_code == 200
+    page = response.text
+    assert "No visits are planned from today on." in page
+    assert "No stops in the next 7 days" in page
+    assert "Nothing is overdue" in page
+    assert "No outcomes recorded yet." in page
+    assert "No partnerships yet." in page
+    assert "New visit" not in page  # a viewer cannot plan one
+
+
+def test_dashboard_speaks_persian_with_persian_digits(
+    demo_visit, client, auth, create_staff, monkeypatch
+):
+    move_clock(monkeypatch, datetime(2026, 12, 1, 8, tzinfo=UTC))
+    auth.login(create_staff(Role.VIEWER, locale="fa"))
+    page = client.get("/dashboard").text
+    assert 'dir="rtl"' in page
+    assert "دسامبر" in page  # December, from Babel's Persian month names
+    assert "قزاقستان" in page  # Kazakhstan
+    numbers = chart_numbers(page.replace("۸", "8"), "chart-countries")
+    assert numbers == {"قزاقستان": 8}
+    assert ">۸</text>" in page
+
+
+def test_planner_can_start_a_visit_from_the_dashboard(client, signed_in):
+    signed_in(Role.PLANNER)
+    page = client.get("/dashboard").text
+    assert 'href="/dashboard"' in page and 'aria-current="page"' in page
+    assert "New visit" in page
