@@ -11,16 +11,13 @@ from planner.extensions import db
 from planner.i18n import current_language
 from planner.security import acting_user, planner_required
 from planner.types import utcnow
-from planner.visits.models import Visit, visit_with_programme
+from planner.visits.models import Visit, live_visit
 
 bp = Blueprint("mail", __name__)
 
 
 def live_visit_or_404(visit_id: int) -> Visit:
-    visit = visit_with_programme(db.session, visit_id)
-    if visit is None or visit.is_deleted:
-        abort(404)
-    return visit
+    return live_visit(db.session, visit_id, with_programme=True) or abort(404)
 
 
 def settings() -> mail.MailSettings:

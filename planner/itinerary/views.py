@@ -27,16 +27,13 @@ from planner.security import acting_user, planner_required
 from planner.timefmt import format_datetime
 from planner.venues.models import Venue
 from planner.venues.operations import active_venues
-from planner.visits.models import Visit
+from planner.visits.models import Visit, live_visit
 
 bp = Blueprint("itinerary", __name__)
 
 
-def live_visit(visit_id: int) -> Visit:
-    visit = db.session.get(Visit, visit_id)
-    if visit is None or visit.deleted_at is not None:
-        abort(404)
-    return visit
+def live_visit_or_404(visit_id: int) -> Visit:
+    return live_visit(db.session, visit_id) or abort(404)
 
 
 def visit_stop(visit: Visit, stop_id: int, *, binned: bool = False) -> Stop:
@@ -61,7 +58,7 @@ def programme_url(visit: Visit, stop: Stop | None = None) -> str:
 
 @bp.get("/visits/<int:visit_id>/checks.json")
 def visit_checks(visit_id: int):
-    visit = live_visit(visit_id)
+    visit = live_visit_or_404(visit_id)
     findings = check_visit(db.session, visit, current_app.config)
     return jsonify(
         visit_id=visit.id,
@@ -74,7 +71,7 @@ def visit_checks(visit_id: int):
 @bp.route("/visits/<int:visit_id>/stops/new", methods=["GET", "POST"])
 @planner_required
 def create_stop(visit_id: int):
-    visit = live_visit(visit_id)
+    visit = live_visit_or_404(visit_id)
     form = StopForm(visit=visit, venues=venues_for())
     if request.method == "GET":
         form.day.data = request.args.get("day", type=_parse_day) or visit.start_date
@@ -95,7 +92,7 @@ def _parse_day(value: str) -> date:
 @bp.route("/visits/<int:visit_id>/stops/<int:stop_id>/edit", methods=["GET", "POST"])
 @planner_required
 def edit_stop(visit_id: int, stop_id: int):
-    visit = live_visit(visit_id)
+    visit = live_visit_or_404(visit_id)
     stop = visit_stop(visit, stop_id)
     if request.method == "GET":
         form = StopForm.for_stop(stop, venues_for(stop))
@@ -206,7 +203,7 @@ def readable_value(field: str, value, visit: Visit) -> str:
 @bp.route("/visits/<int:visit_id>/stops/<int:stop_id>/delete", methods=["GET", "POST"])
 @planner_required
 def delete_stop(visit_id: int, stop_id: int):
-    visit = live_visit(visit_id)
+    visit = live_visit_or_404(visit_id)
     stop = visit_stop(visit, stop_id)
     if request.method == "POST":
         operations.delete_stop(db.session, stop, acting=acting_user())
@@ -220,7 +217,7 @@ def delete_stop(visit_id: int, stop_id: int):
 
 @bp.get("/visits/<int:visit_id>/stops/bin")
 def stop_bin(visit_id: int):
-    visit = live_visit(visit_id)
+    visit = live_visit_or_404(visit_id)
     binned = sorted(
         (stop for stop in visit.stops if stop.deleted_at is not None),
         key=lambda stop: stop.deleted_at,
@@ -232,7 +229,7 @@ def stop_bin(visit_id: int):
 @bp.post("/visits/<int:visit_id>/stops/<int:stop_id>/restore")
 @planner_required
 def restore_stop(visit_id: int, stop_id: int):
-    visit = live_visit(visit_id)
+    visit = live_visit_or_404(visit_id)
     stop = visit_stop(visit, stop_id, binned=True)
     operations.restore_stop(db.session, stop, acting=acting_user())
     flash(_("“%(title)s” is back in the programme.", title=stop.title), "success")
@@ -242,7 +239,7 @@ def restore_stop(visit_id: int, stop_id: int):
 @bp.post("/visits/<int:visit_id>/stops/<int:stop_id>/duplicate")
 @planner_required
 def duplicate_stop(visit_id: int, stop_id: int):
-    visit = live_visit(visit_id)
+    visit = live_visit_or_404(visit_id)
     copy = operations.duplicate_stop(db.session, visit_stop(visit, stop_id), acting=acting_user())
     flash(_("A copy follows the original; set its time and save."), "success")
     return redirect(url_for("itinerary.edit_stop", visit_id=visit.id, stop_id=copy.id))
@@ -251,7 +248,7 @@ def duplicate_stop(visit_id: int, stop_id: int):
 @bp.route("/visits/<int:visit_id>/stops/<int:stop_id>/shift", methods=["GET", "POST"])
 @planner_required
 def shift_stops(visit_id: int, stop_id: int):
-    visit = live_visit(visit_id)
+    visit = live_visit_or_404(visit_id)
     stop = visit_stop(visit, stop_id)
     form = ShiftForm()
     if form.validate_on_submit():
@@ -278,7 +275,7 @@ def shift_stops(visit_id: int, stop_id: int):
 @bp.post("/visits/<int:visit_id>/stops/<int:stop_id>/attendees")
 @planner_required
 def set_attendees(visit_id: int, stop_id: int):
-    visit = live_visit(visit_id)
+    visit = live_visit_or_404(visit_id)
     stop = visit_stop(visit, stop_id)
     preset = request.form.get("preset", "")
     if preset not in operations.ATTENDEE_PRESETS:

@@ -6,7 +6,7 @@ from planner.extensions import db
 from planner.itinerary.snapshot import check_visit, findings_by_stop
 from planner.programmes.timeline import Canvas, layout_days
 from planner.types import utcnow
-from planner.visits.models import Side, visit_with_programme
+from planner.visits.models import Side, Visit, live_visit
 
 bp = Blueprint("programmes", __name__)
 
@@ -16,12 +16,8 @@ def _timeline_geometry():
     return {"canvas_for": Canvas.for_day}
 
 
-def live_visit_or_404(visit_id: int):
-    """A visit in the bin has no pages, as on the visit page."""
-    visit = visit_with_programme(db.session, visit_id)
-    if visit is None or visit.is_deleted:
-        abort(404)
-    return visit
+def live_visit_or_404(visit_id: int) -> Visit:
+    return live_visit(db.session, visit_id, with_programme=True) or abort(404)
 
 
 @bp.get("/visits/<int:visit_id>/timeline")

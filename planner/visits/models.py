@@ -179,6 +179,14 @@ def visits_for_list(session, today: date, status: VisitStatus | None = None) -> 
     return list(session.scalars(query))
 
 
+def live_visit(session, visit_id: int, *, with_programme: bool = False) -> Visit | None:
+    """A visit that is not in the bin (a binned visit is reached only from the bin)."""
+    visit = (
+        visit_with_programme(session, visit_id) if with_programme else session.get(Visit, visit_id)
+    )
+    return None if visit is None or visit.is_deleted else visit
+
+
 def visit_with_programme(session, visit_id: int) -> Visit | None:
     """A visit with participants, stops, venues and attendees loaded for its page."""
     from planner.itinerary.models import Stop

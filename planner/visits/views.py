@@ -39,6 +39,7 @@ from planner.visits.models import (
     Side,
     Visit,
     VisitStatus,
+    live_visit,
     visit_with_programme,
     visits_for_list,
 )
@@ -52,11 +53,7 @@ def office_today():
 
 
 def live_visit_or_404(visit_id: int) -> Visit:
-    """A visit that is not in the bin; a binned visit is reached only from the bin."""
-    visit = db.session.get(Visit, visit_id)
-    if visit is None or visit.is_deleted:
-        abort(404)
-    return visit
+    return live_visit(db.session, visit_id) or abort(404)
 
 
 def participant_or_404(visit: Visit, participant_id: int) -> Participant:
