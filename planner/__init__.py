@@ -69,7 +69,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     ):
         app.register_blueprint(blueprint)
 
-    from planner import cli
+    from planner import api, cli
+
+    api.init_app(app)
 
     cli.init_app(app)
     return app

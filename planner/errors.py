@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from planner.api.problems import from_http_exception, is_api_request
 from planner.extensions import db
 from planner.security import wants_json
 
@@ -29,6 +30,8 @@ def handle_error(error: HTTPException):
     if error.code == 500:
         # The page reads the signed-in user again; a failed transaction must not stop it.
         db.session.rollback()
+    if is_api_request():
+        return from_http_exception(error)
     if wants_json():
         return jsonify(error=error.description), error.code
     return render_template(

@@ -3,11 +3,11 @@
 import re
 from collections.abc import Iterable
 
-from babel import Locale
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectChoice, StringField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from planner import rules
 
 
 def select_choices(pairs: Iterable[tuple[str, str]]) -> list[SelectChoice]:
@@ -20,12 +20,6 @@ def strip_whitespace(value):
     return value.strip() if isinstance(value, str) else value
 
 
-# ISO 3166-1 alpha-2 codes as CLDR knows them, less its codes for unknown or grouped regions.
-COUNTRY_CODES = frozenset(
-    code for code in Locale("en").territories if len(code) == 2 and code.isalpha()
-) - {"ZZ", "QO", "EZ", "UN"}
-
-
 def blank_to_none(value):
     """A WTForms filter: an empty optional field is stored as NULL, not as an empty string."""
     return value or None
@@ -35,10 +29,19 @@ def upper(value):
     return value.upper() if isinstance(value, str) else value
 
 
-def country_code(_form, field) -> None:
-    """A validator: an ISO 3166-1 alpha-2 country code (the field's filter uppercases it)."""
-    if field.data and field.data not in COUNTRY_CODES:
-        raise ValidationError(_l("Enter a two-letter ISO country code, e.g. IR or KZ."))
+def form_rule(check):
+    """A WTForms validator from a shared rule in planner/rules.py (the API uses the same)."""
+
+    def validate(_form, field) -> None:
+        if (message := check(field.data)) is not None:
+            raise ValidationError(message)
+
+    validate.__name__ = check.__name__
+    return validate
+
+
+# An ISO 3166-1 alpha-2 country code (the field's filter uppercases it).
+country_code = form_rule(rules.country_error)
 
 
 def country_field(label, *, required: bool) -> StringField:
@@ -58,8 +61,6 @@ def optional_id(value) -> int | None:
     return int(value)
 
 
-# ISO 639-1: the two-letter codes among the languages CLDR knows.
-LANGUAGE_CODES = frozenset(code for code in Locale("en").languages if len(code) == 2)
 # Commas (Latin or Persian), semicolons and spaces all separate codes.
 LANGUAGE_SEPARATORS = re.compile(r"[,،;\s]+")
 
@@ -83,15 +84,7 @@ class LanguageListField(StringField):
         return ", ".join(self.data or [])
 
 
-def language_codes(_form, field) -> None:
-    unknown = [code for code in field.data or [] if code not in LANGUAGE_CODES]
-    if unknown:
-        raise ValidationError(
-            _(
-                "Not a two-letter ISO 639-1 language code: %(codes)s. For example kk, ru, fa, en.",
-                codes=", ".join(unknown),
-            )
-        )
+language_codes = form_rule(rules.languages_error)
 
 
 def optional_text(label, max_length: int, **kwargs) -> StringField:

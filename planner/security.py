@@ -6,14 +6,20 @@ from urllib.parse import urlsplit
 from flask import Flask, abort, jsonify, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from werkzeug.exceptions import Unauthorized
 
 from planner.accounts.models import Role, User
+from planner.api import PUBLIC_API_ENDPOINTS
+from planner.api.problems import is_api_request
 from planner.extensions import db, login_manager
 
 # Endpoints an anonymous visitor may reach. Everything else needs a signed-in user;
 # tests/test_security.py walks the URL map to prove it. A calendar feed is opened by the
 # unguessable token in its URL, since calendar apps cannot sign in.
-PUBLIC_ENDPOINTS = frozenset({"accounts.login", "static", "calendars.feed"})
+# The API's own description is public too (planner/api).
+PUBLIC_ENDPOINTS = (
+    frozenset({"accounts.login", "static", "calendars.feed"}) | PUBLIC_API_ENDPOINTS
+)
 
 
 def wants_json() -> bool:
@@ -35,12 +41,18 @@ def init_app(app: Flask) -> None:
 
     @login_manager.unauthorized_handler
     def _unauthorized():
+        if is_api_request():
+            raise Unauthorized()
         if wants_json():
             return jsonify(error="authentication required"), 401
         return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
 
     @app.before_request
     def _require_sign_in():
+        if is_api_request():
+            from planner.api import authenticate  # the API signs in by token, never by cookie
+
+            return authenticate()
         if request.endpoint in PUBLIC_ENDPOINTS:
             return None
         if not current_user.is_authenticated:

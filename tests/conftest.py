@@ -5,6 +5,7 @@ starts from empty tables.
 """
 
 import contextvars
+import json
 import os
 from datetime import date, time
 
@@ -14,6 +15,7 @@ from flask.testing import FlaskClient
 from flask_migrate import upgrade
 
 from planner import create_app
+from planner.accounts.api_tokens import issue_token
 from planner.accounts.models import Role
 from planner.accounts.operations import create_user
 from planner.extensions import db
@@ -143,6 +145,55 @@ def signed_in(auth, create_staff):
         return user
 
     return _sign_in
+
+
+class ApiClient:
+    """The test client with a personal API token: api.get("/api/v1/visits")."""
+
+    def __init__(self, client, user, secret: str):
+        self.client, self.user, self.secret = client, user, secret
+
+    def open(self, url, method="GET", **kwargs):
+        headers = {"Authorization": f"Bearer {self.secret}", **kwargs.pop("headers", {})}
+        return self.client.open(url, method=method, headers=headers, **kwargs)
+
+    def get(self, url, **kwargs):
+        return self.open(url, "GET", **kwargs)
+
+    def post(self, url, **kwargs):
+        return self.open(url, "POST", **kwargs)
+
+    def patch(self, url, **kwargs):
+        return self.open(url, "PATCH", **kwargs)
+
+    def delete(self, url, **kwargs):
+        return self.open(url, "DELETE", **kwargs)
+
+    def all_pages(self, url, **kwargs) -> list:
+        """Every item of a paged list, following X-Pagination."""
+        items, page = [], 1
+        separator = "&" if "?" in url else "?"
+        while True:
+            response = self.get(f"{url}{separator}page={page}&page_size=100", **kwargs)
+            assert response.status_code == 200, response.json
+            items += response.json
+            meta = json.loads(response.headers.get("X-Pagination") or "{}")
+            if not meta.get("next_page"):
+                return items
+            page = meta["next_page"]
+
+
+@pytest.fixture
+def api_as(client, create_staff):
+    """api_as(role) -> an ApiClient for a new user of that role, with a fresh token."""
+
+    def _as(role: Role = Role.PLANNER, user=None) -> ApiClient:
+        user = user or create_staff(role)
+        _token, secret = issue_token(db.session, user, "tests")
+        db.session.commit()
+        return ApiClient(client, user, secret)
+
+    return _as
 
 
 @pytest.fixture

@@ -3,11 +3,13 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectField, StringField, TextAreaField, URLField
-from wtforms.validators import URL, DataRequired, Length, Optional, ValidationError
+from wtforms.validators import URL, DataRequired, Length, Optional
 
+from planner import rules
 from planner.forms import (
     blank_to_none,
     country_field,
+    form_rule,
     optional_id,
     select_choices,
     strip_whitespace,
@@ -81,12 +83,9 @@ class OrganizationForm(DirectoryForm):
             Optional(),
             Length(max=300),
             URL(message=_l("Enter a full address, e.g. https://example.com")),
+            form_rule(rules.website_error),
         ],
         render_kw={"dir": "ltr"},
     )
 
     FIELDS = ("name", "name_native", "kind", "country", "city", "sector", "products", "website")
-
-    def validate_website(self, field) -> None:
-        if field.data and not field.data.lower().startswith(("http://", "https://")):
-            raise ValidationError(_l("Enter a full address, e.g. https://example.com"))

@@ -19,9 +19,9 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
-from planner.forms import blank_to_none, select_choices, strip_whitespace
+from planner import rules
+from planner.forms import blank_to_none, form_rule, select_choices, strip_whitespace
 from planner.organizations.forms import DirectoryForm, organization_field
-from planner.timefmt import is_valid_zone
 from planner.venues.models import Venue, VenueKind
 
 # The Iranian week starts on Saturday; weekdays are numbered from Monday = 0.
@@ -161,11 +161,7 @@ class VenueForm(DirectoryForm):
         "access_notes",
     )
 
-    def validate_timezone(self, field) -> None:
-        if not is_valid_zone(field.data):
-            raise ValidationError(
-                _l("Not a time zone we know: use its IANA name, e.g. Asia/Tehran.")
-            )
+    validate_timezone = staticmethod(form_rule(rules.zone_error))
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)

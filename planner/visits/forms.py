@@ -13,11 +13,12 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from planner import rules
 from planner.forms import (
-    COUNTRY_CODES,
     LanguageListField,
     blank_to_none,
     country_field,
+    form_rule,
     language_codes,
     optional_id,
     optional_text,
@@ -26,7 +27,7 @@ from planner.forms import (
 )
 from planner.organizations.forms import organization_choices, organization_field
 from planner.people.models import Person
-from planner.timefmt import is_valid_zone
+from planner.rules import COUNTRY_CODES
 from planner.visits.models import ParticipantRole, Side, VisitStatus
 from planner.visits.operations import dates_error
 
@@ -39,14 +40,7 @@ def country_names(language: str) -> list[tuple[str, str]]:
     return sorted(((code, names.get(code, code)) for code in COUNTRY_CODES), key=lambda p: p[1])
 
 
-def known_zone(_form, field) -> None:
-    if field.data and not is_valid_zone(field.data):
-        raise ValidationError(
-            _l(
-                "“%(zone)s” is an unknown time zone. Use a name such as Asia/Tehran.",
-                zone=field.data,
-            )
-        )
+known_zone = form_rule(rules.zone_error)
 
 
 def zone_field(label, *, required: bool, description) -> StringField:

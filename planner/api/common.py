@@ -1,0 +1,140 @@
+"""What every API resource shares: base schemas, fields, pagination, lookups and role checks."""
+
+from datetime import UTC
+
+import marshmallow as ma
+import sqlalchemy as sa
+from flask_smorest import Blueprint, Page, abort
+
+from planner.extensions import db
+
+# One page of a list: ?page=1&page_size=25; X-Pagination says how many there are in all.
+PAGE_SIZE = 25
+MAX_PAGE_SIZE = 200
+
+
+class ApiBlueprint(Blueprint):
+    DEFAULT_PAGINATION_PARAMETERS = {
+        "page": 1,
+        "page_size": PAGE_SIZE,
+        "max_page_size": MAX_PAGE_SIZE,
+    }
+
+
+class SelectPage(Page):
+    """Pages through a SQLAlchemy select with LIMIT/OFFSET, counting once for the header."""
+
+    @property
+    def items(self):
+        params = self.page_params
+        query = self.collection.offset(params.first_item).limit(params.page_size)
+        return list(db.session.scalars(query))
+
+    @property
+    def item_count(self):
+        counted = sa.select(sa.func.count()).select_from(self.collection.order_by(None).subquery())
+        return db.session.scalar(counted)
+
+
+class Schema(ma.Schema):
+    """Refuse fields we do not know: a typo must not be silently dropped."""
+
+    class Meta:
+        unknown = ma.RAISE
+
+
+class QuerySchema(ma.Schema):
+    """Query-string filters, which share the query string with page and page_size."""
+
+    class Meta:
+        unknown = ma.EXCLUDE
+
+
+class Instant(ma.fields.AwareDateTime):
+    """An ISO 8601 date and time with its offset, stored in UTC.
+
+    A time without an offset is refused, not guessed: 2026-12-15T09:00 could be Tehran's
+    morning or UTC's. Read values are given in UTC unless the schema says otherwise.
+    """
+
+    default_error_messages = {
+        "invalid": "Not an ISO 8601 date and time, e.g. 2026-12-15T09:00:00+03:30.",
+        "invalid_awareness": "Give the time with its UTC offset, e.g. 2026-12-15T09:00:00+03:30 "
+        "or 2026-12-15T05:30:00Z: a time without one is ambiguous.",
+    }
+
+    def __init__(self, **kwargs):
+        super().__init__(format="iso", default_timezone=None, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return super()._deserialize(value, attr, data, **kwargs).astimezone(UTC)
+
+
+def rule(check):
+    """A marshmallow validator from a shared rule in planner/rules.py: the same function the
+    forms call, returning the message to show, or None when the value is fine."""
+
+    def validate(value) -> None:
+        if (message := check(value)) is not None:
+            raise ma.ValidationError(str(message))
+
+    validate.__name__ = check.__name__
+    return validate
+
+
+def refuse(field: str, message) -> None:
+    """Abort with 422 naming the field and the reason, like a schema's own error."""
+    abort(422, errors={"json": {field: [str(message)]}})
+
+
+def get_or_404(model, item_id: int, *, what: str):
+    item = db.session.get(model, item_id)
+    if item is None or getattr(item, "deleted_at", None) is not None:
+        abort(404, message=f"There is no {what} {item_id}.")
+    return item
+
+
+def existing(model, item_id: int | None, *, field: str, what: str):
+    """The row a body's `<field>` points to; 422 when it does not exist or is in the bin."""
+    if item_id is None:
+        return None
+    item = db.session.get(model, item_id)
+    if item is None or getattr(item, "deleted_at", None) is not None:
+        refuse(field, f"There is no {what} {item_id}.")
+    return item
+
+
+def column_length(column) -> int:
+    """The length of a String column: the database's limit is the one the API states."""
+    return column.property.columns[0].type.length
+
+
+class Text(ma.fields.String):
+    """A string trimmed of surrounding spaces. Required text may not be blank; optional
+    text that is blank is stored as null, as the forms do."""
+
+    def __init__(self, max_length: int | None = None, **kwargs):
+        self.max_length = max_length
+        validators = list(kwargs.pop("validate", None) or [])
+        if max_length:
+            validators.append(ma.validate.Length(max=max_length))
+        if kwargs.get("required"):
+            validators.append(ma.validate.Length(min=1, error="This may not be blank."))
+        else:
+            kwargs.setdefault("allow_none", True)
+        super().__init__(validate=validators, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs).strip()
+        if not text and not self.required:
+            return None
+        return text
+
+    def _validate(self, value) -> None:
+        if value is not None:  # blank optional text, stored as null: nothing to check
+            super()._validate(value)
+
+
+def choice_field(enum_class, **kwargs) -> ma.fields.Enum:
+    """An enum by its value ("chamber_of_commerce"), as the pages' select boxes send it."""
+    return ma.fields.Enum(enum_class, by_value=True, **kwargs)
