@@ -44,9 +44,7 @@ def test_planner_creates_reads_changes_and_deletes(api_as):
 def test_list_is_paged_and_filtered(api_as):
     api = api_as(Role.VIEWER)
     for number in range(30):
-        db.session.add(
-            Organization(name=f"Company {number:02}", kind="company", country="KZ")
-        )
+        db.session.add(Organization(name=f"Company {number:02}", kind="company", country="KZ"))
     db.session.add(Organization(name="Embassy of Iran", kind="embassy", country="IR"))
     db.session.commit()
 

@@ -7,6 +7,7 @@ token, and why it is exempt from the forms' CSRF check.
 """
 
 import http
+import importlib
 
 import marshmallow as ma
 from apispec.ext.marshmallow import MarshmallowPlugin
@@ -47,6 +48,21 @@ without an offset is refused. Stops are returned in their visit's time zone.
 list each field and the reason in `errors`. A stop changed by someone else since you read it
 is refused with 409: send the `version` you read with each change.
 """
+
+
+# One module per resource, each with its blueprint `blp`, in the order of the documentation.
+RESOURCES = (
+    "visits",
+    "participants",
+    "stops",
+    "findings",
+    "people",
+    "organizations",
+    "venues",
+    "outcomes",
+    "follow_ups",
+    "partnerships",
+)
 
 
 class Api(SmorestApi):
@@ -109,11 +125,13 @@ def init_app(app: Flask) -> None:
     )
     api.init_app(app)
 
-    from planner.api import docs, organizations
-
-    for module in (organizations,):
+    for name in RESOURCES:
+        module = importlib.import_module(f"planner.api.{name}")
         csrf.exempt(module.blp)
         api.register_blueprint(module.blp, url_prefix="/api/v1")
+
+    from planner.api import docs
+
     app.register_blueprint(docs.bp)
 
 
