@@ -19,6 +19,9 @@ SELF_SERVICE = {
     # One's own calendar feed link (planner/calendars/views.py).
     "calendars.revoke_own_feed",
     "calendars.reissue_own_feed",
+    # One's own API tokens (planner/accounts/views.py).
+    "accounts.create_api_token",
+    "accounts.revoke_api_token",
 }
 
 

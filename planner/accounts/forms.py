@@ -70,3 +70,12 @@ class UserForm(FlaskForm):
         other = user_by_email(db.session, field.data)
         if other is not None and other is not self.user:
             raise ValidationError(_l("Another user already has this e-mail address."))
+
+
+class ApiTokenForm(FlaskForm):
+    name = StringField(
+        _l("What is it for?"),
+        filters=[strip_whitespace],
+        validators=[DataRequired(), Length(max=100)],
+        description=_l("e.g. “Embassy list import” — so that you know which one to revoke."),
+    )

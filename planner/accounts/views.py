@@ -1,15 +1,32 @@
 """Sign-in, sign-out, one's own profile, and user management for administrators."""
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from planner.accounts.forms import LoginForm, PasswordChangeForm, ProfileForm, UserForm
-from planner.accounts.models import Role, User, user_by_email
+from planner.accounts.api_tokens import issue_token, revoke_token, tokens_of
+from planner.accounts.forms import (
+    ApiTokenForm,
+    LoginForm,
+    PasswordChangeForm,
+    ProfileForm,
+    UserForm,
+)
+from planner.accounts.models import ApiToken, Role, User, user_by_email
 from planner.accounts.operations import UserError, create_user, update_user
 from planner.extensions import db
-from planner.security import admin_required, is_safe_next
+from planner.security import acting_user, admin_required, is_safe_next
 
 bp = Blueprint("accounts", __name__)
 
@@ -57,9 +74,52 @@ def profile():
             return redirect(url_for("accounts.profile"))
         password_form.current_password.errors.append(_("This is not your current password."))
     status = 400 if profile_form.errors or password_form.errors else 200
+    return profile_page(profile_form, password_form, ApiTokenForm(prefix="token")), status
+
+
+def profile_page(profile_form, password_form, token_form, new_token: str | None = None):
     return render_template(
-        "accounts/profile.html", profile_form=profile_form, password_form=password_form
-    ), status
+        "accounts/profile.html",
+        profile_form=profile_form,
+        password_form=password_form,
+        token_form=token_form,
+        api_tokens=tokens_of(db.session, current_user),
+        new_token=new_token,
+    )
+
+
+@bp.post("/profile/api-tokens")
+def create_api_token():
+    """A new personal API token, shown on this one page and never again."""
+    form = ApiTokenForm(prefix="token")
+    profile_form = ProfileForm(formdata=None, obj=current_user, prefix="profile")
+    password_form = PasswordChangeForm(formdata=None, prefix="password")
+    if not form.validate_on_submit():
+        return profile_page(profile_form, password_form, form), 400
+    _token, secret = issue_token(db.session, acting_user(), form.name.data)
+    response = make_response(
+        profile_page(
+            profile_form,
+            password_form,
+            ApiTokenForm(formdata=None, prefix="token"),
+            new_token=secret,
+        )
+    )
+    # The secret must not linger in a cache or in the back button's copy of the page.
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post("/profile/api-tokens/<int:token_id>/revoke")
+def revoke_api_token(token_id: int):
+    token = db.session.get(ApiToken, token_id)
+    if token is None or token.user_id != current_user.id:
+        abort(404)
+    revoke_token(db.session, token)
+    flash(
+        _("The token “%(name)s” is revoked: it opens nothing any more.", name=token.name), "success"
+    )
+    return redirect(url_for("accounts.profile") + "#api-tokens")
 
 
 @bp.get("/users")

@@ -19,6 +19,23 @@ class ApiBlueprint(Blueprint):
         "page_size": PAGE_SIZE,
         "max_page_size": MAX_PAGE_SIZE,
     }
+    # operationId -> blueprint: client generators and the docs page's links need them unique.
+    operation_ids: dict[str, str] = {}
+
+    def route(self, rule, *, parameters=None, tags=None, **options):
+        """Also name the operation after its view function: operationId "list_visits"."""
+        register = super().route(rule, parameters=parameters, tags=tags, **options)
+
+        def decorator(func):
+            owner = ApiBlueprint.operation_ids.setdefault(func.__name__, self.name)
+            if owner != self.name:
+                raise ValueError(
+                    f"API view {func.__name__} exists in {owner} and {self.name}: rename one,"
+                    " since its name is the operationId"
+                )
+            return register(self.doc(operationId=func.__name__)(func))
+
+        return decorator
 
 
 class SelectPage(Page):
