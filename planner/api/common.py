@@ -22,6 +22,20 @@ class ApiBlueprint(Blueprint):
     # operationId -> blueprint: client generators and the docs page's links need them unique.
     operation_ids: dict[str, str] = {}
 
+    def _document_pagination_metadata(self, spec, resp_doc):
+        """X-Pagination is a JSON text in a header: say so (OpenAPI 3.1 / JSON Schema's
+        contentMediaType), rather than claim that a header holds an object."""
+        resp_doc.setdefault("headers", {})[self.PAGINATION_HEADER_NAME] = {
+            "description": "This page and the whole list, as JSON: "
+            '{"total": 31, "total_pages": 2, "first_page": 1, "last_page": 2, '
+            '"page": 1, "next_page": 2}',
+            "schema": {
+                "type": "string",
+                "contentMediaType": "application/json",
+                "contentSchema": {"$ref": "#/components/schemas/PaginationMetadata"},
+            },
+        }
+
     def route(self, rule, *, parameters=None, tags=None, **options):
         """Also name the operation after its view function: operationId "list_visits"."""
         register = super().route(rule, parameters=parameters, tags=tags, **options)
@@ -44,6 +58,8 @@ class SelectPage(Page):
     @property
     def items(self):
         params = self.page_params
+        if params.first_item >= params.item_count:
+            return []  # past the end (page=10**12 must not reach the database as an OFFSET)
         query = self.collection.offset(params.first_item).limit(params.page_size)
         return list(db.session.scalars(query))
 
@@ -104,8 +120,12 @@ def refuse(field: str, message) -> None:
     abort(422, errors={"json": {field: [str(message)]}})
 
 
+# Ids are 32-bit on every database we run on; larger numbers name nothing.
+MAX_ID = 2**31 - 1
+
+
 def get_or_404(model, item_id: int, *, what: str):
-    item = db.session.get(model, item_id)
+    item = db.session.get(model, item_id) if 0 < item_id <= MAX_ID else None
     if item is None or getattr(item, "deleted_at", None) is not None:
         abort(404, message=f"There is no {what} {item_id}.")
     return item
@@ -115,7 +135,7 @@ def existing(model, item_id: int | None, *, field: str, what: str):
     """The row a body's `<field>` points to; 422 when it does not exist or is in the bin."""
     if item_id is None:
         return None
-    item = db.session.get(model, item_id)
+    item = db.session.get(model, item_id) if 0 < item_id <= MAX_ID else None
     if item is None or getattr(item, "deleted_at", None) is not None:
         refuse(field, f"There is no {what} {item_id}.")
     return item
@@ -141,8 +161,12 @@ class Text(ma.fields.String):
             kwargs.setdefault("allow_none", True)
         super().__init__(validate=validators, **kwargs)
 
+    default_error_messages = {"nul": "Text may not contain NUL characters (\\u0000)."}
+
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs).strip()
+        if "\x00" in text:  # PostgreSQL cannot store it; nobody means to send it
+            raise self.make_error("nul")
         if not text and not self.required:
             return None
         return text

@@ -45,9 +45,10 @@ class OrganizationSchema(Schema):
         column_length(Organization.name_native), metadata={"example": "اتاق بازرگانی خوزستان"}
     )
     kind = choice_field(OrganizationKind, required=True)
-    country = ma.fields.String(
+    country = Text(
+        2,
         required=True,
-        validate=rule(rules.country_error),
+        validate=[rule(rules.country_error)],
         metadata={"description": "ISO 3166-1 alpha-2, e.g. IR.", "example": "IR"},
     )
     city = Text(column_length(Organization.city))

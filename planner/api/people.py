@@ -1,5 +1,187 @@
-"""/api/v1: The people of the directory: delegates, hosts, interpreters, staff."""
+"""/api/v1/people: the directory's people, with the same rules as the person form."""
 
-from planner.api.common import ApiBlueprint
+import marshmallow as ma
+from flask_babel import gettext as _
+from flask_smorest import abort
 
-blp = ApiBlueprint("People", __name__, description="The people of the directory: delegates, hosts, interpreters, staff.")
+from planner import rules
+from planner.api.common import (
+    ApiBlueprint,
+    QuerySchema,
+    Schema,
+    SelectPage,
+    Text,
+    column_length,
+    existing,
+    get_or_404,
+    rule,
+)
+from planner.extensions import db
+from planner.organizations.models import Organization
+from planner.people.models import Person
+from planner.people.operations import (
+    PersonInVisits,
+    create_person,
+    delete_person,
+    people_query,
+    update_person,
+)
+from planner.security import acting_user, planner_required
+
+blp = ApiBlueprint(
+    "People",
+    __name__,
+    description="The people of the directory: delegates, hosts, interpreters, staff.",
+)
+
+# Ids stop at the database's INTEGER (the paths say int(max=2147483647) for the same reason):
+# a larger one is refused or not found, never sent to the database to fail there.
+LARGEST_ID = 2**31 - 1
+
+
+class LanguageCodes(ma.fields.List):
+    """ISO 639-1 codes, given in any case; stored lower-case, sorted and each once."""
+
+    def __init__(self, **kwargs):
+        super().__init__(ma.fields.String(), **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        codes = super()._deserialize(value, attr, data, **kwargs)
+        return list(dict.fromkeys(code.strip().lower() for code in codes if code.strip()))
+
+
+class PersonSchema(Schema):
+    id = ma.fields.Integer(dump_only=True)
+    display_name = ma.fields.String(
+        dump_only=True,
+        metadata={
+            "description": "The honorific and the Latin name.",
+            "example": "H.E. Yerlan Abenov",
+        },
+    )
+    full_name_latin = Text(
+        column_length(Person.full_name_latin),
+        required=True,
+        metadata={"description": "As in the passport.", "example": "Yerlan Abenov"},
+    )
+    full_name_native = Text(
+        column_length(Person.full_name_native),
+        metadata={
+            "description": "In the person's own script. Left out or blank when adding, or "
+            "blank when changing, it is the Latin name.",
+            "example": "Ерлан Әбенов",
+        },
+    )
+    honorific = Text(column_length(Person.honorific), metadata={"example": "H.E."})
+    position = Text(
+        column_length(Person.position), metadata={"example": "Ambassador of Kazakhstan to Iran"}
+    )
+    organization_id = ma.fields.Integer(
+        allow_none=True,
+        validate=ma.validate.Range(min=1, max=LARGEST_ID),
+        metadata={"description": "The organization they belong to (/api/v1/organizations)."},
+    )
+    nationality = Text(
+        validate=[rule(rules.country_error)],
+        metadata={"description": "ISO 3166-1 alpha-2, any case.", "example": "KZ"},
+    )
+    languages = LanguageCodes(
+        validate=rule(rules.languages_error),
+        metadata={
+            "description": "ISO 639-1 codes of the languages they speak, any case; "
+            "read back lower-case, sorted, each once.",
+            "example": ["en", "kk", "ru"],
+        },
+    )
+    email = Text(
+        column_length(Person.email),
+        validate=[ma.validate.Email()],
+        metadata={"format": "email", "example": "ambassador@embassy.example"},
+    )
+    phone = Text(column_length(Person.phone), metadata={"example": "+98 21 0000 0000"})
+    dietary_needs = Text(metadata={"example": "Halal"})
+    access_needs = Text(metadata={"example": "Wheelchair: step-free routes only."})
+
+    @ma.pre_load
+    def _upper_nationality(self, data, **_kwargs):
+        if isinstance(data, dict) and isinstance(data.get("nationality"), str):
+            data = {**data, "nationality": data["nationality"].strip().upper()}
+        return data
+
+
+class PersonFilter(QuerySchema):
+    q = ma.fields.String(metadata={"description": "Part of the name, in either script."})
+    organization_id = ma.fields.Integer(validate=ma.validate.Range(min=1, max=LARGEST_ID))
+    nationality = ma.fields.String(metadata={"description": "ISO 3166-1 alpha-2 code."})
+
+
+def check_organization(values: dict) -> None:
+    existing(
+        Organization, values.get("organization_id"), field="organization_id", what="organization"
+    )
+
+
+@blp.route("/people")
+@blp.arguments(PersonFilter, location="query", as_kwargs=True)
+@blp.response(200, PersonSchema(many=True))
+@blp.paginate(SelectPage)
+def list_people(q=None, organization_id=None, nationality=None):
+    """List people by their Latin name."""
+    return people_query(
+        search=(q or "").strip(),
+        nationality=(nationality or "").strip().upper() or None,
+        organization_id=organization_id,
+    )
+
+
+@blp.route("/people", methods=["POST"])
+@planner_required
+@blp.arguments(PersonSchema)
+@blp.response(201, PersonSchema)
+def add_person(values):
+    """Add a person (planners)."""
+    check_organization(values)
+    return create_person(db.session, acting=acting_user(), **values)
+
+
+@blp.route("/people/<int(max=2147483647):person_id>")
+@blp.response(200, PersonSchema)
+def get_person(person_id: int):
+    """One person."""
+    return get_or_404(Person, person_id, what="person")
+
+
+@blp.route("/people/<int(max=2147483647):person_id>", methods=["PATCH"])
+@planner_required
+@blp.arguments(PersonSchema(partial=True))
+@blp.response(200, PersonSchema)
+def change_person(values, person_id: int):
+    """Change some of a person's fields (planners)."""
+    person = get_or_404(Person, person_id, what="person")
+    check_organization(values)
+    return update_person(db.session, person, acting=acting_user(), **values)
+
+
+@blp.route("/people/<int(max=2147483647):person_id>", methods=["DELETE"])
+@planner_required
+@blp.response(204)
+def remove_person(person_id: int):
+    """Delete a person for good (planners). Someone who takes part in a visit, even one in the
+    bin, is kept: 409 names the visits to remove them from first."""
+    person = get_or_404(Person, person_id, what="person")
+    name = person.display_name
+    try:
+        delete_person(db.session, person, acting=acting_user())
+    except PersonInVisits as refusal:
+        visits = "; ".join(
+            _("%(title)s (visit %(id)s, in the bin)", title=place.visit.title, id=place.visit.id)
+            if place.visit.deleted_at is not None
+            else _("%(title)s (visit %(id)s)", title=place.visit.title, id=place.visit.id)
+            for place in refusal.participations
+        )
+        abort(
+            409,
+            message=_("%(name)s takes part in visits and cannot be deleted.", name=name)
+            + " "
+            + _("Remove them from these first: %(visits)s.", visits=visits),
+        )

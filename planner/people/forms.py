@@ -76,8 +76,3 @@ class PersonForm(DirectoryForm):
         "dietary_needs",
         "access_needs",
     )
-
-    def values(self) -> dict:
-        values = super().values()
-        values["full_name_native"] = values["full_name_native"] or values["full_name_latin"]
-        return values

@@ -24,14 +24,16 @@ class PersonInVisits(Exception):
         self.participations = participations
 
 
-def people_for_list(
-    session,
+def people_query(
     *,
     search: str | None = None,
     nationality: str | None = None,
     organization_id: int | None = None,
-) -> list[Person]:
-    """People by Latin name, those whose name in either script contains `search`."""
+) -> sa.Select:
+    """People by Latin name, those whose name in either script contains `search`.
+
+    The list page and the API page through it.
+    """
     query = (
         sa.select(Person)
         .options(selectinload(Person.organization))
@@ -48,7 +50,12 @@ def people_for_list(
         query = query.where(Person.nationality == nationality)
     if organization_id is not None:
         query = query.where(Person.organization_id == organization_id)
-    return list(session.scalars(query))
+    return query
+
+
+def people_for_list(session, **filters) -> list[Person]:
+    """The people of `people_query(**filters)`."""
+    return list(session.scalars(people_query(**filters)))
 
 
 def nationalities(session) -> list[str]:
@@ -77,6 +84,8 @@ def participations(session, person: Person) -> list[Participant]:
 
 
 def create_person(session, *, acting: User, **values) -> Person:
+    """Add a person; without a name in their own script, the Latin one stands for it."""
+    values["full_name_native"] = values.get("full_name_native") or values["full_name_latin"]
     person = Person(**values)
     session.add(person)
     session.flush()
@@ -85,6 +94,9 @@ def create_person(session, *, acting: User, **values) -> Person:
 
 
 def update_person(session, person: Person, *, acting: User, **values) -> Person:
+    """Change the given fields; a name in their own script cleared is the Latin one again."""
+    if "full_name_native" in values and not values["full_name_native"]:
+        values["full_name_native"] = values.get("full_name_latin", person.full_name_latin)
     for name, value in values.items():
         setattr(person, name, value)
     session.flush()

@@ -1,7 +1,5 @@
 """Forms for venues: the venue with its weekly opening hours, a closed date, a drive time."""
 
-from datetime import time
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -22,14 +20,20 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Vali
 from planner import rules
 from planner.forms import blank_to_none, form_rule, select_choices, strip_whitespace
 from planner.organizations.forms import DirectoryForm, organization_field
-from planner.venues.models import Venue, VenueKind
+from planner.venues.models import (
+    LONGEST_DRIVE_MINUTES,
+    Interval,
+    Venue,
+    VenueKind,
+    always_open_error,
+    coordinates_error,
+    opening_times_error,
+    overlap_error,
+)
 
 # The Iranian week starts on Saturday; weekdays are numbered from Monday = 0.
 WEEK_FROM_SATURDAY = (5, 6, 0, 1, 2, 3, 4)
 TIME_FORMATS = ["%H:%M", "%H:%M:%S"]
-LONGEST_DRIVE_MINUTES = 24 * 60
-
-Interval = tuple[time, time]
 
 
 def time_field(label) -> TimeField:
@@ -71,19 +75,12 @@ class DayHoursForm(Form):
         for opens, closes in ((self.opens_1, self.closes_1), (self.opens_2, self.closes_2)):
             if opens.errors or closes.errors:
                 continue
-            if bool(opens.data) != bool(closes.data):
-                missing = closes if opens.data else opens
-                missing.errors.append(_l("Enter both the opening and the closing time."))
-            elif opens.data and closes.data <= opens.data:
-                closes.errors.append(
-                    _l(
-                        "It must close after it opens. For hours past midnight, "
-                        "close at 23:59 and open the next day at 00:00."
-                    )
-                )
+            if error := opening_times_error(opens.data, closes.data):
+                # On the missing time, or on the closing time that comes too early.
+                (opens if opens.data is None else closes).errors.append(error)
         intervals = self.intervals()
-        if len(intervals) == 2 and intervals[1][0] < intervals[0][1]:
-            self.opens_2.errors.append(_l("The two opening times overlap."))
+        if error := overlap_error(intervals):
+            self.opens_2.errors.append(error)
         if self.closed.data and intervals:
             self.closed.errors.append(_l("A closed day has no opening times: clear them."))
         return valid and not self.errors
@@ -165,18 +162,15 @@ class VenueForm(DirectoryForm):
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
-        for mine, other in ((self.latitude, self.longitude), (self.longitude, self.latitude)):
-            if mine.data is None and other.data is not None and not mine.errors:
-                mine.errors.append(_l("Give both the latitude and the longitude, or neither."))
+        if error := coordinates_error(self.latitude.data, self.longitude.data):
+            missing = self.latitude if self.latitude.data is None else self.longitude
+            if not missing.errors:
+                missing.errors.append(error)
         has_hours = any(day.form.intervals() for day in self.hours)
-        if self.always_open.data and has_hours:
-            self.always_open.errors.append(
-                _l("Untick this, or clear the opening times below: it cannot be both.")
-            )
-        elif not self.always_open.data and not has_hours and not self.hours.errors:
-            self.always_open.errors.append(
-                _l("Closed every day? Tick this if the venue has no fixed opening hours.")
-            )
+        error = always_open_error(self.always_open.data, has_hours)
+        # "Closed every day?" waits until the hours entered are themselves right.
+        if error and (has_hours or not self.hours.errors):
+            self.always_open.errors.append(error)
         return valid and not self.errors
 
     def weekly_hours(self) -> dict[int, list[Interval]] | None:
@@ -203,8 +197,8 @@ class ClosureForm(FlaskForm):
         self.venue = venue
 
     def validate_day(self, field) -> None:
-        if any(closure.day == field.data for closure in self.venue.closures):
-            raise ValidationError(_l("This date is already marked as closed."))
+        if error := self.venue.closure_error(field.data):
+            raise ValidationError(error)
 
 
 class TravelTimeForm(FlaskForm):

@@ -1,6 +1,7 @@
 """Venues with their location, time zone, opening hours and closed dates."""
 
 from datetime import date, datetime, time
+from itertools import pairwise
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -9,6 +10,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from planner.extensions import db
 from planner.organizations.models import Organization
 from planner.types import Choice, UTCDateTime, enum_type
+
+# The longest drive time anyone may enter between two venues: a day.
+LONGEST_DRIVE_MINUTES = 24 * 60
+
+Interval = tuple[time, time]
 
 
 class VenueKind(Choice):
@@ -63,8 +69,54 @@ class Venue(db.Model):
     def has_coordinates(self) -> bool:
         return self.latitude is not None and self.longitude is not None
 
+    @property
+    def always_open(self) -> bool:
+        """A venue with no weekly hours at all is open at all hours (hotels, airports)."""
+        return not self.opening_hours
+
+    def closure_error(self, day: date | None):
+        """A date is marked as closed once (the database holds it as a UNIQUE constraint)."""
+        if day is not None and any(closure.day == day for closure in self.closures):
+            return _l("This date is already marked as closed.")
+        return None
+
     def __repr__(self) -> str:
         return f"<Venue {self.name}>"
+
+
+def coordinates_error(latitude: float | None, longitude: float | None):
+    """A venue is on the map with both coordinates, or not at all."""
+    if (latitude is None) != (longitude is None):
+        return _l("Give both the latitude and the longitude, or neither.")
+    return None
+
+
+def always_open_error(always_open: bool, has_hours: bool):
+    """A venue keeps weekly opening hours or is open at all hours: exactly one of the two."""
+    if always_open and has_hours:
+        return _l("Untick this, or clear the opening times below: it cannot be both.")
+    if not always_open and not has_hours:
+        return _l("Closed every day? Tick this if the venue has no fixed opening hours.")
+    return None
+
+
+def opening_times_error(opens: time | None, closes: time | None):
+    """The rule on one opening interval (the database holds its second half as a CHECK)."""
+    if (opens is None) != (closes is None):
+        return _l("Enter both the opening and the closing time.")
+    if opens is not None and closes <= opens:
+        return _l(
+            "It must close after it opens. For hours past midnight, "
+            "close at 23:59 and open the next day at 00:00."
+        )
+    return None
+
+
+def overlap_error(intervals: list[Interval]):
+    """One weekday's opening intervals may not overlap."""
+    if any(later[0] < earlier[1] for earlier, later in pairwise(sorted(intervals))):
+        return _l("The two opening times overlap.")
+    return None
 
 
 class OpeningHours(db.Model):
@@ -132,6 +184,13 @@ class TravelTime(db.Model):
         sa.CheckConstraint("first_venue_id < second_venue_id", name="ordered_pair"),
         sa.CheckConstraint("minutes > 0", name="minutes_positive"),
     )
+
+    @staticmethod
+    def venues_error(venue_id: int, other_venue_id: int):
+        """A drive time links two different venues (the database holds it as a CHECK)."""
+        if venue_id == other_venue_id:
+            return _l("A drive time links two different venues: choose another one.")
+        return None
 
     @classmethod
     def between(cls, a: int, b: int, minutes: int, note: str | None = None) -> "TravelTime":

@@ -28,15 +28,17 @@ def active_venues(session) -> list[Venue]:
     )
 
 
-def venues_for_list(
-    session,
+def venues_query(
     *,
     search: str | None = None,
     kind: VenueKind | None = None,
     city: str | None = None,
     deleted: bool = False,
-) -> list[Venue]:
-    """Venues by name, with their organization and hours; those in the bin when `deleted`."""
+) -> sa.Select:
+    """Venues by name, with their organization and hours; those in the bin when `deleted`.
+
+    `search` looks in either name and the address. The list page and the API page through it.
+    """
     query = (
         sa.select(Venue)
         .where(Venue.deleted_at.is_not(None) if deleted else Venue.deleted_at.is_(None))
@@ -55,7 +57,12 @@ def venues_for_list(
         query = query.where(Venue.kind == kind)
     if city:
         query = query.where(Venue.city == city)
-    return list(session.scalars(query))
+    return query
+
+
+def venues_for_list(session, **filters) -> list[Venue]:
+    """The venues of `venues_query(**filters)`."""
+    return list(session.scalars(venues_query(**filters)))
 
 
 def venue_cities(session) -> list[str]:
@@ -169,6 +176,8 @@ def restore_venue(session, venue: Venue, *, acting: User) -> None:
 def add_closure(
     session, venue: Venue, *, acting: User, day: date, reason: str | None = None
 ) -> VenueClosure:
+    if error := venue.closure_error(day):
+        raise ValueError(str(error))
     closure = VenueClosure(day=day, reason=reason)
     venue.closures.append(closure)
     session.flush()
@@ -186,8 +195,8 @@ def set_travel_time(
     session, venue: Venue, other: Venue, *, acting: User, minutes: int, note: str | None = None
 ) -> TravelTime:
     """Record the drive time between two venues (either way), replacing a known one."""
-    if venue.id == other.id:
-        raise ValueError("a drive time links two different venues")
+    if error := TravelTime.venues_error(venue.id, other.id):
+        raise ValueError(str(error))
     first, second = sorted((venue.id, other.id))
     travel_time = session.scalar(
         sa.select(TravelTime).where(
