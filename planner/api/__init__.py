@@ -40,7 +40,8 @@ it with every request: `Authorization: Bearer pv_…`. You get the rights of you
 viewers read, planners also change, administrators also manage users (on the pages).
 
 **Times** are ISO 8601 with their UTC offset, e.g. `2026-12-15T09:00:00+03:30`; a time
-without an offset is refused. Stops are returned in their visit's time zone.
+without an offset is refused. Stops are returned in their own zone: their venue's, else
+the visit's.
 
 **Lists** are paged with `page` and `page_size`; the `X-Pagination` header gives the total.
 

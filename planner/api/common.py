@@ -83,6 +83,13 @@ class QuerySchema(ma.Schema):
         unknown = ma.EXCLUDE
 
 
+# Visits happen in these years; anything else is a typo, and far dates overflow in zone maths.
+FIRST_YEAR, LAST_YEAR = 1900, 2199
+OUT_OF_RANGE = f"Give a time between the years {FIRST_YEAR} and {LAST_YEAR}."
+# Ids are 32-bit on every database we run on; larger numbers name nothing.
+MAX_ID = 2**31 - 1
+
+
 class Instant(ma.fields.AwareDateTime):
     """An ISO 8601 date and time with its offset, stored in UTC.
 
@@ -100,7 +107,31 @@ class Instant(ma.fields.AwareDateTime):
         super().__init__(format="iso", default_timezone=None, **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
-        return super()._deserialize(value, attr, data, **kwargs).astimezone(UTC)
+        try:
+            instant = super()._deserialize(value, attr, data, **kwargs).astimezone(UTC)
+        except OverflowError as error:  # 0001-01-01T00:00+05:00 is before datetime.min in UTC
+            raise ma.ValidationError(OUT_OF_RANGE) from error
+        if not FIRST_YEAR <= instant.year <= LAST_YEAR:
+            raise ma.ValidationError(OUT_OF_RANGE)
+        return instant
+
+
+class Day(ma.fields.Date):
+    """A calendar date, YYYY-MM-DD, within the years a visit can be in."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        day = super()._deserialize(value, attr, data, **kwargs)
+        if not FIRST_YEAR <= day.year <= LAST_YEAR:
+            raise ma.ValidationError(f"Give a day between the years {FIRST_YEAR} and {LAST_YEAR}.")
+        return day
+
+
+class Id(ma.fields.Integer):
+    """The id of a row: a whole number from 1 to 2**31 - 1, as every database here stores."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("validate", ma.validate.Range(min=1, max=MAX_ID))
+        super().__init__(strict=True, **kwargs)
 
 
 def rule(check):
@@ -118,10 +149,6 @@ def rule(check):
 def refuse(field: str, message) -> None:
     """Abort with 422 naming the field and the reason, like a schema's own error."""
     abort(422, errors={"json": {field: [str(message)]}})
-
-
-# Ids are 32-bit on every database we run on; larger numbers name nothing.
-MAX_ID = 2**31 - 1
 
 
 def get_or_404(model, item_id: int, *, what: str):

@@ -35,7 +35,10 @@ class ProblemSchema(ma.Schema):
     )
     changes = ma.fields.List(
         ma.fields.Dict(),
-        metadata={"description": "On 409: what the other change did, field by field."},
+        metadata={
+            "description": "On 409: each field where your request and the stored resource "
+            'differ, as {"field", "yours", "current"}.'
+        },
     )
 
 

@@ -1,7 +1,7 @@
 """The stop form: local date and times in the visit's zone, venue, attendees, texts, status."""
 
 import json
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -20,7 +20,6 @@ from wtforms.validators import (
     DataRequired,
     InputRequired,
     Length,
-    NumberRange,
     Optional,
     ValidationError,
 )
@@ -28,7 +27,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from planner.forms import select_choices, strip_whitespace
 from planner.itinerary.models import Stop, StopKind, StopStatus
-from planner.itinerary.operations import stop_values
+from planner.itinerary.operations import shift_error, stop_values
 from planner.timefmt import NonexistentLocalTime, local_to_utc, to_local
 from planner.venues.models import Venue
 from planner.visits.models import Participant, Visit
@@ -120,21 +119,12 @@ class StopForm(FlaskForm):
         self.seen.data = json.dumps(snapshot(stop))
 
     def validate_end_day(self, field) -> None:
-        if (
-            field.data
-            and self.day.data
-            and not (self.day.data <= field.data <= self.day.data + timedelta(days=1))
-        ):
-            raise ValidationError(_l("A stop can end on its day or the next day."))
+        if error := Stop.end_day_error(self.day.data, field.data):
+            raise ValidationError(error)
 
     def validate_venue_id(self, field) -> None:
-        if field.data and field.data not in self.venues_by_id:
-            raise ValidationError(_l("This venue does not exist or was deleted; choose another."))
-        venue = self.venues_by_id.get(field.data)
-        if venue is not None and venue.deleted_at is not None:
-            raise ValidationError(
-                _l("%(venue)s was deleted; choose another venue or restore it.", venue=venue.name)
-            )
+        if error := Stop.venue_error(field.data, self.venues_by_id.get(field.data)):
+            raise ValidationError(error)
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
@@ -217,7 +207,10 @@ class ShiftForm(FlaskForm):
         _l("Move by (minutes)"),
         validators=[
             DataRequired(message=_l("Enter a number of minutes, e.g. 30 or -15.")),
-            NumberRange(min=-720, max=720, message=_l("Between -720 and 720 minutes.")),
         ],
         description=_l("Positive moves later, negative earlier."),
     )
+
+    def validate_minutes(self, field) -> None:
+        if error := shift_error(field.data):
+            raise ValidationError(error)

@@ -1,7 +1,7 @@
 """Stops: the items of a visit's itinerary, stored in UTC, with a stable calendar identity."""
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -112,6 +112,28 @@ class Stop(db.Model):
             return None
         if ends_at <= starts_at:
             return _l("A stop must end after it starts.")
+        return None
+
+    @staticmethod
+    def end_day_error(day: date | None, end_day: date | None) -> str | None:
+        """A stop may run past midnight, but not beyond the next day (local dates)."""
+        if day is None or end_day is None:
+            return None
+        if not day <= end_day <= day + timedelta(days=1):
+            return _l("A stop can end on its day or the next day.")
+        return None
+
+    @staticmethod
+    def venue_error(venue_id: int | None, venue: Venue | None) -> str | None:
+        """A stop's venue must exist and not be in the bin; `venue` is the one found for the id."""
+        if not venue_id:
+            return None
+        if venue is None:
+            return _l("This venue does not exist or was deleted; choose another.")
+        if venue.deleted_at is not None:
+            return _l(
+                "%(venue)s was deleted; choose another venue or restore it.", venue=venue.name
+            )
         return None
 
     def reschedule(self, starts_at: datetime, ends_at: datetime) -> None:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm.exc import StaleDataError
 
 from planner.accounts.models import User
@@ -48,19 +49,24 @@ class StaleEdit(Exception):
         self.changes = changes
 
 
-def snapshot(stop: Stop) -> dict:
-    """The stop's editable values as plain JSON-ready data, to compare two versions."""
-    return stop_values(
-        kind=stop.kind,
-        title=stop.title,
-        starts_at=stop.starts_at,
-        ends_at=stop.ends_at,
-        venue_id=stop.venue_id,
-        attendee_ids=[p.id for p in stop.attendees],
-        public_description=stop.public_description,
-        staff_notes=stop.staff_notes,
-        status=stop.status,
-    )
+def snapshot(stop: Stop, **edits) -> dict:
+    """The stop's editable values as plain JSON-ready data, to compare two versions.
+
+    `edits` (any of stop_values' arguments) replace the stop's own values: the stop as an
+    edit of only some fields would leave it.
+    """
+    values = {
+        "kind": stop.kind,
+        "title": stop.title,
+        "starts_at": stop.starts_at,
+        "ends_at": stop.ends_at,
+        "venue_id": stop.venue_id,
+        "attendee_ids": [p.id for p in stop.attendees],
+        "public_description": stop.public_description,
+        "staff_notes": stop.staff_notes,
+        "status": stop.status,
+    }
+    return stop_values(**{**values, **edits})
 
 
 def stop_values(
@@ -206,6 +212,16 @@ def later_stops_of_the_day(stop: Stop) -> list[Stop]:
         and other.starts_at >= stop.starts_at
         and to_local(other.starts_at, zone).date() == day
     ]
+
+
+SHIFT_LIMIT_MINUTES = 720  # half a day either way: more is a new programme, not a delay
+
+
+def shift_error(minutes: int | None):
+    """How far the rest of a day may be moved at once, or None when `minutes` is fine."""
+    if minutes is not None and not -SHIFT_LIMIT_MINUTES <= minutes <= SHIFT_LIMIT_MINUTES:
+        return _l("Between -720 and 720 minutes.")
+    return None
 
 
 def shift_from(session, stop: Stop, minutes: int, *, acting: User) -> list[Stop]:

@@ -29,9 +29,7 @@ from planner.organizations.forms import organization_choices, organization_field
 from planner.people.models import Person
 from planner.rules import COUNTRY_CODES
 from planner.visits.models import ParticipantRole, Side, VisitStatus
-from planner.visits.operations import dates_error
-
-MIN_INTERPRETING_LANGUAGES = 2
+from planner.visits.operations import dates_error, interpreting_languages_error
 
 
 def country_names(language: str) -> list[tuple[str, str]]:
@@ -175,10 +173,8 @@ class ParticipantForm(FlaskForm):
         )
 
     def validate_interpreting_languages(self, field) -> None:
-        if self.role.data != ParticipantRole.INTERPRETER:
-            return
-        if len(field.data or []) < MIN_INTERPRETING_LANGUAGES:
-            raise ValidationError(_l("An interpreter needs at least two languages, e.g. kk, fa."))
+        if error := interpreting_languages_error(self.role.data, field.data):
+            raise ValidationError(error)
 
     def values(self) -> dict:
         return {name: self[name].data for name in self.FIELDS}

@@ -111,6 +111,11 @@ class Visit(db.Model):
         return [p for p in self.participants if p.side == side]
 
     @property
+    def next_precedence(self) -> int:
+        """The precedence of someone added after everyone already in the visit."""
+        return max((p.precedence for p in self.participants), default=0) + 1
+
+    @property
     def head_of_delegation(self) -> "Participant | None":
         return next(
             (p for p in self.participants if p.role == ParticipantRole.HEAD_OF_DELEGATION), None

@@ -11,11 +11,14 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from planner.accounts.models import User
+from planner.calendars import mail
 from planner.itinerary.models import Stop, StopStatus
 from planner.people.models import Person
 from planner.timefmt import NonexistentLocalTime, local_to_utc, to_local, zone
 from planner.types import utcnow
 from planner.visits.models import Participant, ParticipantRole, Side, Visit, VisitStatus
+
+MIN_INTERPRETING_LANGUAGES = 2
 
 # A return visit swaps the sides; support staff are local to the host and stay behind.
 SWAPPED_SIDES = {Side.DELEGATION: Side.HOST, Side.HOST: Side.DELEGATION}
@@ -88,11 +91,26 @@ def _only_interpreters_interpret(values: dict, role: ParticipantRole) -> None:
         values["interpreting_languages"] = []
 
 
+def interpreting_languages_error(role: ParticipantRole | None, languages: list[str] | None):
+    """An interpreter covers at least two languages; the form and the API both ask this."""
+    if role == ParticipantRole.INTERPRETER and len(languages or []) < MIN_INTERPRETING_LANGUAGES:
+        return _l("An interpreter needs at least two languages, e.g. kk, fa.")
+    return None
+
+
+def _check_interpreting(role: ParticipantRole | None, languages: list[str] | None) -> None:
+    if error := interpreting_languages_error(role, languages):
+        raise VisitError("interpreting_languages", error)
+
+
 def add_participant(session, visit: Visit, *, acting: User, person, **values) -> Participant:
+    """Add the person; without a `precedence` they come after everyone already there."""
     if any(other.person_id == person.id for other in visit.participants):
         raise VisitError("person", _l("This person already takes part in the visit."))
     _head_of_delegation_taken(visit, values.get("role"))
+    _check_interpreting(values.get("role"), values.get("interpreting_languages"))
     _only_interpreters_interpret(values, values.get("role"))
+    values.setdefault("precedence", visit.next_precedence)
     participant = Participant(person=person, **values)
     visit.participants.append(participant)
     session.flush()
@@ -102,6 +120,9 @@ def add_participant(session, visit: Visit, *, acting: User, person, **values) ->
 def update_participant(session, participant: Participant, *, acting: User, **values) -> Participant:
     role = values.get("role", participant.role)
     _head_of_delegation_taken(participant.visit, role, participant)
+    if "role" in values or "interpreting_languages" in values:
+        languages = values.get("interpreting_languages", participant.interpreting_languages)
+        _check_interpreting(role, languages)
     _only_interpreters_interpret(values, role)
     for name, value in values.items():
         setattr(participant, name, value)
@@ -119,6 +140,23 @@ def remove_participant(session, participant: Participant, *, acting: User) -> No
             stop.attendees.remove(participant)
     visit.participants.remove(participant)  # delete-orphan: the row goes at the flush
     session.flush()
+
+
+def send_farewell_and_remove(
+    session,
+    participant: Participant,
+    settings: mail.MailSettings,
+    *,
+    acting: User,
+    now: datetime,
+) -> mail.SendReport:
+    """Remove a participant as the pages and the API do: whoever was sent invitations gets
+    a cancellation first, since afterwards there is nobody left to send it to."""
+    farewell = mail.plan_farewell(session, participant.visit, participant)
+    messages = mail.queue_messages(session, farewell, settings, acting=acting, now=now)
+    report = mail.send_pending(session, settings, messages=messages, now=now)
+    remove_participant(session, participant, acting=acting)
+    return report
 
 
 def _same_wall_clock(instant: datetime, from_zone: str, day_shift: int, to_zone: str) -> datetime:

@@ -244,9 +244,8 @@ def new_person_url(visit: Visit) -> str | None:
 @planner_required
 def add_participant(visit_id: int):
     visit = live_visit_or_404(visit_id)
-    next_precedence = max((p.precedence for p in visit.participants), default=0) + 1
     form = ParticipantForm(
-        people=operations.people_not_in(db.session, visit), precedence=next_precedence
+        people=operations.people_not_in(db.session, visit), precedence=visit.next_precedence
     )
     if form.validate_on_submit():
         person = db.session.get(Person, form.person.data) or abort(400)
@@ -300,16 +299,13 @@ def remove_participant(visit_id: int, participant_id: int):
     stops = [stop for stop in visit.live_stops if participant in stop.attendees]
     if request.method == "POST":
         name = participant.person.display_name
-        # Whoever was sent invitations gets a cancellation before they leave the visit:
-        # afterwards there is nobody left to send it to.
-        settings = mail.MailSettings.from_config(current_app.config)
-        now = utcnow()
-        farewell = mail.plan_farewell(db.session, visit, participant)
-        messages = mail.queue_messages(
-            db.session, farewell, settings, acting=acting_user(), now=now
+        report = operations.send_farewell_and_remove(
+            db.session,
+            participant,
+            mail.MailSettings.from_config(current_app.config),
+            acting=acting_user(),
+            now=utcnow(),
         )
-        report = mail.send_pending(db.session, settings, messages=messages, now=now)
-        operations.remove_participant(db.session, participant, acting=acting_user())
         flash(_("%(name)s no longer takes part in the visit.", name=name), "success")
         if report.sent:
             flash(_("A cancellation went to %(name)s's calendar.", name=name), "success")
