@@ -3,7 +3,7 @@ role, and the link to their calendar feed."""
 
 import marshmallow as ma
 import sqlalchemy as sa
-from flask import current_app, url_for
+from flask import current_app
 from flask_smorest import abort
 
 from planner import rules
@@ -21,7 +21,8 @@ from planner.api.common import (
     rule,
 )
 from planner.api.visits import VISIT_PATH
-from planner.calendars import feeds, mail
+from planner.calendars import mail
+from planner.calendars.views import feed_url
 from planner.extensions import db
 from planner.forms import parse_language_codes
 from planner.people.models import Person
@@ -49,13 +50,10 @@ PARTICIPANTS_PATH = f"{VISIT_PATH}/participants"
 PARTICIPANT_PATH = f"{PARTICIPANTS_PATH}/<int(max={MAX_ID}):participant_id>"
 
 
-def feed_url(participant: Participant) -> str | None:
+def live_feed_url(participant: Participant) -> str | None:
     """The subscription link the participant's programme page shows, or None while their
     feed is revoked (the page then offers to issue a new one)."""
-    if not participant.feed_enabled:
-        return None
-    token = feeds.feed_token(current_app.config["SECRET_KEY"], participant)
-    return current_app.config["BASE_URL"] + url_for("calendars.feed", token=token)
+    return feed_url(participant) if participant.feed_enabled else None
 
 
 class FeedUrl(ma.fields.String):
@@ -65,7 +63,7 @@ class FeedUrl(ma.fields.String):
         super().__init__(dump_only=True, allow_none=True, **kwargs)
 
     def get_value(self, obj, attr, accessor=None, default=ma.missing):
-        return feed_url(obj)
+        return live_feed_url(obj)
 
 
 class LanguageCodes(ma.fields.List):

@@ -256,9 +256,14 @@ class FeedLinks:
 QR_SCALE, QR_BORDER = 4, 2
 
 
-def _links(owner: Participant | User, **urls) -> FeedLinks:
+def feed_url(owner: Participant | User) -> str:
+    """The subscription address of a participant's or a staff member's feed."""
     token = feeds.feed_token(current_app.config["SECRET_KEY"], owner)
-    https_url = current_app.config["BASE_URL"] + url_for("calendars.feed", token=token)
+    return current_app.config["BASE_URL"] + url_for("calendars.feed", token=token)
+
+
+def _links(owner: Participant | User, **urls) -> FeedLinks:
+    https_url = feed_url(owner)
     qr = segno.make(https_url, error="m")
     return FeedLinks(
         enabled=owner.feed_enabled,
