@@ -131,7 +131,7 @@ class Id(ma.fields.Integer):
 
     def __init__(self, **kwargs):
         kwargs.setdefault("validate", ma.validate.Range(min=1, max=MAX_ID))
-        super().__init__(strict=True, **kwargs)
+        super().__init__(**kwargs)  # not strict: query strings carry ids as text
 
 
 def rule(check):

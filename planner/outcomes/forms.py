@@ -1,9 +1,5 @@
 """Forms for an outcome, its documents and follow-ups."""
 
-import re
-from decimal import Decimal
-
-from babel.numbers import list_currencies
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -13,6 +9,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 from planner.accounts.models import User
 from planner.forms import (
     blank_to_none,
+    form_rule,
     optional_id,
     optional_text,
     select_choices,
@@ -23,27 +20,17 @@ from planner.itinerary.models import Stop
 from planner.organizations.forms import organization_choices, organization_field
 from planner.organizations.models import Organization
 from planner.outcomes.documents import ACCEPT
-from planner.outcomes.models import FollowUpStatus, OutcomeKind, OutcomeStatus
+from planner.outcomes.models import (
+    FollowUpStatus,
+    OutcomeKind,
+    OutcomeStatus,
+    currency_error,
+    estimated_value_error,
+    hs_code_error,
+)
 from planner.partnerships.models import Partnership
 
-# ISO 4217 codes as CLDR knows them (babel's list, which keeps some retired codes too).
-CURRENCY_CODES = frozenset(list_currencies())
-# Numeric(18, 2): sixteen digits before the point.
-LARGEST_VALUE = Decimal("9999999999999999.99")
-HS_CODE = re.compile(r"\d{2,}(?:\.\d+)*")
-HS_CODE_LENGTH = 12
-
-
-def hs_code(_form, field) -> None:
-    """A Harmonized System code: 2 to 10 digits, dots allowed between them (1902.19)."""
-    if not field.data:
-        return
-    text = field.data
-    digits = text.replace(".", "")
-    if not HS_CODE.fullmatch(text) or not 2 <= len(digits) <= 10 or len(text) > HS_CODE_LENGTH:
-        raise ValidationError(
-            _l("An HS code has 2 to 10 digits, dots allowed between them: e.g. 1902 or 1902.19.")
-        )
+hs_code = form_rule(hs_code_error)
 
 
 def none_choice(label) -> list[SelectChoice]:
@@ -135,27 +122,13 @@ class OutcomeForm(FlaskForm):
         self.partner_organization_id.choices = choices
 
     def validate_estimated_value(self, field) -> None:
-        # Empty, or not a number (the field has said so already): nothing more to check.
-        if field.data is None:
-            return
-        if not field.data.is_finite() or not 0 <= field.data <= LARGEST_VALUE:
-            raise ValidationError(_l("Enter a value of zero or more, below ten million billion."))
-        if field.data.as_tuple().exponent < -2:
-            raise ValidationError(_l("Give the value to the cent at most, e.g. 450000.50."))
+        # Not a number (the field has said so already) leaves None: nothing more to check.
+        if error := estimated_value_error(field.data):
+            raise ValidationError(error)
 
     def validate_currency(self, field) -> None:
-        # The database holds the same rule: a value always has its currency.
-        if not field.data:
-            if self.estimated_value.data is not None:
-                raise ValidationError(_l("Give the currency of the estimated value, e.g. USD."))
-            return
-        if field.data not in CURRENCY_CODES:
-            raise ValidationError(
-                _l(
-                    "%(code)s is not an ISO 4217 currency code. For example USD, EUR, KZT or IRR.",
-                    code=field.data,
-                )
-            )
+        if error := currency_error(field.data, self.estimated_value.data):
+            raise ValidationError(error)
 
     def values(self) -> dict:
         return {name: self[name].data for name in self.FIELDS}

@@ -1,9 +1,11 @@
 """What a visit produced (outcomes, with their documents) and who follows up on what, by when."""
 
+import re
 from datetime import date, datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
+from babel.numbers import list_currencies
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -32,6 +34,52 @@ class OutcomeStatus(Choice):
     IN_PROGRESS = "in_progress", _l("In progress")
     ACHIEVED = "achieved", _l("Achieved")
     LAPSED = "lapsed", _l("Lapsed")
+
+
+# ISO 4217 codes as CLDR knows them (babel's list, which keeps some retired codes too).
+CURRENCY_CODES = frozenset(list_currencies())
+# Numeric(18, 2): sixteen digits before the point.
+LARGEST_VALUE = Decimal("9999999999999999.99")
+HS_CODE = re.compile(r"\d{2,}(?:\.\d+)*")
+HS_CODE_LENGTH = 12
+
+# The rules on an outcome's trade figures, each said once: the form and the API call these.
+# Each returns the message to show, or None when the value is fine.
+
+
+def hs_code_error(code: str | None):
+    """A Harmonized System code: 2 to 10 digits, dots allowed between them (1902.19)."""
+    if not code:
+        return None
+    digits = code.replace(".", "")
+    if not HS_CODE.fullmatch(code) or not 2 <= len(digits) <= 10 or len(code) > HS_CODE_LENGTH:
+        return _l("An HS code has 2 to 10 digits, dots allowed between them: e.g. 1902 or 1902.19.")
+    return None
+
+
+def estimated_value_error(value: Decimal | None):
+    """Zero or more, fitting Numeric(18, 2), to the cent (the database CHECKs value >= 0)."""
+    if value is None:
+        return None
+    if not value.is_finite() or not 0 <= value <= LARGEST_VALUE:
+        return _l("Enter a value of zero or more, below ten million billion.")
+    if value.as_tuple().exponent < -2:
+        return _l("Give the value to the cent at most, e.g. 450000.50.")
+    return None
+
+
+def currency_error(currency: str | None, estimated_value: Decimal | None):
+    """An ISO 4217 code; required with a value (the database CHECKs that too)."""
+    if not currency:
+        if estimated_value is not None:
+            return _l("Give the currency of the estimated value, e.g. USD.")
+        return None
+    if currency not in CURRENCY_CODES:
+        return _l(
+            "%(code)s is not an ISO 4217 currency code. For example USD, EUR, KZT or IRR.",
+            code=currency,
+        )
+    return None
 
 
 class Outcome(db.Model):

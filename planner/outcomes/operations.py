@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from planner.accounts.models import User
@@ -21,6 +22,8 @@ log = logging.getLogger(__name__)
 
 # A change to any of these makes calendar clients replace their copy of the to-do.
 FOLLOW_UP_CALENDAR_FIELDS = ("title", "due_date", "status")
+# What a follow-up is tied to: at least one of them.
+FOLLOW_UP_TIES = ("outcome_id", "visit_id", "partnership_id")
 
 
 # --- Outcomes ---------------------------------------------------------------------------
@@ -66,6 +69,30 @@ def delete_outcome(session, outcome: Outcome, *, acting: User, documents_folder:
 # --- Follow-ups -------------------------------------------------------------------------
 
 
+class FollowUpError(ValueError):
+    """A follow-up that cannot be saved, with a message for the person asking."""
+
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+def ties_error(outcome, visit, partnership):
+    """The one rule on what a follow-up serves, given the three or their ids (the database
+    CHECKs it as tied_to_something)."""
+    if outcome is None and visit is None and partnership is None:
+        return _l("Tie the follow-up to an outcome, a visit or a partnership.")
+    return None
+
+
+def owner_error(owner: User, current: User | None = None):
+    """Active staff may be given a follow-up (see follow_up_owners); one who already holds it
+    keeps it after being disabled."""
+    if not owner.active and owner != current:
+        return _l("%(name)s is no longer active: choose an active colleague.", name=owner.name)
+    return None
+
+
 def create_follow_up(
     session,
     *,
@@ -79,9 +106,11 @@ def create_follow_up(
     if outcome is not None:
         visit = visit or outcome.visit
         partnership = partnership or outcome.partnership
-    if outcome is None and visit is None and partnership is None:
-        raise ValueError("a follow-up is tied to an outcome, a visit or a partnership")
+    if error := ties_error(outcome, visit, partnership):
+        raise FollowUpError(error)
     follow_up = FollowUp(outcome=outcome, visit=visit, partnership=partnership, **values)
+    if follow_up.status == FollowUpStatus.DONE:
+        follow_up.completed_at = utcnow()
     session.add(follow_up)
     session.flush()
     log.info("%s added follow-up %s", acting.email, follow_up.id)
@@ -90,6 +119,9 @@ def create_follow_up(
 
 def update_follow_up(session, follow_up: FollowUp, *, acting: User, **values) -> FollowUp:
     """Change a follow-up; a new title, due date or status raises its calendar SEQUENCE."""
+    ties = (values.get(name, getattr(follow_up, name)) for name in FOLLOW_UP_TIES)
+    if error := ties_error(*ties):
+        raise FollowUpError(error)
     changed = {name for name, value in values.items() if getattr(follow_up, name) != value}
     for name in changed:
         setattr(follow_up, name, values[name])
@@ -100,6 +132,15 @@ def update_follow_up(session, follow_up: FollowUp, *, acting: User, **values) ->
     session.flush()
     log.info("%s changed follow-up %s", acting.email, follow_up.id)
     return follow_up
+
+
+def delete_follow_up(session, follow_up: FollowUp, *, acting: User) -> None:
+    """Delete a promise made in error; one that is no longer wanted is better dropped, which
+    keeps it on record. It leaves its owner's calendar feed with the next fetch."""
+    follow_up_id = follow_up.id
+    session.delete(follow_up)
+    session.flush()
+    log.info("%s deleted follow-up %s", acting.email, follow_up_id)
 
 
 def set_follow_up_status(

@@ -14,7 +14,7 @@ from planner.forms import (
 )
 from planner.organizations.forms import organization_choices, organization_field
 from planner.partnerships.models import PartnershipKind, Stage
-from planner.partnerships.operations import EDITABLE
+from planner.partnerships.operations import EDITABLE, REASON_MISSING, side_error
 from planner.visits.forms import zone_field
 from planner.visits.operations import dates_error
 
@@ -23,7 +23,7 @@ def reason_field(label, description) -> TextAreaField:
     return TextAreaField(
         label,
         filters=[strip_whitespace],
-        validators=[DataRequired(message=_l("Say why the stage changes."))],
+        validators=[DataRequired(message=REASON_MISSING)],
         description=description,
         render_kw={"rows": 3, "dir": "auto"},
     )
@@ -69,8 +69,8 @@ class PartnershipForm(FlaskForm):
         self.partner_organization_id.choices = choices
 
     def _side_named(self, city, organization) -> bool:
-        if not city.data and not organization.data:
-            organization.errors.append(_l("Name a city, an organization or both."))
+        if error := side_error(city.data, organization.data):
+            organization.errors.append(error)
             return False
         return True
 

@@ -43,11 +43,25 @@ class StageError(ValueError):
         self.field = field
 
 
+REASON_MISSING = _l("Say why the stage changes.")
+
+
+def reason_error(reason: str | None):
+    """The one rule on a stage change's reason: there is one, and it is not blank."""
+    return REASON_MISSING if not (reason or "").strip() else None
+
+
+def side_error(city: str | None, organization_id: int | None):
+    """The one rule on each side of a partnership: a place, an organization or both."""
+    if not city and organization_id is None:
+        return _l("Name a city, an organization or both.")
+    return None
+
+
 def _reason(reason: str | None) -> str:
-    reason = (reason or "").strip()
-    if not reason:
-        raise StageError(_l("Say why the stage changes."))
-    return reason
+    if error := reason_error(reason):
+        raise StageError(error)
+    return reason.strip()
 
 
 def create_partnership(session, *, acting: User, reason: str, **values) -> Partnership:
