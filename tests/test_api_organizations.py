@@ -127,3 +127,14 @@ def test_viewer_reads_but_cannot_change(api_as):
     assert viewer.patch(url, json={"city": "Dezful"}).status_code == 403
     assert viewer.delete(url).status_code == 403
     assert db.session.scalar(sa.select(sa.func.count(Organization.id))) == 1
+
+
+def test_input_the_database_cannot_hold_is_refused_before_it(api_as):
+    """What PostgreSQL would refuse with an error is answered as the client's mistake."""
+    api = api_as(Role.PLANNER)
+    nul = api.post("/api/v1/organizations", json={**CHAMBER, "city": "Ah\u0000vaz"})
+    assert nul.status_code == 422 and nul.json["errors"][0]["field"] == "city"
+    assert api.get("/api/v1/organizations?q=a%00b").status_code == 422
+    huge_page = api.get("/api/v1/organizations?page=999999999999")
+    assert huge_page.status_code == 200 and huge_page.json == []
+    assert api.get("/api/v1/organizations/99999999999999").status_code == 404

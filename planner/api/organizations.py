@@ -64,9 +64,9 @@ class OrganizationSchema(Schema):
 
 
 class OrganizationFilter(QuerySchema):
-    q = ma.fields.String(metadata={"description": "Part of the name, in either script."})
+    q = Text(metadata={"description": "Part of the name, in either script."})
     kind = choice_field(OrganizationKind)
-    country = ma.fields.String(metadata={"description": "ISO 3166-1 alpha-2 code."})
+    country = Text(metadata={"description": "ISO 3166-1 alpha-2 code."})
 
 
 @blp.route("/organizations")

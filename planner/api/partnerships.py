@@ -180,7 +180,7 @@ class StageMoveSchema(Schema):
 class PartnershipFilter(QuerySchema):
     kind = choice_field(PartnershipKind)
     stage = choice_field(Stage)
-    country = ma.fields.String(metadata={"description": "The partner's ISO 3166-1 code."})
+    country = Text(metadata={"description": "The partner's ISO 3166-1 code."})
 
 
 def check_organizations(values: dict) -> None:

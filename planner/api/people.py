@@ -110,9 +110,9 @@ class PersonSchema(Schema):
 
 
 class PersonFilter(QuerySchema):
-    q = ma.fields.String(metadata={"description": "Part of the name, in either script."})
+    q = Text(metadata={"description": "Part of the name, in either script."})
     organization_id = ma.fields.Integer(validate=ma.validate.Range(min=1, max=LARGEST_ID))
-    nationality = ma.fields.String(metadata={"description": "ISO 3166-1 alpha-2 code."})
+    nationality = Text(metadata={"description": "ISO 3166-1 alpha-2 code."})
 
 
 def check_organization(values: dict) -> None:

@@ -241,8 +241,8 @@ class VenueSchema(Schema):
 
 
 class VenueFilter(QuerySchema):
-    q = ma.fields.String(metadata={"description": "Part of either name or of the address."})
-    city = ma.fields.String(metadata={"description": "The city, exactly as stored."})
+    q = Text(metadata={"description": "Part of either name or of the address."})
+    city = Text(metadata={"description": "The city, exactly as stored."})
     kind = choice_field(VenueKind)
     deleted = ma.fields.Boolean(
         load_default=False,
