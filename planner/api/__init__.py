@@ -63,6 +63,7 @@ RESOURCES = (
     "outcomes",
     "follow_ups",
     "partnerships",
+    "users",
 )
 
 
