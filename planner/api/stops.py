@@ -9,7 +9,9 @@ from flask_smorest import abort
 from sqlalchemy.orm import selectinload
 
 from planner.api.common import (
+    MAX_ID,
     ApiBlueprint,
+    Day,
     Instant,
     QuerySchema,
     Schema,
@@ -19,7 +21,7 @@ from planner.api.common import (
     column_length,
     rule,
 )
-from planner.api.visits import MAX_ID, VISIT_PATH
+from planner.api.visits import VISIT_PATH
 from planner.extensions import db
 from planner.itinerary.models import Stop, StopKind, StopStatus
 from planner.itinerary.operations import (
@@ -54,29 +56,7 @@ STOP_PATH = f"{STOPS_PATH}/<int(max={MAX_ID}):stop_id>"
 
 # The years an itinerary can be in: beyond them, turning a time into another zone's can leave
 # the calendar (year 1 or 9999) and fail.
-FIRST_YEAR, LAST_YEAR = 1900, 2199
-OUT_OF_RANGE = f"Give a time between the years {FIRST_YEAR} and {LAST_YEAR}."
-
-
-class ItineraryInstant(Instant):
-    """An instant with its UTC offset, within the years an itinerary can be in."""
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        try:
-            instant = super()._deserialize(value, attr, data, **kwargs)
-        except OverflowError as error:
-            raise ma.ValidationError(OUT_OF_RANGE) from error
-        if not FIRST_YEAR <= instant.year <= LAST_YEAR:
-            raise ma.ValidationError(OUT_OF_RANGE)
-        return instant
-
-
-def itinerary_day(day) -> None:
-    if not FIRST_YEAR <= day.year <= LAST_YEAR:
-        raise ma.ValidationError(f"Give a day between the years {FIRST_YEAR} and {LAST_YEAR}.")
-
-
-class StopInstant(ItineraryInstant):
+class StopInstant(Instant):
     """An instant read with any UTC offset and given back in the zone of its stop."""
 
     def _serialize(self, value, attr, obj, **kwargs):
@@ -192,14 +172,13 @@ class StopChangeSchema(StopSchema):
 
 
 class StopFilter(QuerySchema):
-    day = ma.fields.Date(
-        validate=itinerary_day,
+    day = Day(
         metadata={
             "description": "The stops that start on this day in the visit's time zone.",
             "example": "2026-12-15",
         },
     )
-    from_ = ItineraryInstant(
+    from_ = Instant(
         data_key="from",
         metadata={
             "description": "The stops that start at or after this instant "
@@ -207,7 +186,7 @@ class StopFilter(QuerySchema):
             "example": "2026-12-15T05:30:00Z",
         },
     )
-    to = ItineraryInstant(metadata={"description": "The stops that start before this instant."})
+    to = Instant(metadata={"description": "The stops that start before this instant."})
     status = choice_field(StopStatus)
 
 
