@@ -3,6 +3,8 @@
 These walk every /api/v1 route, so each new resource is covered as it is added.
 """
 
+import re
+
 import sqlalchemy as sa
 
 from planner.accounts.api_tokens import hash_token, revoke_token, tokens_of
@@ -110,3 +112,31 @@ def test_unknown_api_paths_and_methods_are_problems(api_as):
     assert missing.status_code == 404 and missing.content_type == PROBLEM
     wrong = api.open("/api/v1/organizations/1", method="PUT", json={})
     assert wrong.status_code == 405 and "PATCH" in wrong.headers["Allow"]
+
+
+def test_the_openapi_document_is_public_and_describes_every_route(app, client):
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    document = response.json
+    assert document["openapi"] == "3.1.0"
+    assert document["components"]["securitySchemes"]["bearerToken"]["scheme"] == "bearer"
+    assert document["security"] == [{"bearerToken": []}]
+    documented = {
+        (method.upper(), path)
+        for path, operations in document["paths"].items()
+        for method in operations
+        if method in ("get", "post", "patch", "delete")
+    }
+    served = set()
+    for rule in app.url_map.iter_rules():
+        if rule.rule.startswith("/api/v1/") and rule.endpoint not in PUBLIC_API_ENDPOINTS:
+            path = re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule.rule)
+            served |= {(m, path) for m in rule.methods - {"HEAD", "OPTIONS"}}
+    assert served == documented
+    operation_ids = [
+        operation["operationId"]
+        for operations in document["paths"].values()
+        for operation in operations.values()
+        if isinstance(operation, dict) and "operationId" in operation
+    ]
+    assert len(operation_ids) == len(documented) == len(set(operation_ids))
