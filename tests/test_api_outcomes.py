@@ -341,7 +341,7 @@ def upload(api, outcome_id: int, content: bytes, name: str):
     )
 
 
-def test_a_document_is_attached_listed_with_its_download_page_and_deleted(api_as, visit, folder):
+def test_a_document_is_attached_listed_downloaded_and_deleted(api_as, visit, folder):
     api = api_as(Role.PLANNER)
     outcome_id = api.post("/api/v1/outcomes", json=export_lead(visit)).json["id"]
     response = upload(api, outcome_id, MEMORANDUM, "Memorandum.pdf")
@@ -351,9 +351,19 @@ def test_a_document_is_attached_listed_with_its_download_page_and_deleted(api_as
     assert document["content_type"] == "application/pdf"
     assert document["size"] == len(MEMORANDUM)
     assert document["sha256"] == hashlib.sha256(MEMORANDUM).hexdigest()
-    assert document["url"] == f"/documents/{document['id']}"
+    assert document["url"] == f"/api/v1/outcomes/{outcome_id}/documents/{document['id']}"
     assert api.get(f"/api/v1/outcomes/{outcome_id}").json["documents"] == [document]
     assert len(list(folder.iterdir())) == 1
+
+    downloaded = api.get(document["url"])  # with the token: no browser session needed
+    assert downloaded.status_code == 200
+    assert downloaded.data == MEMORANDUM
+    assert downloaded.content_type == "application/pdf"
+    assert "attachment" in downloaded.headers["Content-Disposition"]
+    assert "Memorandum.pdf" in downloaded.headers["Content-Disposition"]
+    assert downloaded.headers["Content-Security-Policy"] == "default-src 'none'; sandbox"
+    downloaded.close()
+    assert api.get(f"/api/v1/outcomes/{outcome_id}/documents/999").status_code == 404
 
     gone = api.delete(f"/api/v1/outcomes/{outcome_id}/documents/{document['id']}")
     assert gone.status_code == 204

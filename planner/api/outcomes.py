@@ -28,12 +28,14 @@ from planner.extensions import db
 from planner.itinerary.models import Stop
 from planner.organizations.models import Organization
 from planner.outcomes.documents import (
+    DOCUMENT_TYPES,
     DocumentNotStored,
     DocumentRefused,
     add_document,
     clean_filename,
     delete_document,
     read_upload,
+    send_document,
 )
 from planner.outcomes.models import (
     Outcome,
@@ -89,12 +91,16 @@ class OutcomeDocumentSchema(Schema):
     )
     uploaded_at = Instant(dump_only=True)
     url = ma.fields.Function(
-        lambda document: url_for("outcomes.download_document", document_id=document.id),
+        lambda document: url_for(
+            "Outcomes.download_outcome_document",
+            outcome_id=document.outcome_id,
+            document_id=document.id,
+        ),
         dump_only=True,
         metadata={
             "type": "string",
-            "description": "The download page, for a signed-in browser (not for API tokens).",
-            "example": "/documents/7",
+            "description": "Where to download it with your token.",
+            "example": "/api/v1/outcomes/3/documents/7",
         },
     )
 
@@ -333,15 +339,40 @@ def upload_outcome_document(files, outcome_id: int):
         abort(503, message=str(error.message))
 
 
+@blp.route(DOCUMENT_PATH)
+@blp.doc(
+    responses={
+        "200": {
+            "description": "The file, as an attachment, in the type it was checked to be.",
+            "content": {
+                kind.content_type: {"schema": {"type": "string", "format": "binary"}}
+                for kind in DOCUMENT_TYPES
+            },
+        }
+    }
+)
+def download_outcome_document(outcome_id: int, document_id: int):
+    """Download a document of an outcome: the file itself, checked by content at upload."""
+    document = outcome_document_or_404(outcome_or_404(outcome_id), document_id)
+    response = send_document(current_app.config["DOCUMENTS_FOLDER"], document)
+    if response is None:
+        abort(404, message="The file of this document is missing from the server.")
+    return response
+
+
+def outcome_document_or_404(outcome: Outcome, document_id: int) -> OutcomeDocument:
+    document = db.session.get(OutcomeDocument, document_id)
+    if document is None or document.outcome_id != outcome.id:
+        abort(404, message=f"Outcome {outcome.id} has no document {document_id}.")
+    return document
+
+
 @blp.route(DOCUMENT_PATH, methods=["DELETE"])
 @planner_required
 @blp.response(204)
 def remove_outcome_document(outcome_id: int, document_id: int):
     """Delete a document of an outcome (planners); its file goes once this is saved."""
-    outcome = outcome_or_404(outcome_id)
-    document = db.session.get(OutcomeDocument, document_id)
-    if document is None or document.outcome_id != outcome.id:
-        abort(404, message=f"Outcome {outcome_id} has no document {document_id}.")
+    document = outcome_document_or_404(outcome_or_404(outcome_id), document_id)
     delete_document(
         db.session, document, acting=acting_user(), folder=current_app.config["DOCUMENTS_FOLDER"]
     )

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePath
 
 import sqlalchemy as sa
+from flask import Response, send_file
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
@@ -147,6 +148,26 @@ def document_path(folder: str, document: OutcomeDocument) -> Path:
     if not re.fullmatch(r"[0-9a-f]{32}\.[a-z]{3,4}", document.stored_name):
         raise ValueError(f"unexpected stored name {document.stored_name!r}")
     return Path(folder) / document.stored_name
+
+
+def send_document(folder: str, document: OutcomeDocument) -> Response | None:
+    """The stored file as a download that no browser will run or render in our origin;
+    None when the file is missing from the server."""
+    path = document_path(folder, document)
+    if not path.is_file():
+        return None
+    response = send_file(
+        path,
+        mimetype=document.content_type,
+        as_attachment=True,
+        download_name=document.filename,
+        etag=document.sha256,
+        max_age=0,
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response
 
 
 def write_file(path: Path, content: bytes) -> None:

@@ -15,7 +15,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import gettext as _
@@ -33,8 +32,8 @@ from planner.outcomes.documents import (
     add_document,
     clean_filename,
     delete_document,
-    document_path,
     read_upload,
+    send_document,
     size_text,
 )
 from planner.outcomes.forms import DocumentForm, FollowUpEditForm, FollowUpForm, OutcomeForm
@@ -239,20 +238,9 @@ def upload_too_large(error):
 @bp.get("/documents/<int:document_id>")
 def download_document(document_id: int):
     document = document_or_404(document_id)
-    path = document_path(current_app.config["DOCUMENTS_FOLDER"], document)
-    if not path.is_file():
+    response = send_document(current_app.config["DOCUMENTS_FOLDER"], document)
+    if response is None:
         abort(404, _("The file of this document is missing from the server."))
-    response = send_file(
-        path,
-        mimetype=document.content_type,
-        as_attachment=True,
-        download_name=document.filename,
-        etag=document.sha256,
-        max_age=0,
-    )
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response.headers["Cache-Control"] = "private, no-cache"
     return response
 
 
