@@ -95,6 +95,8 @@ def test_a_person_in_two_places_at_once_is_an_error(
         "message": "Yerlan Abenov cannot be at “Meeting at the governorate” (09:00–10:00) and "
         "“Tour of the castle” (09:30–11:00) at once.",
         "stop_ids": [meeting.id, tour.id],
+        "person_ids": [head.person_id],  # who to move
+        "venue_ids": [],
     }
 
     tour.attendees.remove(head)

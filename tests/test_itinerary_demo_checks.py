@@ -46,6 +46,32 @@ def test_every_planted_mistake_is_found(demo_visit, demo_findings):
     assert set(severities) == {ERROR, WARNING}
 
 
+def test_findings_name_the_people_and_venues_they_concern(demo_visit, demo_findings):
+    """So that a program (an interpreter pool, a venue desk) can act on a finding."""
+    press = stop_titled(demo_visit, "Press statement")
+    president = next(
+        p.person
+        for p in demo_visit.participants
+        if (p.person.position or "").startswith("President")
+    )
+    double_booked = [f for f in demo_findings if f.code == Code.PERSON_DOUBLE_BOOKED]
+    assert all(f.person_ids == (president.id,) for f in double_booked)
+    (venue_clash,) = [
+        f for f in demo_findings if f.code == Code.VENUE_DOUBLE_BOOKED and press.id in f.stop_ids
+    ]
+    assert venue_clash.venue_ids == (press.venue_id,)
+    for drive in (f for f in demo_findings if f.code == Code.NOT_ENOUGH_TRAVEL_TIME):
+        before, after = (db.session.get(Stop, i) for i in drive.stop_ids)
+        assert drive.venue_ids == (before.venue_id, after.venue_id)
+        attending = {p.person_id for p in before.attendees} & {p.person_id for p in after.attendees}
+        assert set(drive.person_ids) <= attending and drive.person_ids
+    (closed,) = [f for f in demo_findings if f.code == Code.VENUE_CLOSED]
+    assert closed.venue_ids == (stop_titled(demo_visit, "Debrief with the embassy").venue_id,)
+    (silent,) = [f for f in demo_findings if f.code == Code.NO_SHARED_LANGUAGE]
+    speakers = {p.person_id for p in press.attendees}
+    assert set(silent.person_ids) <= speakers and silent.person_ids
+
+
 def test_fixing_a_planted_mistake_clears_its_finding(app, demo_visit):
     press = stop_titled(demo_visit, "Press statement")
     interpreter = next(
@@ -73,7 +99,7 @@ def test_checks_as_json_for_any_signed_in_user(demo_visit, demo_findings, client
     assert body["errors"] == sum(1 for f in demo_findings if f.severity == ERROR)
     assert body["warnings"] == sum(1 for f in demo_findings if f.severity == WARNING)
     first = body["findings"][0]
-    assert set(first) == {"severity", "code", "message", "stop_ids"}
+    assert set(first) == {"severity", "code", "message", "stop_ids", "person_ids", "venue_ids"}
     assert first["severity"] == "error"
 
 

@@ -45,6 +45,20 @@ class FindingSchema(ma.Schema):
         ma.fields.Integer(),
         metadata={"description": "The ids of the visit's stops it concerns."},
     )
+    person_ids = ma.fields.List(
+        ma.fields.Integer(),
+        metadata={
+            "description": "The people it concerns (ids under /api/v1/people): who is "
+            "double-booked, who lacks time for a drive, who shares no language.",
+        },
+    )
+    venue_ids = ma.fields.List(
+        ma.fields.Integer(),
+        metadata={
+            "description": "The venues it concerns: double-booked, closed, or driven "
+            "between (from, to)."
+        },
+    )
 
 
 class FindingFilter(QuerySchema):

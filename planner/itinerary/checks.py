@@ -120,6 +120,9 @@ class Finding:
     text: str  # a translatable message with %(name)s placeholders
     params: dict
     stop_ids: tuple[int, ...]
+    # Who and where the finding is about, for programs that act on it (the API).
+    person_ids: tuple[int, ...] = ()
+    venue_ids: tuple[int, ...] = ()
 
     @property
     def message(self) -> str:
@@ -134,6 +137,8 @@ class Finding:
             "code": self.code,
             "message": self.message,
             "stop_ids": list(self.stop_ids),
+            "person_ids": list(self.person_ids),
+            "venue_ids": list(self.venue_ids),
         }
 
 
@@ -205,17 +210,18 @@ def check_people(plan: Plan) -> list[Finding]:
         for attendee in stop.attendees:
             by_person[attendee.person_id].append(stop)
             names.setdefault(attendee.person_id, attendee.name)
-    clashes: dict[tuple[int, int], list[str]] = defaultdict(list)
+    clashes: dict[tuple[int, int], list[int]] = defaultdict(list)
     pair_stops: dict[tuple[int, int], tuple[StopInfo, StopInfo]] = {}
     for person_id, stops in by_person.items():
         for first, second in _overlapping_pairs(stops):
             if first.visit_id != plan.visit_id and second.visit_id != plan.visit_id:
                 continue
             key = (first.id, second.id)
-            clashes[key].append(names[person_id])
+            clashes[key].append(person_id)
             pair_stops[key] = (first, second)
     findings = []
-    for key, people in clashes.items():
+    for key, person_ids in clashes.items():
+        people = [names[person_id] for person_id in person_ids]
         first, second = pair_stops[key]
         if first.visit_id != plan.visit_id:
             first, second = second, first  # ours first, the other visit's second
@@ -242,6 +248,7 @@ def check_people(plan: Plan) -> list[Finding]:
                     "second_time": _when(second, plan.timezone),
                 },
                 tuple(s.id for s in (first, second) if s.visit_id == plan.visit_id),
+                person_ids=tuple(sorted(person_ids)),
             )
         )
     return findings
@@ -284,6 +291,7 @@ def check_venues(plan: Plan) -> list[Finding]:
                         "title": ours.title,
                     },
                     (ours.id,),
+                    venue_ids=(venue_id,),
                 )
             )
     return findings
@@ -319,7 +327,7 @@ def check_travel(plan: Plan, settings: TravelSettings) -> list[Finding]:
             by_person[attendee.person_id].append(stop)
             names.setdefault(attendee.person_id, attendee.name)
     cache: dict[tuple[int, int], float | None] = {}
-    short: dict[tuple[int, int], list[str]] = defaultdict(list)
+    short: dict[tuple[int, int], list[int]] = defaultdict(list)
     needed: dict[tuple[int, int], tuple[float, float, StopInfo, StopInfo]] = {}
     for person_id, stops in by_person.items():
         ordered = sorted(stops, key=lambda s: (s.starts_at, s.ends_at))
@@ -340,10 +348,11 @@ def check_travel(plan: Plan, settings: TravelSettings) -> list[Finding]:
             required = drive + settings.buffer_minutes
             if available < required:
                 key = (before.id, after.id)
-                short[key].append(names[person_id])
+                short[key].append(person_id)
                 needed[key] = (drive, available, before, after)
     findings = []
-    for key, people in short.items():
+    for key, person_ids in short.items():
+        people = [names[person_id] for person_id in person_ids]
         drive, available, before, after = needed[key]
         severity = ERROR if available < drive else WARNING
         findings.append(
@@ -363,6 +372,8 @@ def check_travel(plan: Plan, settings: TravelSettings) -> list[Finding]:
                     "buffer": round(settings.buffer_minutes),
                 },
                 (before.id, after.id),
+                person_ids=tuple(sorted(person_ids)),
+                venue_ids=(before.venue_id, after.venue_id),
             )
         )
     return findings
@@ -409,7 +420,9 @@ def check_opening_hours(plan: Plan) -> list[Finding]:
                 "title": stop.title,
                 "time": _when(stop, venue.timezone),
             }
-            findings.append(Finding(ERROR, Code.VENUE_CLOSED, text, params, (stop.id,)))
+            findings.append(
+                Finding(ERROR, Code.VENUE_CLOSED, text, params, (stop.id,), venue_ids=(venue.id,))
+            )
     return findings
 
 
@@ -452,7 +465,8 @@ def check_languages(plan: Plan) -> list[Finding]:
         )
         if gap is None:
             continue
-        who = [a.name for a in speakers if a.languages in gap]
+        stranded = [a for a in speakers if a.languages in gap]
+        who = [a.name for a in stranded]
         findings.append(
             Finding(
                 ERROR,
@@ -468,6 +482,7 @@ def check_languages(plan: Plan) -> list[Finding]:
                     "hosts": Names(tuple(sorted(gap[1])), languages=True),
                 },
                 (stop.id,),
+                person_ids=tuple(sorted({a.person_id for a in stranded})),
             )
         )
     return findings
