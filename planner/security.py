@@ -17,9 +17,7 @@ from planner.extensions import db, login_manager
 # tests/test_security.py walks the URL map to prove it. A calendar feed is opened by the
 # unguessable token in its URL, since calendar apps cannot sign in.
 # The API's own description is public too (planner/api).
-PUBLIC_ENDPOINTS = (
-    frozenset({"accounts.login", "static", "calendars.feed"}) | PUBLIC_API_ENDPOINTS
-)
+PUBLIC_ENDPOINTS = frozenset({"accounts.login", "static", "calendars.feed"}) | PUBLIC_API_ENDPOINTS
 
 
 def wants_json() -> bool:
