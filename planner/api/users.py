@@ -23,6 +23,13 @@ class UserSchema(Schema):
     active = ma.fields.Boolean(dump_only=True)
 
 
+class ColleagueSchema(UserSchema):
+    """Another user as every token holder sees them: e-mail addresses stay on the admin pages."""
+
+    class Meta:
+        exclude = ("email",)
+
+
 class UserFilter(QuerySchema):
     active = ma.fields.Boolean(
         metadata={"description": "true: only those who can sign in and own follow-ups."}
@@ -38,7 +45,7 @@ def who_am_i():
 
 @blp.route("/users")
 @blp.arguments(UserFilter, location="query", as_kwargs=True)
-@blp.response(200, UserSchema(many=True))
+@blp.response(200, ColleagueSchema(many=True))
 @blp.paginate(SelectPage)
 def list_users(active=None):
     """Staff users by name."""
