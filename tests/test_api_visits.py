@@ -257,3 +257,13 @@ def test_viewer_reads_but_cannot_change(api_as, create_visit):
     visit = saved(visit.id)
     assert (visit.title, visit.deleted_at) == ("Visit of the Ambassador of Kazakhstan", None)
     assert visit_count() == 1
+
+
+def test_a_blank_or_unknown_country_is_refused(api_as):
+    api = api_as(Role.PLANNER)
+    for country, reason in (("", "This may not be blank."), ("Kazakhstan", "two-letter ISO")):
+        response = api.post("/api/v1/visits", json={**GOVERNOR, "visiting_country": country})
+        assert response.status_code == 422, country
+        (error,) = response.json["errors"]
+        assert error["field"] == "visiting_country" and reason in error["reason"]
+    assert visit_count() == 0

@@ -6,6 +6,7 @@ import marshmallow as ma
 import sqlalchemy as sa
 from flask_smorest import Blueprint, Page, abort
 
+from planner import rules
 from planner.extensions import db
 
 # One page of a list: ?page=1&page_size=25; X-Pagination says how many there are in all.
@@ -201,6 +202,20 @@ class Text(ma.fields.String):
     def _validate(self, value) -> None:
         if value is not None:  # blank optional text, stored as null: nothing to check
             super()._validate(value)
+
+
+class CountryCode(Text):
+    """An ISO 3166-1 alpha-2 code in any case (" kz" -> "KZ"), checked by the forms' rule."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault(
+            "metadata", {"description": "ISO 3166-1 alpha-2, e.g. IR or KZ.", "example": "KZ"}
+        )
+        super().__init__(validate=[rule(rules.country_error)], **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        code = super()._deserialize(value, attr, data, **kwargs)
+        return code.upper() if code else code
 
 
 def choice_field(enum_class, **kwargs) -> ma.fields.Enum:

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from planner import rules
 from planner.api.common import (
     ApiBlueprint,
+    CountryCode,
     QuerySchema,
     Schema,
     SelectPage,
@@ -45,28 +46,17 @@ class OrganizationSchema(Schema):
         column_length(Organization.name_native), metadata={"example": "اتاق بازرگانی خوزستان"}
     )
     kind = choice_field(OrganizationKind, required=True)
-    country = Text(
-        2,
-        required=True,
-        validate=[rule(rules.country_error)],
-        metadata={"description": "ISO 3166-1 alpha-2, e.g. IR.", "example": "IR"},
-    )
+    country = CountryCode(required=True)
     city = Text(column_length(Organization.city))
     sector = Text(column_length(Organization.sector))
     products = Text(metadata={"description": "For companies: what they make and can export."})
     website = Text(column_length(Organization.website), validate=[rule(rules.website_error)])
 
-    @ma.pre_load
-    def _upper_country(self, data, **_kwargs):
-        if isinstance(data, dict) and isinstance(data.get("country"), str):
-            data = {**data, "country": data["country"].strip().upper()}
-        return data
-
 
 class OrganizationFilter(QuerySchema):
     q = Text(metadata={"description": "Part of the name, in either script."})
     kind = choice_field(OrganizationKind)
-    country = Text(metadata={"description": "ISO 3166-1 alpha-2 code."})
+    country = CountryCode()
 
 
 @blp.route("/organizations")
@@ -86,7 +76,7 @@ def list_organizations(q=None, kind=None, country=None):
     if kind is not None:
         query = query.where(Organization.kind == kind)
     if country:
-        query = query.where(Organization.country == country.upper())
+        query = query.where(Organization.country == country)
     return query
 
 

@@ -8,10 +8,10 @@ import marshmallow as ma
 import sqlalchemy as sa
 from flask_smorest import abort
 
-from planner import rules
 from planner.api.common import (
     MAX_ID,
     ApiBlueprint,
+    CountryCode,
     Id,
     Instant,
     QuerySchema,
@@ -50,14 +50,6 @@ PARTNERSHIP_PATH = f"/partnerships/<int(max={MAX_ID}):partnership_id>"
 SIDES = (("our_city", "our_organization_id"), ("partner_city", "partner_organization_id"))
 
 
-def country_code(**kwargs) -> ma.fields.String:
-    return ma.fields.String(
-        validate=rule(rules.country_error),
-        metadata={"description": "ISO 3166-1 alpha-2, e.g. IR.", "example": "IR"},
-        **kwargs,
-    )
-
-
 def reason_field(**kwargs) -> Text:
     """Why a stage changes: required, and a blank one is refused by the stage rule in the
     form's words ("Say why the stage changes."), not by Text's own "may not be blank"."""
@@ -88,29 +80,16 @@ class PartnershipSchema(Schema):
         },
     )
     our_city = Text(column_length(Partnership.our_city), metadata={"example": "Khorramabad"})
-    our_country = country_code(required=True)
+    our_country = CountryCode(required=True)
     our_organization_id = Id(allow_none=True)
     partner_city = Text(column_length(Partnership.partner_city), metadata={"example": "Turkistan"})
-    partner_country = country_code(required=True)
+    partner_country = CountryCode(required=True)
     partner_organization_id = Id(
         allow_none=True,
         metadata={"description": "Each side names a city, an organization or both."},
     )
     description = Text(metadata={"description": "What the partnership is for."})
     created_at = Instant(dump_only=True)
-
-    @ma.pre_load
-    def _upper_countries(self, data, **_kwargs):
-        if isinstance(data, dict):
-            data = {
-                **data,
-                **{
-                    name: data[name].strip().upper()
-                    for name in ("our_country", "partner_country")
-                    if isinstance(data.get(name), str)
-                },
-            }
-        return data
 
     @ma.validates_schema(skip_on_field_errors=False)
     def _sides_named(self, data, partial=None, **_kwargs):
@@ -180,7 +159,7 @@ class StageMoveSchema(Schema):
 class PartnershipFilter(QuerySchema):
     kind = choice_field(PartnershipKind)
     stage = choice_field(Stage)
-    country = Text(metadata={"description": "The partner's ISO 3166-1 code."})
+    country = CountryCode(metadata={"description": "The partner's ISO 3166-1 code."})
 
 
 def check_organizations(values: dict) -> None:
@@ -200,7 +179,7 @@ def list_partnerships(kind=None, stage=None, country=None):
     if stage is not None:
         query = query.where(Partnership.stage == stage)
     if country:
-        query = query.where(Partnership.partner_country == country.strip().upper())
+        query = query.where(Partnership.partner_country == country)
     return query
 
 

@@ -7,6 +7,7 @@ from flask_smorest import abort
 from planner import rules
 from planner.api.common import (
     ApiBlueprint,
+    CountryCode,
     QuerySchema,
     Schema,
     SelectPage,
@@ -81,10 +82,7 @@ class PersonSchema(Schema):
         validate=ma.validate.Range(min=1, max=LARGEST_ID),
         metadata={"description": "The organization they belong to (/api/v1/organizations)."},
     )
-    nationality = Text(
-        validate=[rule(rules.country_error)],
-        metadata={"description": "ISO 3166-1 alpha-2, any case.", "example": "KZ"},
-    )
+    nationality = CountryCode()
     languages = LanguageCodes(
         validate=rule(rules.languages_error),
         metadata={
@@ -102,17 +100,11 @@ class PersonSchema(Schema):
     dietary_needs = Text(metadata={"example": "Halal"})
     access_needs = Text(metadata={"example": "Wheelchair: step-free routes only."})
 
-    @ma.pre_load
-    def _upper_nationality(self, data, **_kwargs):
-        if isinstance(data, dict) and isinstance(data.get("nationality"), str):
-            data = {**data, "nationality": data["nationality"].strip().upper()}
-        return data
-
 
 class PersonFilter(QuerySchema):
     q = Text(metadata={"description": "Part of the name, in either script."})
     organization_id = ma.fields.Integer(validate=ma.validate.Range(min=1, max=LARGEST_ID))
-    nationality = Text(metadata={"description": "ISO 3166-1 alpha-2 code."})
+    nationality = CountryCode()
 
 
 def check_organization(values: dict) -> None:
@@ -129,7 +121,7 @@ def list_people(q=None, organization_id=None, nationality=None):
     """List people by their Latin name."""
     return people_query(
         search=(q or "").strip(),
-        nationality=(nationality or "").strip().upper() or None,
+        nationality=nationality,
         organization_id=organization_id,
     )
 

@@ -8,6 +8,7 @@ from planner import rules
 from planner.api.common import (
     MAX_ID,
     ApiBlueprint,
+    CountryCode,
     Day,
     Id,
     Instant,
@@ -47,9 +48,8 @@ class VisitSchema(Schema):
         required=True,
         metadata={"example": "Visit of the Ambassador of Kazakhstan"},
     )
-    visiting_country = ma.fields.String(
+    visiting_country = CountryCode(
         required=True,
-        validate=rule(rules.country_error),
         metadata={"description": "The delegation's country, ISO 3166-1 alpha-2.", "example": "KZ"},
     )
     visiting_organization_id = Id(
@@ -98,12 +98,6 @@ class VisitSchema(Schema):
     )
     created_at = Instant(dump_only=True)
     updated_at = Instant(dump_only=True)
-
-    @ma.pre_load
-    def _upper_country(self, data, **_kwargs):
-        if isinstance(data, dict) and isinstance(data.get("visiting_country"), str):
-            data = {**data, "visiting_country": data["visiting_country"].strip().upper()}
-        return data
 
     @ma.validates_schema(skip_on_field_errors=False)
     def _dates(self, data, **_kwargs):
