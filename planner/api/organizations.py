@@ -1,7 +1,6 @@
 """/api/v1/organizations: the directory's organizations."""
 
 import marshmallow as ma
-import sqlalchemy as sa
 
 from planner import rules
 from planner.api.common import (
@@ -21,6 +20,7 @@ from planner.organizations.models import Organization, OrganizationKind
 from planner.organizations.operations import (
     create_organization,
     delete_organization,
+    organizations_query,
     update_organization,
 )
 from planner.security import acting_user, planner_required
@@ -65,19 +65,7 @@ class OrganizationFilter(QuerySchema):
 @blp.paginate(SelectPage)
 def list_organizations(q=None, kind=None, country=None):
     """List organizations by name."""
-    query = sa.select(Organization).order_by(Organization.name, Organization.id)
-    if q:
-        query = query.where(
-            sa.or_(
-                Organization.name.icontains(q, autoescape=True),
-                Organization.name_native.icontains(q, autoescape=True),
-            )
-        )
-    if kind is not None:
-        query = query.where(Organization.kind == kind)
-    if country:
-        query = query.where(Organization.country == country)
-    return query
+    return organizations_query(search=q, kind=kind, country=country)
 
 
 @blp.route("/organizations", methods=["POST"])

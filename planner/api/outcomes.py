@@ -31,11 +31,9 @@ from planner.outcomes.documents import (
     DOCUMENT_TYPES,
     DocumentNotStored,
     DocumentRefused,
-    add_document,
-    clean_filename,
     delete_document,
-    read_upload,
     send_document,
+    store_upload,
 )
 from planner.outcomes.models import (
     Outcome,
@@ -318,20 +316,9 @@ def upload_outcome_document(files, outcome_id: int):
 
     Its type is judged by its content, whatever its name; the size limit is the pages'."""
     outcome = outcome_or_404(outcome_id)
-    upload = files["document"]
-    filename = clean_filename(upload.filename)
     try:
-        content, kind = read_upload(
-            upload.stream, filename, current_app.config["OUTCOME_DOCUMENT_MAX_BYTES"]
-        )
-        return add_document(
-            db.session,
-            outcome,
-            acting=acting_user(),
-            filename=filename,
-            content=content,
-            kind=kind,
-            folder=current_app.config["DOCUMENTS_FOLDER"],
+        return store_upload(
+            db.session, outcome, files["document"], acting=acting_user(), config=current_app.config
         )
     except DocumentRefused as error:
         refuse("document", error.message)

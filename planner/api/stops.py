@@ -25,6 +25,7 @@ from planner.api.visits import VISIT_PATH
 from planner.extensions import db
 from planner.itinerary.models import Stop, StopKind, StopStatus
 from planner.itinerary.operations import (
+    COMPARED_FIELDS,
     SHIFT_LIMIT_MINUTES,
     StaleEdit,
     changes_between,
@@ -145,18 +146,9 @@ class StopSchema(Schema):
             raise ma.ValidationError(str(error), "ends_at")
 
 
-# Everything a planner may change; a PATCH sends some of them, and always `version`.
-EDITABLE = (
-    "kind",
-    "title",
-    "starts_at",
-    "ends_at",
-    "venue_id",
-    "attendee_ids",
-    "public_description",
-    "staff_notes",
-    "status",
-)
+# Everything a planner may change, as the form compares them; a PATCH sends some of them,
+# and always `version`.
+EDITABLE = COMPARED_FIELDS
 
 
 class StopChangeSchema(StopSchema):

@@ -21,6 +21,16 @@ def organizations_for_list(
     session, *, search: str | None = None, kind: OrganizationKind | None = None
 ) -> list[Organization]:
     """Organizations by name, those whose name (in either script) contains `search`."""
+    return list(session.scalars(organizations_query(search=search, kind=kind)))
+
+
+def organizations_query(
+    *,
+    search: str | None = None,
+    kind: OrganizationKind | None = None,
+    country: str | None = None,
+) -> sa.Select:
+    """The select behind the list page and the API's list, filtered as asked."""
     query = sa.select(Organization).order_by(Organization.name, Organization.id)
     if search:
         query = query.where(
@@ -31,7 +41,9 @@ def organizations_for_list(
         )
     if kind is not None:
         query = query.where(Organization.kind == kind)
-    return list(session.scalars(query))
+    if country:
+        query = query.where(Organization.country == country)
+    return query
 
 
 def all_organizations(session) -> list[Organization]:

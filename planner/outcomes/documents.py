@@ -183,6 +183,22 @@ def write_file(path: Path, content: bytes) -> None:
         partial.unlink(missing_ok=True)
 
 
+def store_upload(session, outcome: Outcome, upload, *, acting: User, config) -> OutcomeDocument:
+    """A browser's or a script's uploaded file, checked and stored as the outcome's document.
+    Raises DocumentRefused (its content or size) or DocumentNotStored (the disk)."""
+    filename = clean_filename(upload.filename)
+    content, kind = read_upload(upload.stream, filename, config["OUTCOME_DOCUMENT_MAX_BYTES"])
+    return add_document(
+        session,
+        outcome,
+        acting=acting,
+        filename=filename,
+        content=content,
+        kind=kind,
+        folder=config["DOCUMENTS_FOLDER"],
+    )
+
+
 def add_document(
     session,
     outcome: Outcome,

@@ -29,12 +29,10 @@ from planner.outcomes.documents import (
     DOCUMENT_TYPES,
     DocumentNotStored,
     DocumentRefused,
-    add_document,
-    clean_filename,
     delete_document,
-    read_upload,
     send_document,
     size_text,
+    store_upload,
 )
 from planner.outcomes.forms import DocumentForm, FollowUpEditForm, FollowUpForm, OutcomeForm
 from planner.outcomes.models import FollowUp, FollowUpStatus, Outcome, OutcomeDocument
@@ -198,20 +196,9 @@ def upload_document(outcome_id: int):
     form = DocumentForm()
     if not form.validate_on_submit():
         return outcome_page(outcome, form, 400)
-    upload = form.document.data
-    filename = clean_filename(upload.filename)
     try:
-        content, kind = read_upload(
-            upload.stream, filename, current_app.config["OUTCOME_DOCUMENT_MAX_BYTES"]
-        )
-        document = add_document(
-            db.session,
-            outcome,
-            acting=acting_user(),
-            filename=filename,
-            content=content,
-            kind=kind,
-            folder=current_app.config["DOCUMENTS_FOLDER"],
+        document = store_upload(
+            db.session, outcome, form.document.data, acting=acting_user(), config=current_app.config
         )
     except DocumentRefused as error:
         form.document.errors.append(error.message)
