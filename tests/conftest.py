@@ -20,6 +20,8 @@ from planner.accounts.models import Role
 from planner.accounts.operations import create_user
 from planner.extensions import db
 from planner.itinerary.models import Stop, StopKind
+from planner.outcomes.models import Outcome, OutcomeKind
+from planner.partnerships.models import Partnership, PartnershipKind
 from planner.timefmt import local_to_utc
 from planner.visits.models import Participant, ParticipantRole, Side, Visit, VisitStatus
 
@@ -196,6 +198,13 @@ def api_as(client, create_staff):
     return _as
 
 
+def reasons(response) -> dict[str, str]:
+    """{field: reason} of an API 422: what the problem details say was refused, and why."""
+    assert response.status_code == 422, response.json
+    assert response.content_type == "application/problem+json"
+    return {error["field"]: error["reason"] for error in response.json["errors"]}
+
+
 @pytest.fixture
 def create_visit(app):
     def _create(**kwargs) -> Visit:
@@ -261,3 +270,39 @@ def demo_visit(app) -> Visit:
     visit = load_demo(db.session)
     db.session.commit()
     return visit
+
+
+@pytest.fixture
+def visit(create_visit):
+    return create_visit()
+
+
+@pytest.fixture
+def twinning(app) -> Partnership:
+    """The Khorramabad - Turkistan sister-city partnership, at its first stage."""
+    partnership = Partnership(
+        title="Khorramabad – Turkistan sister cities",
+        kind=PartnershipKind.SISTER_CITY,
+        our_city="Khorramabad",
+        our_country="IR",
+        partner_city="Turkistan",
+        partner_country="KZ",
+    )
+    db.session.add(partnership)
+    db.session.commit()
+    return partnership
+
+
+@pytest.fixture
+def proposal(visit, twinning) -> Outcome:
+    """The visit's outcome that proposes the twinning."""
+    outcome = Outcome(
+        visit=visit,
+        partnership=twinning,
+        kind=OutcomeKind.SISTER_CITY_STEP,
+        summary="Proposal to twin Khorramabad with Turkistan; letter of intent to follow.",
+        day=date(2026, 12, 16),
+    )
+    db.session.add(outcome)
+    db.session.commit()
+    return outcome

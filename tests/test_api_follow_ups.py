@@ -1,60 +1,21 @@
 """/api/v1/follow-ups: who does what by when, tied to something, overdue by the office's day."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
-import pytest
 import sqlalchemy as sa
 
 from planner.accounts.models import Role
 from planner.extensions import db
 from planner.outcomes import overdue
-from planner.outcomes.models import FollowUp, FollowUpStatus, Outcome, OutcomeKind
-from planner.partnerships.models import Partnership, PartnershipKind
+from planner.outcomes.models import FollowUp, FollowUpStatus
 from planner.types import utcnow
+from tests.conftest import reasons
 
 TIE_MISSING = "Tie the follow-up to an outcome, a visit or a partnership."
 
 
 def count() -> int:
     return db.session.scalar(sa.select(sa.func.count(FollowUp.id)))
-
-
-def reasons(response) -> dict:
-    return {error["field"]: error["reason"] for error in response.json["errors"]}
-
-
-@pytest.fixture
-def visit(create_visit):
-    return create_visit()
-
-
-@pytest.fixture
-def twinning(app):
-    partnership = Partnership(
-        title="Khorramabad – Turkistan sister cities",
-        kind=PartnershipKind.SISTER_CITY,
-        our_city="Khorramabad",
-        our_country="IR",
-        partner_city="Turkistan",
-        partner_country="KZ",
-    )
-    db.session.add(partnership)
-    db.session.commit()
-    return partnership
-
-
-@pytest.fixture
-def proposal(visit, twinning):
-    outcome = Outcome(
-        visit=visit,
-        partnership=twinning,
-        kind=OutcomeKind.SISTER_CITY_STEP,
-        summary="Proposal to twin Khorramabad with Turkistan; letter of intent to follow.",
-        day=date(2026, 12, 16),
-    )
-    db.session.add(outcome)
-    db.session.commit()
-    return outcome
 
 
 def letter(owner, **changes) -> dict:

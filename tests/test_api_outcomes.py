@@ -15,19 +15,14 @@ from planner.extensions import db
 from planner.itinerary.models import StopKind
 from planner.organizations.models import Organization, OrganizationKind
 from planner.outcomes.models import FollowUp, Outcome, OutcomeDocument, OutcomeKind
-from planner.partnerships.models import Partnership, PartnershipKind
 from planner.types import utcnow
+from tests.conftest import reasons
 
 MEMORANDUM = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
 
 def count(model) -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(model))
-
-
-@pytest.fixture
-def visit(create_visit):
-    return create_visit()
 
 
 @pytest.fixture
@@ -51,21 +46,6 @@ def sides(app):
     return pasta, grain
 
 
-@pytest.fixture
-def twinning(app):
-    partnership = Partnership(
-        title="Khorramabad – Turkistan sister cities",
-        kind=PartnershipKind.SISTER_CITY,
-        our_city="Khorramabad",
-        our_country="IR",
-        partner_city="Turkistan",
-        partner_country="KZ",
-    )
-    db.session.add(partnership)
-    db.session.commit()
-    return partnership
-
-
 def export_lead(visit, **changes) -> dict:
     body = {
         "visit_id": visit.id,
@@ -79,10 +59,6 @@ def export_lead(visit, **changes) -> dict:
     }
     body.update(changes)
     return body
-
-
-def reasons(response) -> dict:
-    return {error["field"]: error["reason"] for error in response.json["errors"]}
 
 
 def test_planner_records_reads_changes_and_deletes_an_export_lead(api_as, visit, pasta_tour, sides):

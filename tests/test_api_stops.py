@@ -12,6 +12,7 @@ from planner.calendars.models import Departure
 from planner.extensions import db
 from planner.itinerary.models import Stop, StopStatus
 from planner.venues.models import Venue, VenueKind
+from tests.conftest import reasons
 
 DAY = date(2026, 12, 15)
 PROBLEM = "application/problem+json"
@@ -50,12 +51,6 @@ def stops_url(visit, stop=None, action=None) -> str:
     if stop is not None:
         url += f"/{stop if isinstance(stop, int) else stop.id}"
     return f"{url}/{action}" if action else url
-
-
-def reasons(response) -> dict:
-    assert response.status_code == 422, response.json
-    assert response.content_type == PROBLEM
-    return {error["field"]: error["reason"] for error in response.json["errors"]}
 
 
 def stop_count() -> int:

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from planner.accounts.models import Role
 from planner.extensions import db
 from planner.venues.models import OpeningHours, TravelTime, Venue, VenueClosure, VenueKind
+from tests.conftest import reasons
 
 SATURDAY, SUNDAY, MONDAY, TUESDAY, WEDNESDAY, THURSDAY, FRIDAY = 5, 6, 0, 1, 2, 3, 4
 WORKING_DAY = [{"opens": "08:00", "closes": "12:00"}, {"opens": "13:30", "closes": "17:00"}]
@@ -58,11 +59,6 @@ def stored_hours(venue_id: int) -> dict[int, list[tuple[time, time]]]:
     ):
         hours.setdefault(row.weekday, []).append((row.opens, row.closes))
     return hours
-
-
-def reasons(response) -> dict[str, str]:
-    assert response.status_code == 422, response.json
-    return {error["field"]: error["reason"] for error in response.json["errors"]}
 
 
 def test_planner_adds_a_factory_with_its_working_week_and_reads_it_back(api_as):

@@ -9,9 +9,8 @@ from planner.accounts.models import Role
 from planner.calendars.feeds import feed_token
 from planner.extensions import db
 from planner.outcomes import overdue
-from planner.outcomes.models import FollowUp, FollowUpStatus, Outcome, OutcomeKind
+from planner.outcomes.models import FollowUp, FollowUpStatus
 from planner.outcomes.operations import create_follow_up
-from planner.partnerships.models import Partnership, PartnershipKind
 from tests.icscheck import check_ics, unfold
 
 SECRET = "test-secret"  # conftest.make_app's SECRET_KEY
@@ -24,40 +23,6 @@ def stand_at(monkeypatch, instant: datetime) -> None:
 
 def noon_in_tehran(day: date) -> datetime:
     return datetime(day.year, day.month, day.day, 8, 30, tzinfo=UTC)
-
-
-@pytest.fixture
-def visit(create_visit):
-    return create_visit()
-
-
-@pytest.fixture
-def twinning(app):
-    partnership = Partnership(
-        title="Khorramabad – Turkistan sister cities",
-        kind=PartnershipKind.SISTER_CITY,
-        our_city="Khorramabad",
-        our_country="IR",
-        partner_city="Turkistan",
-        partner_country="KZ",
-    )
-    db.session.add(partnership)
-    db.session.commit()
-    return partnership
-
-
-@pytest.fixture
-def proposal(visit, twinning):
-    outcome = Outcome(
-        visit=visit,
-        partnership=twinning,
-        kind=OutcomeKind.SISTER_CITY_STEP,
-        summary="Proposal to twin Khorramabad with Turkistan; letter of intent to follow.",
-        day=date(2026, 12, 16),
-    )
-    db.session.add(outcome)
-    db.session.commit()
-    return outcome
 
 
 @pytest.fixture

@@ -20,11 +20,6 @@ def count(model) -> int:
 
 
 @pytest.fixture
-def visit(create_visit):
-    return create_visit()
-
-
-@pytest.fixture
 def pasta_tour(visit, create_stop):
     return create_stop(
         visit,
