@@ -20,9 +20,12 @@ from planner.accounts.models import Role
 from planner.accounts.operations import create_user
 from planner.extensions import db
 from planner.itinerary.models import Stop, StopKind
+from planner.organizations.models import Organization, OrganizationKind
 from planner.outcomes.models import Outcome, OutcomeKind
 from planner.partnerships.models import Partnership, PartnershipKind
+from planner.people.models import Person
 from planner.timefmt import local_to_utc
+from planner.venues.models import Venue, VenueKind
 from planner.visits.models import Participant, ParticipantRole, Side, Visit, VisitStatus
 
 PASSWORD = "correct horse battery"
@@ -306,3 +309,61 @@ def proposal(visit, twinning) -> Outcome:
     db.session.add(outcome)
     db.session.commit()
     return outcome
+
+
+def count(model) -> int:
+    """How many rows a table holds."""
+    return db.session.scalar(sa.select(sa.func.count()).select_from(model))
+
+
+@pytest.fixture
+def pasta_tour(visit, create_stop):
+    return create_stop(
+        visit,
+        date(2026, 12, 15),
+        "10:00",
+        "11:30",
+        kind=StopKind.FACTORY_TOUR,
+        title="Tour of Kiyo Flour and Pasta Company",
+    )
+
+
+@pytest.fixture
+def sides(app):
+    pasta = Organization(name="Kiyo Flour and Pasta", kind=OrganizationKind.COMPANY, country="IR")
+    grain = Organization(name="Saryarka Grain Trading", kind=OrganizationKind.COMPANY, country="KZ")
+    db.session.add_all([pasta, grain])
+    db.session.commit()
+    return pasta, grain
+
+
+@pytest.fixture
+def castle(app):
+    venue = Venue(
+        name="Falak-ol-Aflak castle",
+        kind=VenueKind.CULTURAL_SITE,
+        timezone="Asia/Tehran",
+        latitude=33.4876,
+        longitude=48.3551,
+    )
+    db.session.add(venue)
+    db.session.commit()
+    return venue
+
+
+@pytest.fixture
+def person(app):
+    def _create(name: str, **kwargs) -> Person:
+        someone = Person(full_name_native=name, full_name_latin=name, **kwargs)
+        db.session.add(someone)
+        db.session.commit()
+        return someone
+
+    return _create
+
+
+@pytest.fixture
+def ambassador_visit(create_visit, add_participant):
+    visit = create_visit()
+    add_participant(visit, "Yerlan Abenov", role=ParticipantRole.HEAD_OF_DELEGATION, precedence=1)
+    return visit

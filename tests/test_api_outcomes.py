@@ -7,43 +7,15 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-import sqlalchemy as sa
 
 from planner.accounts.models import Role
 from planner.config import UPLOAD_OVERHEAD_BYTES
 from planner.extensions import db
-from planner.itinerary.models import StopKind
-from planner.organizations.models import Organization, OrganizationKind
 from planner.outcomes.models import FollowUp, Outcome, OutcomeDocument, OutcomeKind
 from planner.types import utcnow
-from tests.conftest import reasons
+from tests.conftest import count, reasons
 
 MEMORANDUM = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-
-
-def count(model) -> int:
-    return db.session.scalar(sa.select(sa.func.count()).select_from(model))
-
-
-@pytest.fixture
-def pasta_tour(visit, create_stop):
-    return create_stop(
-        visit,
-        date(2026, 12, 15),
-        "10:00",
-        "11:30",
-        kind=StopKind.FACTORY_TOUR,
-        title="Tour of Kiyo Flour and Pasta Company",
-    )
-
-
-@pytest.fixture
-def sides(app):
-    pasta = Organization(name="Kiyo Flour and Pasta", kind=OrganizationKind.COMPANY, country="IR")
-    grain = Organization(name="Saryarka Grain Trading", kind=OrganizationKind.COMPANY, country="KZ")
-    db.session.add_all([pasta, grain])
-    db.session.commit()
-    return pasta, grain
 
 
 def export_lead(visit, **changes) -> dict:

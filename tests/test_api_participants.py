@@ -4,7 +4,6 @@ in a visit, with the participant form's rules, and each one's calendar feed link
 import json
 from datetime import date
 
-import pytest
 import sqlalchemy as sa
 
 from planner.accounts.models import Role
@@ -27,24 +26,6 @@ def participant_count() -> int:
 def saved(participant_id: int) -> Participant | None:
     db.session.expire_all()
     return db.session.get(Participant, participant_id)
-
-
-@pytest.fixture
-def person(app):
-    def _create(name: str, **kwargs) -> Person:
-        someone = Person(full_name_native=name, full_name_latin=name, **kwargs)
-        db.session.add(someone)
-        db.session.commit()
-        return someone
-
-    return _create
-
-
-@pytest.fixture
-def ambassador_visit(create_visit, add_participant):
-    visit = create_visit()
-    add_participant(visit, "Yerlan Abenov", role=ParticipantRole.HEAD_OF_DELEGATION, precedence=1)
-    return visit
 
 
 def participants_url(visit) -> str:

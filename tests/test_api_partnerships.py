@@ -9,14 +9,10 @@ from planner.accounts.models import Role
 from planner.extensions import db
 from planner.organizations.models import Organization, OrganizationKind
 from planner.partnerships.models import Partnership, Stage, StageChange
-from tests.conftest import reasons
+from tests.conftest import count, reasons
 
 REASON_MISSING = "Say why the stage changes."
 SIDE_MISSING = "Name a city, an organization or both."
-
-
-def count(model) -> int:
-    return db.session.scalar(sa.select(sa.func.count()).select_from(model))
 
 
 def history() -> list[tuple]:

@@ -4,7 +4,6 @@ and its optimistic locking."""
 import json
 from datetime import UTC, date, datetime, timedelta
 
-import pytest
 import sqlalchemy as sa
 
 from planner.accounts.models import Role
@@ -16,20 +15,6 @@ from tests.conftest import reasons
 
 DAY = date(2026, 12, 15)
 PROBLEM = "application/problem+json"
-
-
-@pytest.fixture
-def castle(app):
-    venue = Venue(
-        name="Falak-ol-Aflak castle",
-        kind=VenueKind.CULTURAL_SITE,
-        timezone="Asia/Tehran",
-        latitude=33.4876,
-        longitude=48.3551,
-    )
-    db.session.add(venue)
-    db.session.commit()
-    return venue
 
 
 def castle_visit(**overrides) -> dict:

@@ -20,6 +20,7 @@ from planner.extensions import db
 from planner.itinerary.models import Stop, StopStatus
 from planner.itinerary.operations import delete_stop, update_stop
 from planner.visits.models import Participant, Visit
+from tests.conftest import count
 from tests.icscheck import check_all, check_with_shared_tool, shared_checker_available
 
 SENDER = "protocol@lorestan-chamber.example"
@@ -147,10 +148,6 @@ def programme_uids(visit: Visit, participant: Participant) -> set[str]:
         for stop in visit.stops
         if stop.deleted_at is None and not stop.is_cancelled and participant in stop.attendees
     }
-
-
-def count(model) -> int:
-    return db.session.scalar(sa.select(sa.func.count()).select_from(model))
 
 
 def fresh(visit: Visit) -> Visit:

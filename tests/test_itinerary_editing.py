@@ -10,24 +10,9 @@ from planner.accounts.models import Role
 from planner.extensions import db
 from planner.itinerary.models import Stop, StopKind
 from planner.itinerary.operations import shift_from
-from planner.venues.models import Venue, VenueKind
 from planner.visits.models import ParticipantRole, Side
 
 DAY = date(2026, 12, 15)
-
-
-@pytest.fixture
-def castle(app):
-    venue = Venue(
-        name="Falak-ol-Aflak castle",
-        kind=VenueKind.CULTURAL_SITE,
-        timezone="Asia/Tehran",
-        latitude=33.4876,
-        longitude=48.3551,
-    )
-    db.session.add(venue)
-    db.session.commit()
-    return venue
 
 
 def stop_form(**overrides) -> dict:

@@ -8,36 +8,10 @@ import sqlalchemy as sa
 
 from planner.accounts.models import Role
 from planner.extensions import db
-from planner.itinerary.models import StopKind
-from planner.organizations.models import Organization, OrganizationKind
 from planner.outcomes import overdue
 from planner.outcomes.models import FollowUp, Outcome, OutcomeKind, OutcomeStatus
 from planner.partnerships.models import Partnership, PartnershipKind
-
-
-def count(model) -> int:
-    return db.session.scalar(sa.select(sa.func.count()).select_from(model))
-
-
-@pytest.fixture
-def pasta_tour(visit, create_stop):
-    return create_stop(
-        visit,
-        date(2026, 12, 15),
-        "10:00",
-        "11:30",
-        kind=StopKind.FACTORY_TOUR,
-        title="Tour of Kiyo Flour and Pasta Company",
-    )
-
-
-@pytest.fixture
-def sides(app):
-    pasta = Organization(name="Kiyo Flour and Pasta", kind=OrganizationKind.COMPANY, country="IR")
-    grain = Organization(name="Saryarka Grain Trading", kind=OrganizationKind.COMPANY, country="KZ")
-    db.session.add_all([pasta, grain])
-    db.session.commit()
-    return pasta, grain
+from tests.conftest import count
 
 
 def export_lead(stop=None, sides=(), **changes) -> dict:

@@ -17,24 +17,6 @@ def participant_count() -> int:
     return db.session.scalar(sa.select(sa.func.count(Participant.id)))
 
 
-@pytest.fixture
-def person(app):
-    def _create(name: str, **kwargs) -> Person:
-        someone = Person(full_name_native=name, full_name_latin=name, **kwargs)
-        db.session.add(someone)
-        db.session.commit()
-        return someone
-
-    return _create
-
-
-@pytest.fixture
-def ambassador_visit(create_visit, add_participant):
-    visit = create_visit()
-    add_participant(visit, "Yerlan Abenov", role=ParticipantRole.HEAD_OF_DELEGATION, precedence=1)
-    return visit
-
-
 def test_planner_adds_a_chamber_president_as_host(client, signed_in, ambassador_visit, person):
     president = person("Bahram Sepahvand", position="President, Lorestan Chamber of Commerce")
     signed_in(Role.PLANNER)
