@@ -39,6 +39,14 @@ organizations and venues, outcomes, follow-ups and partnerships, and the checker
 it with every request: `Authorization: Bearer pv_…`. You get the rights of your role:
 viewers read, planners also change, administrators also manage users (on the pages).
 
+**Building a visit**, in order: `GET /api/v1/me` (your id, for follow-ups);
+`POST /organizations` (the embassy, the host chamber); `POST /venues` with their opening
+hours, and `POST /venues/{id}/drive-times` between them; `POST /people`; `POST /visits`;
+`POST /visits/{id}/participants` for each person, with side and role; `POST
+/visits/{id}/stops` with their `attendee_ids` (participant ids); then `GET
+/visits/{id}/findings` for what the checker finds wrong, and each participant's
+`feed_url` for their calendar. Outcomes, follow-ups and partnerships record what came of it.
+
 **Times** are ISO 8601 with their UTC offset, e.g. `2026-12-15T09:00:00+03:30`; a time
 without an offset is refused. Stops are returned in their own zone: their venue's, else
 the visit's.
