@@ -140,3 +140,18 @@ def test_the_openapi_document_is_public_and_describes_every_route(app, client):
         if isinstance(operation, dict) and "operationId" in operation
     ]
     assert len(operation_ids) == len(documented) == len(set(operation_ids))
+
+
+def test_a_token_goes_in_the_bearer_scheme(client, api_as):
+    api = api_as(Role.PLANNER)
+    basic = client.get("/api/v1/organizations", headers={"Authorization": f"Basic {api.secret}"})
+    assert basic.status_code == 401
+    assert "Bearer" in basic.json["detail"]
+
+
+def test_a_form_encoded_body_is_refused_with_415_not_read_as_empty(api_as):
+    api = api_as(Role.PLANNER)
+    response = api.post("/api/v1/organizations", data={"name": "Kazakh Invest"})
+    assert response.status_code == 415
+    assert response.content_type == PROBLEM
+    assert "application/json" in response.json["detail"]

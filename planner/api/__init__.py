@@ -15,7 +15,7 @@ from apispec.ext.marshmallow.common import resolve_schema_cls
 from flask import Flask, g, request
 from flask_smorest import Api as SmorestApi
 from flask_smorest.utils import prepare_response
-from werkzeug.exceptions import HTTPException, Unauthorized
+from werkzeug.exceptions import HTTPException, Unauthorized, UnsupportedMediaType
 
 from planner.accounts.api_tokens import user_for_token
 from planner.api.problems import (
@@ -26,6 +26,8 @@ from planner.api.problems import (
 )
 from planner.extensions import csrf, db
 
+# What request bodies may be: JSON, and multipart for a document upload.
+BODY_TYPES = frozenset({"application/json", "multipart/form-data"})
 # Reachable without a token: the description of the API and the page that renders it.
 PUBLIC_API_ENDPOINTS = frozenset({"api-docs.openapi_json", "api_docs.docs_page"})
 # API blueprints are named for their tag in the OpenAPI document ("Organizations"), which
@@ -150,12 +152,17 @@ def authenticate() -> None:
     if request.endpoint in PUBLIC_API_ENDPOINTS:
         return
     scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
-    user = user_for_token(db.session, secret.strip()) if scheme.lower() == "bearer" else None
+    if scheme.lower() != "bearer" or not secret.strip():
+        raise Unauthorized("Send a personal API token: Authorization: Bearer <token>.")
+    user = user_for_token(db.session, secret.strip())
     if user is None:
         raise Unauthorized(
-            "Send a valid personal API token: Authorization: Bearer <token>."
-            if not secret
-            else "This token is not valid: it was revoked, mistyped or its user is disabled."
+            "This token is not valid: it was revoked, mistyped or its user is disabled."
+        )
+    if request.content_length and request.mimetype not in BODY_TYPES:
+        raise UnsupportedMediaType(
+            "Send the body as JSON, with Content-Type: application/json "
+            "(documents: multipart/form-data)."
         )
     # Flask-Login reads the current user from here first; the session is never consulted.
     g._login_user = user
