@@ -257,3 +257,23 @@ def test_partnership_page_shows_its_sides_history_and_timeline(client, signed_in
     # The stage form offers the next step of the pipeline first.
     assert '<option selected value="letter_of_intent">' in page
     assert "never deleted" in page
+
+
+def test_a_closed_partnership_is_not_worded_like_a_closed_venue_in_persian(client, signed_in):
+    """English says "Closed" for both; Persian ends a partnership but shuts a venue."""
+    user = signed_in(Role.VIEWER)
+    user.locale = "fa"
+    ended = Partnership(
+        title="Dorud – Shymkent trade desk",
+        kind=PartnershipKind.TRADE,
+        stage=Stage.CLOSED,
+        our_city="Dorud",
+        our_country="IR",
+        partner_city="Shymkent",
+        partner_country="KZ",
+    )
+    db.session.add(ended)
+    db.session.commit()
+    page = client.get(f"/partnerships/{ended.id}").text
+    assert "پایان‌یافته" in page
+    assert "تعطیل" not in page

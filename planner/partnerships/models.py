@@ -4,6 +4,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.accounts.models import User
@@ -27,7 +28,8 @@ class Stage(Choice):
     AGREEMENT_SIGNED = "agreement_signed", _l("Agreement signed")
     ACTIVE = "active", _l("Active")
     DORMANT = "dormant", _l("Dormant")
-    CLOSED = "closed", _l("Closed")
+    # "Closed" also names a venue's closed day, which Persian words differently.
+    CLOSED = "closed", lazy_pgettext("partnership stage", "Closed")
 
 
 class Partnership(db.Model):
