@@ -14,11 +14,12 @@ import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 
 from planner.accounts.models import Role
-from planner.calendars.mail import plan_updates
+from planner.calendars.mail import letter_locale, plan_updates
 from planner.calendars.models import MailMessage, MailStatus, Method, SentEvent
 from planner.extensions import db
 from planner.itinerary.models import Stop, StopStatus
 from planner.itinerary.operations import delete_stop, update_stop
+from planner.people.models import Person
 from planner.visits.models import Participant, Visit
 from tests.conftest import count
 from tests.icscheck import check_all, check_with_shared_tool, shared_checker_available
@@ -196,7 +197,7 @@ def test_send_programme_invites_each_participant_to_their_own_stops(
         participant = expected[address]
         assert mail.envelope_to == [address]
         assert address in mail.message["To"] and SENDER in mail.message["From"]
-        assert mail.message["Subject"] == f"Programme: {visit.title}"
+        assert mail.message["Subject"] == programme_subject(participant, visit)
         assert mail.message["Message-ID"] and mail.message["Date"]
         content_types = [part.get_content_type() for part in mail.message.walk()]
         assert {"text/plain", "text/html", "text/calendar", "application/ics"} <= set(content_types)
@@ -213,6 +214,19 @@ def test_send_programme_invites_each_participant_to_their_own_stops(
             assert [str(a) for a in _list(event["ATTENDEE"])] == [f"mailto:{address}"]
             assert str(event["ORGANIZER"]) == f"mailto:{SENDER}"
             assert stop.title in mail.text and stop.title in mail.html
+
+
+def writes_to_in_persian(participant: Participant) -> bool:
+    """In the demo, Iranians who speak Persian read Persian; everyone else reads English,
+    the office's language, which every foreign guest of the demo speaks or has no rival to."""
+    person = participant.person
+    return "fa" in person.languages and (person.nationality == "IR" or "en" not in person.languages)
+
+
+def programme_subject(participant: Participant, visit: Visit) -> str:
+    if writes_to_in_persian(participant):
+        return f"برنامهٔ سفر: {visit.title}"
+    return f"Programme: {visit.title}"
 
 
 def _list(value) -> list:
@@ -257,6 +271,52 @@ def test_programme_mail_holds_public_text_only_and_local_times(
     assert item["start_utc"] == castle.starts_at.isoformat().replace("+00:00", ".000Z")
 
 
+def test_each_participant_is_written_to_in_their_own_language(
+    client, planner, demo_visit, smtp_server
+):
+    """The Kazakh ambassador reads English; the chamber's president reads Persian, right to
+    left, with Solar Hijri dates and Persian digits. The calendar inside is the same."""
+    send(client, demo_visit, "programme")
+    visit = fresh(demo_visit)
+    received = smtp_server.by_recipient()
+    ambassador = received[participant_named(visit, "Nurlan Zhaksylykov").person.email]
+    president = participant_named(visit, "Bahram Sepahvand")  # languages: fa, en
+    host = received[president.person.email]
+
+    assert ambassador.message["Subject"] == f"Programme: {visit.title}"
+    assert ambassador.text.startswith("Dear ")
+    assert 'dir="ltr"' in ambassador.html
+
+    assert host.message["Subject"] == f"برنامهٔ سفر: {visit.title}"
+    assert "گرامی،" in host.text and "Dear " not in host.text
+    assert 'dir="rtl"' in host.html and 'lang="fa"' in host.html
+    assert "۱۴۰۵" in host.text  # December 2026 in the Solar Hijri calendar
+    castle = stop_titled(visit, "Visit to Falak-ol-Aflak Castle")
+    if president in castle.attendees:
+        assert "۱۰:۴۵–۱۲:۰۵" in host.text
+    # Times in the calendar do not depend on the letter's language.
+    assert {str(e["DTSTART"].dt) for e in host.events.values()} <= {
+        str(e["DTSTART"].dt) for m in received.values() for e in m.events.values()
+    }
+
+
+def test_a_letter_is_in_the_reader_s_language_when_pishvaz_writes_it():
+    def reader(nationality, *languages) -> Person:
+        return Person(
+            full_name_latin="Reader",
+            full_name_native="Reader",
+            nationality=nationality,
+            languages=list(languages),
+        )
+
+    assert letter_locale(reader("IR", "en", "fa"), "en") == "fa"  # their country's language
+    assert letter_locale(reader("KZ", "en", "kk", "ru"), "fa") == "en"  # no Kazakh: English
+    assert letter_locale(reader("KZ", "en", "fa", "kk"), "fa") == "fa"  # the office's, spoken
+    assert letter_locale(reader("KZ", "fa", "kk", "ru"), "en") == "fa"  # the one they read
+    assert letter_locale(reader("KZ", "kk", "ru"), "fa") == "fa"  # none: the office's
+    assert letter_locale(reader(None), "en") == "en"
+
+
 def test_participant_without_an_address_is_listed_and_gets_nothing(
     client, planner, demo_visit, smtp_server, add_participant
 ):
@@ -297,19 +357,28 @@ def test_updates_go_to_the_affected_only_with_a_higher_sequence_and_cancellation
     assert set(received) == stone_people | {photographer.person.email}
     assert f"{len(stone_people) + 1} messages sent." in response.text
 
-    for address in stone_people:
-        mail = received[address]
+    languages = set()
+    for participant in stone.attendees:
+        mail = received[participant.person.email]
         assert mail.method == "REQUEST"
         assert mail.calendar_part.get_param("method") == "REQUEST"
-        assert mail.message["Subject"] == f"Updated programme: {visit.title}"
         assert list(mail.events) == [stone.calendar_uid]
         assert mail.events[stone.calendar_uid]["SEQUENCE"] == stone.sequence
-        assert "09:00–10:15 → 09:30–10:45" in mail.text
+        if writes_to_in_persian(participant):
+            languages.add("fa")
+            assert mail.message["Subject"] == f"برنامهٔ سفر به‌روزشده: {visit.title}"
+            assert "۰۹:۰۰–۱۰:۱۵ ← ۰۹:۳۰–۱۰:۴۵" in mail.text
+        else:
+            languages.add("en")
+            assert mail.message["Subject"] == f"Updated programme: {visit.title}"
+            assert "09:00–10:15 → 09:30–10:45" in mail.text
+    assert languages == {"en", "fa"}  # the tour has Kazakh guests and Persian hosts
 
     cancellation = received[photographer.person.email]
     assert cancellation.calendar_part.get_param("method") == "CANCEL"
     assert cancellation.method == "CANCEL"
-    assert cancellation.message["Subject"] == "Cancelled: Visit to Falak-ol-Aflak Castle"
+    assert writes_to_in_persian(photographer)
+    assert cancellation.message["Subject"] == "لغو شد: Visit to Falak-ol-Aflak Castle"
     event = cancellation.events[castle.calendar_uid]
     assert str(event["STATUS"]) == "CANCELLED"
     assert event["SEQUENCE"] > cancelled_from
@@ -398,7 +467,8 @@ def test_adding_someone_to_a_stop_invites_only_them(client, planner, programme_s
     # The others' calendars show the castle visit exactly as before: nobody else is disturbed.
     assert list(received) == [mayor.person.email]
     assert list(received[mayor.person.email].events) == [castle.calendar_uid]
-    assert "New in your programme" in received[mayor.person.email].text
+    assert writes_to_in_persian(mayor)
+    assert "موارد تازه در برنامهٔ سفر شما" in received[mayor.person.email].text
 
 
 def test_a_binned_stop_is_cancelled_for_everyone_who_was_invited(

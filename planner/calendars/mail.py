@@ -11,7 +11,7 @@ import email.utils
 import hashlib
 import smtplib
 import ssl
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from functools import cache
@@ -19,6 +19,7 @@ from functools import cache
 import icalendar
 import jinja2
 import sqlalchemy as sa
+from babel.languages import get_official_languages
 from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -28,8 +29,10 @@ from planner import ROOT
 from planner.calendars.events import EventOptions, is_live, stop_event
 from planner.calendars.ics import EVENT_STATUS, CalendarInfo, Person, build_calendar
 from planner.calendars.models import MailMessage, MailStatus, Method, SentEvent
+from planner.config import LANGUAGES
 from planner.i18n import RTL_LANGUAGES
 from planner.itinerary.models import Stop, StopStatus
+from planner.people.models import Person as DirectoryPerson
 from planner.timefmt import (
     format_date,
     format_short_date,
@@ -65,6 +68,18 @@ CHANGE_LABELS = {
     "title": _l("Title"),
     "status": _l("Status"),
 }
+
+
+def letter_locale(person: DirectoryPerson, office_locale: str) -> str:
+    """The language to write to someone in, among those Pishvaz writes: their country's, if
+    they speak it (an Iranian host reads Persian); else the office's, English, or any other
+    they speak, in that order; else the office's."""
+    spoken = [code for code in person.languages or () if code in LANGUAGES]
+    national = get_official_languages(person.nationality) if person.nationality else ()
+    for code in (*national, office_locale, "en", *spoken):
+        if code in spoken:
+            return code
+    return office_locale
 
 
 @dataclass(frozen=True)
@@ -722,15 +737,18 @@ def queue_messages(
         queued.append(row)
 
     write_invitation = programme_letter if plan.kind == "programme" else update_letter
-    with force_locale(settings.locale):
-        for recipient in plan.recipients:
+    for recipient in plan.recipients:
+        # Each in their own language: a Persian-speaking host reads Persian, right to left.
+        locale = letter_locale(recipient.participant.person, settings.locale)
+        settings_for_them = replace(settings, locale=locale)
+        with force_locale(locale):
             attendee = (_recipient_person(recipient.participant),)
             if recipient.invitations:
                 events = [
                     stop_event(i.stop, options, sequence=i.sequence, attendees=attendee)
                     for i in recipient.invitations
                 ]
-                letter = write_invitation(visit, recipient, settings)
+                letter = write_invitation(visit, recipient, settings_for_them)
                 stops = [i.stop for i in recipient.invitations]
                 queue(recipient, Method.REQUEST, letter, events, stops)
             if recipient.cancellations:
@@ -740,7 +758,7 @@ def queue_messages(
                     )
                     for c in recipient.cancellations
                 ]
-                letter = cancellation_letter(visit, recipient, settings)
+                letter = cancellation_letter(visit, recipient, settings_for_them)
                 stops = [c.stop for c in recipient.cancellations]
                 queue(recipient, Method.CANCEL, letter, events, stops)
     session.flush()
