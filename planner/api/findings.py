@@ -3,12 +3,11 @@
 import marshmallow as ma
 from flask import current_app
 
-from planner.api.common import ApiBlueprint, QuerySchema, get_or_404
-from planner.api.visits import VISIT_PATH
+from planner.api.common import ApiBlueprint, QuerySchema
+from planner.api.visits import VISIT_PATH, visit_or_404
 from planner.extensions import db
 from planner.itinerary.checks import ERROR, WARNING, Code
 from planner.itinerary.snapshot import check_visit
-from planner.visits.models import Visit
 
 blp = ApiBlueprint(
     "Findings",
@@ -77,7 +76,7 @@ def list_findings(visit_id: int, pagination_parameters, severity=None, code=None
     too little time to drive between venues, closed venues, stops outside the visit's dates,
     meetings without a shared language, stops nobody attends, official meetings without the
     head of delegation. Cancelled stops and stops in the bin are not checked."""
-    visit = get_or_404(Visit, visit_id, what="visit")
+    visit = visit_or_404(visit_id)
     findings = [
         finding.as_dict()
         for finding in check_visit(db.session, visit, current_app.config)

@@ -7,7 +7,6 @@ from flask_smorest import abort
 
 from planner.accounts.models import User
 from planner.api.common import (
-    MAX_ID,
     ApiBlueprint,
     Id,
     Instant,
@@ -45,7 +44,7 @@ blp = ApiBlueprint(
 )
 
 
-FOLLOW_UP_PATH = f"/follow-ups/<int(max={MAX_ID}):follow_up_id>"
+FOLLOW_UP_PATH = "/follow-ups/<int:follow_up_id>"
 
 
 def office_today():

@@ -10,7 +10,6 @@ from flask_smorest.fields import Upload
 from sqlalchemy.orm import selectinload
 
 from planner.api.common import (
-    MAX_ID,
     ApiBlueprint,
     Id,
     Instant,
@@ -58,8 +57,8 @@ blp = ApiBlueprint(
 CENT = Decimal("0.01")
 
 
-OUTCOME_PATH = f"/outcomes/<int(max={MAX_ID}):outcome_id>"
-DOCUMENT_PATH = f"{OUTCOME_PATH}/documents/<int(max={MAX_ID}):document_id>"
+OUTCOME_PATH = "/outcomes/<int:outcome_id>"
+DOCUMENT_PATH = f"{OUTCOME_PATH}/documents/<int:document_id>"
 
 
 class Money(ma.fields.Decimal):

@@ -5,6 +5,7 @@ import marshmallow as ma
 import sqlalchemy as sa
 from flask import current_app
 from flask_smorest import abort
+from sqlalchemy.orm import selectinload
 
 from planner import rules
 from planner.api.common import (
@@ -16,11 +17,10 @@ from planner.api.common import (
     SelectPage,
     choice_field,
     existing,
-    get_or_404,
     refuse,
     rule,
 )
-from planner.api.visits import VISIT_PATH
+from planner.api.visits import VISIT_PATH, visit_or_404
 from planner.calendars import mail
 from planner.calendars.views import feed_url
 from planner.extensions import db
@@ -29,7 +29,7 @@ from planner.people.models import Person
 from planner.security import acting_user, planner_required
 from planner.types import utcnow
 from planner.visits import operations
-from planner.visits.models import Participant, ParticipantRole, Side, Visit
+from planner.visits.models import Participant, ParticipantRole, Side
 from planner.visits.operations import VisitError, interpreting_languages_error
 
 blp = ApiBlueprint(
@@ -47,7 +47,7 @@ them again later.""",
 )
 
 PARTICIPANTS_PATH = f"{VISIT_PATH}/participants"
-PARTICIPANT_PATH = f"{PARTICIPANTS_PATH}/<int(max={MAX_ID}):participant_id>"
+PARTICIPANT_PATH = f"{PARTICIPANTS_PATH}/<int:participant_id>"
 
 
 def live_feed_url(participant: Participant) -> str | None:
@@ -143,12 +143,8 @@ class ParticipantFilter(QuerySchema):
     role = choice_field(ParticipantRole)
 
 
-def live_visit(visit_id: int) -> Visit:
-    return get_or_404(Visit, visit_id, what="visit")
-
-
 def visit_participant(visit_id: int, participant_id: int) -> Participant:
-    visit = live_visit(visit_id)
+    visit = visit_or_404(visit_id)
     participant = db.session.get(Participant, participant_id)
     if participant is None or participant.visit_id != visit.id:
         abort(404, message=f"Visit {visit_id} has no participant {participant_id}.")
@@ -167,8 +163,12 @@ def refuse_visit_error(error: VisitError) -> None:
 def list_participants(visit_id: int, side=None, role=None):
     """List a visit's participants: the delegation, then the hosts, then support staff, each
     in order of precedence."""
-    live_visit(visit_id)
-    query = sa.select(Participant).where(Participant.visit_id == visit_id)
+    visit_or_404(visit_id)
+    query = (
+        sa.select(Participant)
+        .where(Participant.visit_id == visit_id)
+        .options(selectinload(Participant.person))  # each row shows its person's name
+    )
     if side is not None:
         query = query.where(Participant.side == side)
     if role is not None:
@@ -186,7 +186,7 @@ def add_participant(values, visit_id: int):
     The answer includes the new participant's `feed_url`. A person already in the visit, a
     second head of delegation or an interpreter with fewer than two languages is refused
     (422) with the field and the reason the visit's page gives."""
-    visit = live_visit(visit_id)
+    visit = visit_or_404(visit_id)
     person = existing(Person, values.pop("person_id"), field="person_id", what="person")
     try:
         return operations.add_participant(

@@ -9,7 +9,6 @@ import sqlalchemy as sa
 from flask_smorest import abort
 
 from planner.api.common import (
-    MAX_ID,
     ApiBlueprint,
     CountryCode,
     Id,
@@ -44,7 +43,7 @@ blp = ApiBlueprint(
     description="Sister cities, trade, culture, mining: relations carried across visits.",
 )
 
-PARTNERSHIP_PATH = f"/partnerships/<int(max={MAX_ID}):partnership_id>"
+PARTNERSHIP_PATH = "/partnerships/<int:partnership_id>"
 # Each side: (its city, its organization), the organization field carrying the side's error
 # as on the form.
 SIDES = (("our_city", "our_organization_id"), ("partner_city", "partner_organization_id"))

@@ -8,6 +8,7 @@ from planner import rules
 from planner.api.common import (
     ApiBlueprint,
     CountryCode,
+    Id,
     QuerySchema,
     Schema,
     SelectPage,
@@ -34,10 +35,6 @@ blp = ApiBlueprint(
     __name__,
     description="The people of the directory: delegates, hosts, interpreters, staff.",
 )
-
-# Ids stop at the database's INTEGER (the paths say int(max=2147483647) for the same reason):
-# a larger one is refused or not found, never sent to the database to fail there.
-LARGEST_ID = 2**31 - 1
 
 
 class LanguageCodes(ma.fields.List):
@@ -77,9 +74,8 @@ class PersonSchema(Schema):
     position = Text(
         column_length(Person.position), metadata={"example": "Ambassador of Kazakhstan to Iran"}
     )
-    organization_id = ma.fields.Integer(
+    organization_id = Id(
         allow_none=True,
-        validate=ma.validate.Range(min=1, max=LARGEST_ID),
         metadata={"description": "The organization they belong to (/api/v1/organizations)."},
     )
     nationality = CountryCode()
@@ -103,7 +99,7 @@ class PersonSchema(Schema):
 
 class PersonFilter(QuerySchema):
     q = Text(metadata={"description": "Part of the name, in either script."})
-    organization_id = ma.fields.Integer(validate=ma.validate.Range(min=1, max=LARGEST_ID))
+    organization_id = Id()
     nationality = CountryCode()
 
 
@@ -136,14 +132,14 @@ def add_person(values):
     return create_person(db.session, acting=acting_user(), **values)
 
 
-@blp.route("/people/<int(max=2147483647):person_id>")
+@blp.route("/people/<int:person_id>")
 @blp.response(200, PersonSchema)
 def get_person(person_id: int):
     """One person."""
     return get_or_404(Person, person_id, what="person")
 
 
-@blp.route("/people/<int(max=2147483647):person_id>", methods=["PATCH"])
+@blp.route("/people/<int:person_id>", methods=["PATCH"])
 @planner_required
 @blp.arguments(PersonSchema(partial=True))
 @blp.response(200, PersonSchema)
@@ -154,7 +150,7 @@ def change_person(values, person_id: int):
     return update_person(db.session, person, acting=acting_user(), **values)
 
 
-@blp.route("/people/<int(max=2147483647):person_id>", methods=["DELETE"])
+@blp.route("/people/<int:person_id>", methods=["DELETE"])
 @planner_required
 @blp.response(204)
 def remove_person(person_id: int):

@@ -21,7 +21,7 @@ from planner.api.common import (
     column_length,
     rule,
 )
-from planner.api.visits import VISIT_PATH
+from planner.api.visits import VISIT_PATH, visit_or_404
 from planner.extensions import db
 from planner.itinerary.models import Stop, StopKind, StopStatus
 from planner.itinerary.operations import (
@@ -41,7 +41,7 @@ from planner.itinerary.operations import (
 from planner.security import acting_user, planner_required
 from planner.timefmt import local_day_bounds, to_local
 from planner.venues.models import Venue
-from planner.visits.models import Visit, live_visit
+from planner.visits.models import Visit
 
 blp = ApiBlueprint(
     "Stops",
@@ -52,7 +52,7 @@ blp = ApiBlueprint(
 )
 
 STOPS_PATH = f"{VISIT_PATH}/stops"
-STOP_PATH = f"{STOPS_PATH}/<int(max={MAX_ID}):stop_id>"
+STOP_PATH = f"{STOPS_PATH}/<int:stop_id>"
 
 
 # The years an itinerary can be in: beyond them, turning a time into another zone's can leave
@@ -194,13 +194,6 @@ class StopShiftSchema(Schema):
             "example": 30,
         },
     )
-
-
-def visit_or_404(visit_id: int) -> Visit:
-    visit = live_visit(db.session, visit_id)
-    if visit is None:
-        abort(404, message=f"There is no visit {visit_id}.")
-    return visit
 
 
 def stop_or_404(visit: Visit, stop_id: int, *, binned: bool = False) -> Stop:

@@ -11,7 +11,9 @@ from flask_smorest import abort
 
 from planner import rules
 from planner.api.common import (
+    MAX_ID,
     ApiBlueprint,
+    Id,
     Instant,
     QuerySchema,
     Schema,
@@ -63,9 +65,9 @@ blp = ApiBlueprint(
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 # The form offers two intervals a day (a midday break); more would be lost on the next edit.
 MOST_INTERVALS_A_DAY = 2
-# Ids and counts stop at the database's INTEGER (the paths say int(max=2147483647) for the
-# same reason): a larger one is refused or not found, never sent to the database to fail there.
-LARGEST_INTEGER = 2**31 - 1
+# Counts stop at the database's INTEGER, like ids: a larger one is refused, never sent to the
+# database to fail there.
+LARGEST_INTEGER = MAX_ID
 
 
 class ClockTime(ma.fields.Time):
@@ -189,9 +191,8 @@ class VenueSchema(Schema):
         },
     )
     kind = choice_field(VenueKind, required=True)
-    organization_id = ma.fields.Integer(
+    organization_id = Id(
         allow_none=True,
-        validate=ma.validate.Range(min=1, max=LARGEST_INTEGER),
         metadata={"description": "The organization that runs it (/api/v1/organizations)."},
     )
     address = Text()
@@ -264,9 +265,8 @@ class VenueClosureSchema(Schema):
 
 class DriveTimeSchema(Schema):
     id = ma.fields.Integer(dump_only=True)
-    other_venue_id = ma.fields.Integer(
+    other_venue_id = Id(
         required=True,
-        validate=ma.validate.Range(min=1, max=LARGEST_INTEGER),
         metadata={"description": "The venue at the other end; not this one, not in the bin."},
     )
     other_venue_name = ma.fields.String(dump_only=True)
@@ -340,14 +340,14 @@ def add_venue(values):
     return create_venue(db.session, acting=acting_user(), hours=hours, **values)
 
 
-@blp.route("/venues/<int(max=2147483647):venue_id>")
+@blp.route("/venues/<int:venue_id>")
 @blp.response(200, VenueSchema)
 def get_venue(venue_id: int):
     """One venue. One in the bin is 404 until restored; `?deleted=true` lists them."""
     return find_venue(venue_id)
 
 
-@blp.route("/venues/<int(max=2147483647):venue_id>", methods=["PATCH"])
+@blp.route("/venues/<int:venue_id>", methods=["PATCH"])
 @planner_required
 @blp.arguments(VenueSchema(partial=True))
 @blp.response(200, VenueSchema)
@@ -359,7 +359,7 @@ def change_venue(values, venue_id: int):
     return update_venue(db.session, venue, acting=acting_user(), hours=hours, **values)
 
 
-@blp.route("/venues/<int(max=2147483647):venue_id>", methods=["DELETE"])
+@blp.route("/venues/<int:venue_id>", methods=["DELETE"])
 @planner_required
 @blp.response(204)
 def remove_venue(venue_id: int):
@@ -368,7 +368,7 @@ def remove_venue(venue_id: int):
     delete_venue(db.session, find_venue(venue_id), acting=acting_user())
 
 
-@blp.route("/venues/<int(max=2147483647):venue_id>/restore", methods=["POST"])
+@blp.route("/venues/<int:venue_id>/restore", methods=["POST"])
 @planner_required
 @blp.response(200, VenueSchema)
 def restore_venue_from_bin(venue_id: int):
@@ -379,14 +379,14 @@ def restore_venue_from_bin(venue_id: int):
     return venue
 
 
-@blp.route("/venues/<int(max=2147483647):venue_id>/closures")
+@blp.route("/venues/<int:venue_id>/closures")
 @blp.response(200, VenueClosureSchema(many=True))
 def list_closures(venue_id: int):
     """The dates a venue is closed, whatever its weekly hours say, earliest first (not paged)."""
     return find_venue(venue_id).closures
 
 
-@blp.route("/venues/<int(max=2147483647):venue_id>/closures", methods=["POST"])
+@blp.route("/venues/<int:venue_id>/closures", methods=["POST"])
 @planner_required
 @blp.arguments(VenueClosureSchema)
 @blp.response(201, VenueClosureSchema)
@@ -399,7 +399,7 @@ def add_venue_closure(values, venue_id: int):
 
 
 @blp.route(
-    "/venues/<int(max=2147483647):venue_id>/closures/<int(max=2147483647):closure_id>",
+    "/venues/<int:venue_id>/closures/<int:closure_id>",
     methods=["DELETE"],
 )
 @planner_required
@@ -422,7 +422,7 @@ def drive_time(travel_time: TravelTime, other: Venue) -> dict:
     }
 
 
-@blp.route("/venues/<int(max=2147483647):venue_id>/drive-times")
+@blp.route("/venues/<int:venue_id>/drive-times")
 @blp.response(200, DriveTimeSchema(many=True))
 def list_drive_times(venue_id: int):
     """The known drive times from a venue, nearest first (not paged). The checker uses them
@@ -431,7 +431,7 @@ def list_drive_times(venue_id: int):
     return [drive_time(row, other) for row, other in travel_times_from(db.session, venue)]
 
 
-@blp.route("/venues/<int(max=2147483647):venue_id>/drive-times", methods=["POST"])
+@blp.route("/venues/<int:venue_id>/drive-times", methods=["POST"])
 @planner_required
 @blp.arguments(DriveTimeSchema)
 @blp.response(201, DriveTimeSchema)
@@ -448,7 +448,7 @@ def set_drive_time(values, venue_id: int):
 
 
 @blp.route(
-    "/venues/<int(max=2147483647):venue_id>/drive-times/<int(max=2147483647):drive_time_id>",
+    "/venues/<int:venue_id>/drive-times/<int:drive_time_id>",
     methods=["DELETE"],
 )
 @planner_required

@@ -6,7 +6,6 @@ from flask_smorest import abort
 
 from planner import rules
 from planner.api.common import (
-    MAX_ID,
     ApiBlueprint,
     CountryCode,
     Day,
@@ -19,7 +18,6 @@ from planner.api.common import (
     choice_field,
     column_length,
     existing,
-    get_or_404,
     refuse,
     rule,
 )
@@ -27,11 +25,11 @@ from planner.extensions import db
 from planner.organizations.models import Organization
 from planner.security import acting_user, planner_required
 from planner.visits import operations
-from planner.visits.models import Visit, VisitStatus
+from planner.visits.models import Visit, VisitStatus, live_visit
 from planner.visits.operations import VisitError, dates_error
 
 # A larger id names nothing: the route says so (404) and the document shows the limit.
-VISIT_PATH = f"/visits/<int(max={MAX_ID}):visit_id>"
+VISIT_PATH = "/visits/<int:visit_id>"
 
 blp = ApiBlueprint(
     "Visits",
@@ -123,6 +121,14 @@ def organization_references(values: dict) -> None:
         existing(Organization, values.get(field), field=field, what="organization")
 
 
+def visit_or_404(visit_id: int) -> Visit:
+    """The visit, unless it is missing or in the bin: what every path under it first asks."""
+    visit = live_visit(db.session, visit_id)
+    if visit is None:
+        abort(404, message=f"There is no visit {visit_id}.")
+    return visit
+
+
 @blp.route("/visits")
 @blp.arguments(VisitFilter, location="query", as_kwargs=True)
 @blp.response(200, VisitSchema(many=True))
@@ -159,7 +165,7 @@ def add_visit(values):
 @blp.response(200, VisitSchema)
 def get_visit(visit_id: int):
     """One visit."""
-    return get_or_404(Visit, visit_id, what="visit")
+    return visit_or_404(visit_id)
 
 
 @blp.route(VISIT_PATH, methods=["PATCH"])
@@ -170,7 +176,7 @@ def change_visit(values, visit_id: int):
     """Change some of a visit's fields (planners).
 
     Stops that fall outside new dates are kept: the visit's findings then list them."""
-    visit = get_or_404(Visit, visit_id, what="visit")
+    visit = visit_or_404(visit_id)
     organization_references(values)
     try:
         return operations.update_visit(db.session, visit, acting=acting_user(), **values)
@@ -183,7 +189,7 @@ def change_visit(values, visit_id: int):
 @blp.response(204)
 def remove_visit(visit_id: int):
     """Move a visit to the bin with its programme (planners); restore brings it back."""
-    visit = get_or_404(Visit, visit_id, what="visit")
+    visit = visit_or_404(visit_id)
     operations.delete_visit(db.session, visit, acting=acting_user())
 
 
