@@ -205,6 +205,16 @@ def test_api_token_name_and_own_name_are_one_line(client, signed_in):
     assert db.session.get(User, user.id).name == name
 
 
+def test_users_create_refuses_a_name_with_a_line_break(runner):
+    result = runner.invoke(
+        args=["users", "create", "officer@chamber.example", "--name", "Protocol\nOfficer"],
+        input="a very good password\n",
+    )
+    assert result.exit_code == 1
+    assert ONE_LINE in result.output
+    assert count(User) == 0
+
+
 # --- The API -----------------------------------------------------------------------------------
 
 
