@@ -1,10 +1,11 @@
-"""Form pieces shared by every domain: choices, countries, languages, optional text."""
+"""Form pieces shared by every domain: the base form, choices, countries, languages, texts."""
 
 import re
 from collections.abc import Iterable
 
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectChoice, StringField
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, PasswordField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from planner import rules
@@ -38,6 +39,33 @@ def form_rule(check):
 
     validate.__name__ = check.__name__
     return validate
+
+
+single_line_text = form_rule(rules.single_line_error)
+multi_line_text = form_rule(rules.multi_line_error)
+
+
+def text_rule(field):
+    """The control-character rule a field's text must follow, or None for fields that hold
+    no typed text (passwords are never stored or shown; hidden fields are the app's own)."""
+    if isinstance(field, TextAreaField):
+        return multi_line_text
+    if isinstance(field, StringField) and not isinstance(field, HiddenField | PasswordField):
+        return single_line_text
+    return None
+
+
+class AppForm(FlaskForm):
+    """The base of every page form: each text field refuses control characters, on one line
+    unless it is a text area, by the same rule as the API's Text fields, so no field can be
+    forgotten."""
+
+    def validate(self, extra_validators=None) -> bool:
+        extra = {name: list(checks) for name, checks in (extra_validators or {}).items()}
+        for name, field in self._fields.items():
+            if (check := text_rule(field)) is not None:
+                extra.setdefault(name, []).append(check)
+        return super().validate(extra_validators=extra)
 
 
 # An ISO 3166-1 alpha-2 country code (the field's filter uppercases it).

@@ -176,11 +176,15 @@ def column_length(column) -> int:
 
 class Text(ma.fields.String):
     """A string trimmed of surrounding spaces. Required text may not be blank; optional
-    text that is blank is stored as null, as the forms do."""
+    text that is blank is stored as null, as the forms do. Text is one line (a title, a
+    name) unless `multiline` (a description, notes), and refuses control characters by the
+    rule the pages' forms follow."""
 
-    def __init__(self, max_length: int | None = None, **kwargs):
+    def __init__(self, max_length: int | None = None, *, multiline: bool = False, **kwargs):
         self.max_length = max_length
         validators = list(kwargs.pop("validate", None) or [])
+        line_rule = rules.multi_line_error if multiline else rules.single_line_error
+        validators.insert(0, rule(line_rule))
         if max_length:
             validators.append(ma.validate.Length(max=max_length))
         if kwargs.get("required"):
