@@ -1,13 +1,38 @@
-"""Form pieces shared by every domain: choices, countries, languages, optional text."""
+"""Form pieces shared by every domain: the base form, choices, countries, languages, text."""
 
 import re
 from collections.abc import Iterable
 
 from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 from wtforms import SelectChoice, StringField
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
 
 from planner import rules
+
+
+def refuse_nul(_form, field) -> None:
+    """A WTForms validator: what was sent may not hold a NUL character (rules.nul_error).
+
+    It stops the field's other validators, some of which look the value up in the database.
+    """
+    for value in getattr(field, "raw_data", None) or ():
+        if isinstance(value, str) and (message := rules.nul_error(value)) is not None:
+            raise StopValidation(str(message))
+
+
+class PageForm(FlaskForm):
+    """The base of every page's form: a NUL character in any field is that field's error.
+
+    It is put first among each field's validators as the field is bound, so that no form
+    can forget it and no other check sees the value first.
+    """
+
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            field = super().bind_field(form, unbound_field, options)
+            field.validators = [refuse_nul, *field.validators]
+            return field
 
 
 def select_choices(pairs: Iterable[tuple[str, str]]) -> list[SelectChoice]:
