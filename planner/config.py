@@ -73,8 +73,8 @@ def cookie_settings(config) -> dict:
     """The session and remember-me cookies: never read by scripts (HttpOnly), not sent with
     another site's forms or scripts (SameSite=Lax), and Secure when served over https."""
     secure = config.get("COOKIE_SECURE")
-    if isinstance(secure, str):
-        word = secure.strip().lower()
+    if not isinstance(secure, bool):  # the environment's text, or None: work it out
+        word = str(secure or "").strip().lower()
         if word and word not in YES | NO:
             raise ConfigError(f"COOKIE_SECURE={secure!r} is not yes, no or empty")
         secure = word in YES if word else config["BASE_URL"].startswith("https://")

@@ -198,6 +198,7 @@ def test_the_cookies_are_secure_when_the_site_is_served_over_https(database_url,
         ("http://127.0.0.1:5000", "yes", True),  # behind a proxy that terminates TLS
         ("https://protocol.example", "no", False),
         ("https://protocol.example", False, False),
+        ("https://protocol.example", None, True),
     ],
 )
 def test_cookie_secure_follows_base_url_unless_told(base_url, setting, secure):
