@@ -1,4 +1,4 @@
-"""Form pieces shared by every domain: the base form, choices, countries, languages, texts."""
+"""Form pieces shared by every domain: the base form, choices, countries, languages, text."""
 
 import re
 from collections.abc import Iterable
@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField, SelectChoice, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
 
 from planner import rules
 
@@ -41,6 +41,16 @@ def form_rule(check):
     return validate
 
 
+def refuse_nul(_form, field) -> None:
+    """A WTForms validator: what was sent may not hold a NUL character (rules.nul_error).
+
+    It stops the field's other validators, some of which look the value up in the database.
+    """
+    for value in getattr(field, "raw_data", None) or ():
+        if isinstance(value, str) and (message := rules.nul_error(value)) is not None:
+            raise StopValidation(str(message))
+
+
 single_line_text = form_rule(rules.single_line_error)
 multi_line_text = form_rule(rules.multi_line_error)
 
@@ -55,17 +65,20 @@ def text_rule(field):
     return None
 
 
-class AppForm(FlaskForm):
-    """The base of every page form: each text field refuses control characters, on one line
-    unless it is a text area, by the same rule as the API's Text fields, so no field can be
-    forgotten."""
+class PageForm(FlaskForm):
+    """The base of every page's form, so that no form can forget what every field must obey.
 
-    def validate(self, extra_validators=None) -> bool:
-        extra = {name: list(checks) for name, checks in (extra_validators or {}).items()}
-        for name, field in self._fields.items():
-            if (check := text_rule(field)) is not None:
-                extra.setdefault(name, []).append(check)
-        return super().validate(extra_validators=extra)
+    As each field is bound it gets, first among its validators, the NUL check (before any
+    other check sees the value, some look it up in the database), then the control-character
+    rule of the API's Text fields: one line unless the field is a text area.
+    """
+
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            field = super().bind_field(form, unbound_field, options)
+            text_check = text_rule(field)
+            field.validators = [refuse_nul, *filter(None, [text_check]), *field.validators]
+            return field
 
 
 # An ISO 3166-1 alpha-2 country code (the field's filter uppercases it).

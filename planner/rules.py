@@ -13,6 +13,18 @@ from flask_babel import lazy_gettext as _l
 
 from planner.timefmt import is_valid_zone
 
+# Ids are 32-bit on every database we run on; larger numbers name nothing. The pages' paths
+# (planner/__init__.py), their query strings (planner/params.py) and the API keep to it.
+MAX_ID = 2**31 - 1
+
+
+def nul_error(text: str | None):
+    # PostgreSQL cannot store a NUL character, and nobody types one on purpose.
+    if text and "\x00" in text:
+        return _l("Text may not contain NUL characters (\\u0000).")
+    return None
+
+
 # ISO 3166-1 alpha-2 codes as CLDR knows them, less its codes for unknown or grouped regions.
 COUNTRY_CODES = frozenset(
     code for code in Locale("en").territories if len(code) == 2 and code.isalpha()

@@ -7,12 +7,12 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, V
 from planner.accounts.models import MIN_PASSWORD_LENGTH, Role, user_by_email
 from planner.config import LANGUAGES
 from planner.extensions import db
-from planner.forms import AppForm, select_choices, strip_whitespace
+from planner.forms import PageForm, select_choices, strip_whitespace
 
 LANGUAGE_CHOICES = select_choices(LANGUAGES.items())
 
 
-class LoginForm(AppForm):
+class LoginForm(PageForm):
     email = EmailField(
         _l("E-mail"), filters=[strip_whitespace], validators=[DataRequired(), Email()]
     )
@@ -20,14 +20,14 @@ class LoginForm(AppForm):
     remember = BooleanField(_l("Keep me signed in"))
 
 
-class ProfileForm(AppForm):
+class ProfileForm(PageForm):
     name = StringField(
         _l("Name"), filters=[strip_whitespace], validators=[DataRequired(), Length(max=200)]
     )
     locale = SelectField(_l("Language"), choices=LANGUAGE_CHOICES)
 
 
-class PasswordChangeForm(AppForm):
+class PasswordChangeForm(PageForm):
     current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
     new_password = PasswordField(
         _l("New password"), validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH)]
@@ -38,7 +38,7 @@ class PasswordChangeForm(AppForm):
     )
 
 
-class UserForm(AppForm):
+class UserForm(PageForm):
     email = EmailField(
         _l("E-mail"),
         filters=[strip_whitespace],
@@ -62,7 +62,12 @@ class UserForm(AppForm):
         super().__init__(*args, **kwargs)
         self.user = user
         if user is None:
-            self.password.validators = [DataRequired(), Length(min=MIN_PASSWORD_LENGTH)]
+            # A new user needs a password: the edit's Optional() becomes DataRequired(),
+            # the others (PageForm's NUL check among them) stay.
+            self.password.validators = [
+                DataRequired() if isinstance(check, Optional) else check
+                for check in self.password.validators
+            ]
             self.password.description = ""
 
     def validate_email(self, field) -> None:
@@ -71,7 +76,7 @@ class UserForm(AppForm):
             raise ValidationError(_l("Another user already has this e-mail address."))
 
 
-class ApiTokenForm(AppForm):
+class ApiTokenForm(PageForm):
     name = StringField(
         _l("What is it for?"),
         filters=[strip_whitespace],

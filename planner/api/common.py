@@ -8,6 +8,7 @@ from flask_smorest import Blueprint, Page, abort
 
 from planner import rules
 from planner.extensions import db
+from planner.rules import MAX_ID
 
 # One page of a list: ?page=1&page_size=25; X-Pagination says how many there are in all.
 PAGE_SIZE = 25
@@ -87,8 +88,6 @@ class QuerySchema(ma.Schema):
 # Visits happen in these years; anything else is a typo, and far dates overflow in zone maths.
 FIRST_YEAR, LAST_YEAR = 1900, 2199
 OUT_OF_RANGE = f"Give a time between the years {FIRST_YEAR} and {LAST_YEAR}."
-# Ids are 32-bit on every database we run on; larger numbers name nothing.
-MAX_ID = 2**31 - 1
 
 
 class Instant(ma.fields.AwareDateTime):
@@ -193,12 +192,10 @@ class Text(ma.fields.String):
             kwargs.setdefault("allow_none", True)
         super().__init__(validate=validators, **kwargs)
 
-    default_error_messages = {"nul": "Text may not contain NUL characters (\\u0000)."}
-
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs).strip()
-        if "\x00" in text:  # PostgreSQL cannot store it; nobody means to send it
-            raise self.make_error("nul")
+        if (message := rules.nul_error(text)) is not None:
+            raise ma.ValidationError(str(message))
         if not text and not self.required:
             return None
         return text

@@ -6,7 +6,7 @@ from wtforms.validators import URL, DataRequired, Length, Optional
 
 from planner import rules
 from planner.forms import (
-    AppForm,
+    PageForm,
     blank_to_none,
     country_field,
     form_rule,
@@ -28,7 +28,7 @@ def organization_field(label) -> SelectField:
     return SelectField(label, coerce=optional_id, choices=[])
 
 
-class DirectoryForm(AppForm):
+class DirectoryForm(PageForm):
     """A form over one model: FIELDS name its attributes; an organization select gets choices."""
 
     FIELDS: tuple[str, ...] = ()

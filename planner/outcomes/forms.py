@@ -7,7 +7,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 
 from planner.accounts.models import User
 from planner.forms import (
-    AppForm,
+    PageForm,
     blank_to_none,
     form_rule,
     optional_id,
@@ -37,7 +37,7 @@ def none_choice(label) -> list[SelectChoice]:
     return [SelectChoice("", label)]
 
 
-class OutcomeForm(AppForm):
+class OutcomeForm(PageForm):
     kind = SelectField(
         _l("Kind"), choices=select_choices(OutcomeKind.choices()), coerce=OutcomeKind
     )
@@ -134,7 +134,7 @@ class OutcomeForm(AppForm):
         return {name: self[name].data for name in self.FIELDS}
 
 
-class DocumentForm(AppForm):
+class DocumentForm(PageForm):
     document = FileField(
         _l("Document"),
         validators=[FileRequired(_l("Choose a file to upload."))],
@@ -146,7 +146,7 @@ def owner_label(user: User):
     return user.name if user.active else _l("%(name)s (inactive)", name=user.name)
 
 
-class FollowUpForm(AppForm):
+class FollowUpForm(PageForm):
     title = StringField(
         _l("What is to be done"),
         filters=[strip_whitespace],

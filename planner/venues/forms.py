@@ -17,7 +17,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from planner import rules
-from planner.forms import AppForm, blank_to_none, form_rule, select_choices, strip_whitespace
+from planner.forms import PageForm, blank_to_none, form_rule, select_choices, strip_whitespace
 from planner.organizations.forms import DirectoryForm, organization_field
 from planner.venues.models import (
     LONGEST_DRIVE_MINUTES,
@@ -182,7 +182,7 @@ class VenueForm(DirectoryForm):
         }
 
 
-class ClosureForm(AppForm):
+class ClosureForm(PageForm):
     day = DateField(_l("Date"), validators=[DataRequired()])
     reason = StringField(
         _l("Reason"),
@@ -200,7 +200,7 @@ class ClosureForm(AppForm):
             raise ValidationError(error)
 
 
-class TravelTimeForm(AppForm):
+class TravelTimeForm(PageForm):
     other_venue_id = SelectField(_l("To"), coerce=int, choices=[])
     minutes = IntegerField(
         _l("Minutes by car"),
