@@ -1,10 +1,14 @@
 """The migrations, not create_all, build the schema, and it equals the models."""
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 
 from planner.extensions import db
+
+# Another connection (a live server, Alembic) must see what the test commits.
+pytestmark = pytest.mark.committed
 
 
 def schema_differences() -> list:
