@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := app
 
-.PHONY: run test lint translations extract-messages migrate demo screenshot clean-venv
+.PHONY: run test test-fast lint translations extract-messages migrate demo screenshot clean-venv
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Pishvaz needs Python 3.11 or newer"'
@@ -48,6 +48,10 @@ run: translations demo
 
 test: $(VENV)/.dev-installed translations node_modules/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The loop while writing code: everything but the browser tests.
+test-fast: $(VENV)/.dev-installed translations node_modules/.installed
+	$(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS)
 
 screenshot: $(VENV)/.dev-installed translations
 	$(BIN)/python -m docs.screenshot en

@@ -5,7 +5,10 @@ import shutil
 import threading
 
 import pytest
+import sqlalchemy as sa
 from werkzeug.serving import make_server
+
+from planner.extensions import db
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -15,6 +18,9 @@ class LiveServer:
     """The app served on a free loopback port in a background thread."""
 
     def __init__(self, app):
+        with app.app_context():
+            if not isinstance(db.engine, sa.Engine):
+                raise RuntimeError("a test that serves the app needs @pytest.mark.committed")
         self.server = make_server("127.0.0.1", 0, app, threaded=True)
         self.url = f"http://127.0.0.1:{self.server.server_port}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)

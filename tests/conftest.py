@@ -1,7 +1,7 @@
 """Fixtures: an app on a migrated database (SQLite, or PostgreSQL via TEST_DATABASE_URL).
 
-The schema is built once per run by the migrations themselves, and every test
-starts from empty tables.
+The schema is built once per run by the migrations themselves, the app is built once,
+and every test runs in a transaction that is rolled back (see Databases).
 """
 
 import contextvars
@@ -18,6 +18,7 @@ from planner import create_app
 from planner.accounts.api_tokens import issue_token
 from planner.accounts.models import Role
 from planner.accounts.operations import create_user
+from planner.config import normalise_database_url
 from planner.extensions import db
 from planner.itinerary.models import Stop, StopKind
 from planner.organizations.models import Organization, OrganizationKind
@@ -31,22 +32,55 @@ from planner.visits.models import Participant, ParticipantRole, Side, Visit, Vis
 PASSWORD = "correct horse battery"
 
 
+def reset_schema(url: str, schema: str = "public") -> None:
+    """Drop and recreate a PostgreSQL schema: every run starts from what the migrations build."""
+    engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with engine.begin() as connection:
+        connection.execute(sa.text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+        connection.execute(sa.text(f"CREATE SCHEMA {schema}"))
+    engine.dispose()
+
+
+def migrate_database(url: str, *, with_demo: bool = False) -> int | None:
+    """Build the schema by the migrations; with_demo also loads the reference visit (its id)."""
+    app = create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "test"})
+    with app.app_context():
+        upgrade()
+        visit_id = None
+        if with_demo:
+            from planner.demo import load_demo
+
+            visit_id = load_demo(db.session).id
+            db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
+    return visit_id
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory) -> str:
     url = os.environ.get("TEST_DATABASE_URL")
     if url:
-        engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
-        with engine.begin() as connection:
-            connection.execute(sa.text("DROP SCHEMA public CASCADE"))
-            connection.execute(sa.text("CREATE SCHEMA public"))
-        engine.dispose()
+        reset_schema(url)
     else:
         url = "sqlite:///" + str(tmp_path_factory.mktemp("db") / "pishvaz-test.sqlite3")
-    app = create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "test"})
-    with app.app_context():
-        upgrade()
-        db.engine.dispose()
+    migrate_database(url)
     return url
+
+
+@pytest.fixture(scope="session")
+def demo_database(database_url, tmp_path_factory) -> tuple[str, int]:
+    """A second database holding the demo, built once: (its URL, the demo visit's id).
+
+    On PostgreSQL it is a schema of the test database, reached through search_path.
+    """
+    if database_url.startswith("sqlite"):
+        url = "sqlite:///" + str(tmp_path_factory.mktemp("demo") / "pishvaz-demo.sqlite3")
+    else:
+        reset_schema(database_url, "demo")
+        separator = "&" if "?" in database_url else "?"
+        url = f"{database_url}{separator}options=-csearch_path%3Ddemo"
+    return url, migrate_database(url, with_demo=True)
 
 
 def empty_tables() -> None:
@@ -86,14 +120,106 @@ def make_app(database_url: str, **overrides):
     return app
 
 
+def savepoint_engine(url: str, dialect: str) -> sa.Engine:
+    """An engine whose connections can hold a test's transaction and the app's savepoints.
+
+    pysqlite begins transactions on its own and breaks SAVEPOINT; SQLAlchemy's recipe is to
+    turn that off and emit BEGIN itself.
+    """
+    engine = sa.create_engine(normalise_database_url(url))
+    if dialect == "sqlite":
+
+        @sa.event.listens_for(engine, "connect")
+        def _no_driver_transactions(dbapi_connection, _record):
+            dbapi_connection.isolation_level = None
+
+        @sa.event.listens_for(engine, "begin")
+        def _begin(connection):
+            connection.exec_driver_sql("BEGIN")
+
+    return engine
+
+
+class Databases:
+    """The one app of the run, and how each test gets a database that forgets what it did.
+
+    A test runs inside a transaction that is rolled back afterwards; the app's own commits
+    become savepoints inside it (SQLAlchemy's "join_transaction_mode"). Tests that need
+    another connection to see their data (a live server, two connections racing, the
+    migrations) are marked `committed` and get real commits and emptied tables instead.
+    """
+
+    def __init__(self, app, database_url: str):
+        self.app = app
+        self.database_url = database_url
+        with app.app_context():
+            self.engine = db.engine
+        self.dialect = self.engine.dialect.name
+        self.rollback_engines: dict[str, sa.Engine] = {}
+        self.config = dict(app.config)
+        db.session.session_factory.kw["join_transaction_mode"] = "create_savepoint"
+
+    def rollback_engine(self, url: str) -> sa.Engine:
+        if url not in self.rollback_engines:
+            self.rollback_engines[url] = savepoint_engine(url, self.dialect)
+        return self.rollback_engines[url]
+
+    def bind(self, bind) -> None:
+        """Point the app's default bind at an engine or at a test's open connection."""
+        db._app_engines[self.app][None] = bind
+
+    def restore(self) -> None:
+        self.bind(self.engine)
+        self.app.config.clear()
+        self.app.config.update(self.config)
+
+    def close(self) -> None:
+        for engine in self.rollback_engines.values():
+            engine.dispose()
+        self.engine.dispose()
+
+
+def is_committed(request) -> bool:
+    """Browser tests serve the app from another thread, so they commit too."""
+    node = request.node
+    return bool(node.get_closest_marker("committed") or node.get_closest_marker("browser"))
+
+
+@pytest.fixture(scope="session")
+def databases(database_url):
+    databases = Databases(make_app(database_url), database_url)
+    yield databases
+    databases.close()
+
+
 @pytest.fixture
-def app(database_url):
-    app = make_app(database_url)
-    with app.app_context():
-        yield app
-        db.session.remove()
-        empty_tables()
-        db.engine.dispose()
+def app(databases, request):
+    """The app, inside an app context, on a database that is as empty (or as demo) as it began."""
+    app = databases.app
+    if is_committed(request):
+        with app.app_context():
+            try:
+                yield app
+            finally:
+                db.session.remove()
+                empty_tables()
+                db.session.remove()
+                databases.restore()
+        return
+    url = databases.database_url
+    if "demo_visit" in request.fixturenames:
+        url = request.getfixturevalue("demo_database")[0]
+    connection = databases.rollback_engine(url).connect()
+    transaction = connection.begin()
+    databases.bind(connection)
+    try:
+        with app.app_context():
+            yield app
+            db.session.remove()
+    finally:
+        transaction.rollback()
+        connection.close()
+        databases.restore()
 
 
 @pytest.fixture
@@ -267,12 +393,15 @@ def add_participant(app):
 
 
 @pytest.fixture
-def demo_visit(app) -> Visit:
-    from planner.demo import load_demo
+def demo_visit(app, request) -> Visit:
+    """The reference visit: built once per run, or loaded anew for a `committed` test."""
+    if is_committed(request):
+        from planner.demo import load_demo
 
-    visit = load_demo(db.session)
-    db.session.commit()
-    return visit
+        visit = load_demo(db.session)
+        db.session.commit()
+        return visit
+    return db.session.get(Visit, request.getfixturevalue("demo_database")[1])
 
 
 @pytest.fixture

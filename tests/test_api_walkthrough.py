@@ -20,6 +20,9 @@ from planner.visits.models import Visit
 from tests.browser import LiveServer
 from tests.icscheck import check_ics
 
+# Another connection (a live server, Alembic) must see what the test commits.
+pytestmark = pytest.mark.committed
+
 SCRIPT = Path(__file__).resolve().parent.parent / "docs" / "api-walkthrough.sh"
 
 

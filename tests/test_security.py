@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from planner.accounts.models import Role, User
 from planner.extensions import db
 from planner.security import PUBLIC_ENDPOINTS
-from tests.conftest import PASSWORD, make_app
+from tests.conftest import PASSWORD
 
 MUTATING = {"POST", "PUT", "PATCH", "DELETE"}
 # What any signed-in user may do for themselves, whatever their role.
@@ -160,12 +160,9 @@ def test_sign_in_returns_to_the_page_asked_for(client, create_staff):
 
 
 @pytest.fixture
-def csrf_client(database_url):
-    app = make_app(database_url, WTF_CSRF_ENABLED=True)
-    with app.app_context():
-        yield app.test_client()
-        db.session.remove()
-        db.engine.dispose()
+def csrf_client(app):
+    app.config["WTF_CSRF_ENABLED"] = True  # the app fixture restores the test settings
+    return app.test_client()
 
 
 def test_forms_without_a_csrf_token_are_refused(csrf_client, create_staff):
