@@ -55,24 +55,24 @@ def _fill(translated: str, variables: dict, sentence=str, names=None):
     return sentence(translated) % variables
 
 
-def html_gettext(string: str, **variables) -> Markup:
+def html_gettext(string: str, /, **variables) -> Markup:
     """A translated sentence for a page (a flash message): names in <bdi>, reader's digits."""
     return _fill(get_translations().ugettext(string), variables, escape, isolate_html)
 
 
-def text_gettext(string: str, **variables) -> str:
+def text_gettext(string: str, /, **variables) -> str:
     """A translated sentence for plain text (e-mail): names in FSI ... PDI, reader's digits."""
     translated = get_translations().ugettext(string)
     return _fill(translated, variables, names=isolate_text) if variables else translated
 
 
-def text_ngettext(singular: str, plural: str, num: int, **variables) -> str:
+def text_ngettext(singular: str, plural: str, num: int, /, **variables) -> str:
     variables.setdefault("num", num)
     translated = get_translations().ungettext(singular, plural, num)
     return _fill(translated, variables, names=isolate_text)
 
 
-def html_ngettext(singular: str, plural: str, num: int, **variables) -> Markup:
+def html_ngettext(singular: str, plural: str, num: int, /, **variables) -> Markup:
     """html_gettext with a plural: 'num' is the count, in the reader's digits."""
     variables.setdefault("num", num)
     translated = get_translations().ungettext(singular, plural, num)
@@ -80,14 +80,14 @@ def html_ngettext(singular: str, plural: str, num: int, **variables) -> Markup:
 
 
 @pass_context
-def _template_gettext(context, string: str, **variables) -> str:
+def _template_gettext(context, string: str, /, **variables) -> str:
     """Templates' _() and gettext(): Jinja's own, with numbers in the reader's digits."""
     translated = get_translations().ugettext(string)
     return _fill(translated, variables, Markup if context.eval_ctx.autoescape else str)
 
 
 @pass_context
-def _template_ngettext(context, singular: str, plural: str, num: int, **variables) -> str:
+def _template_ngettext(context, singular: str, plural: str, num: int, /, **variables) -> str:
     variables.setdefault("num", num)
     translated = get_translations().ungettext(singular, plural, num)
     return _fill(translated, variables, Markup if context.eval_ctx.autoescape else str)
@@ -103,7 +103,9 @@ def init_app(app: Flask) -> None:
         ),
         "long_date": lambda day, zone=None: timefmt.format_date(day, current_language(), zone),
         "short_date": lambda day: timefmt.format_short_date(day, current_language()),
-        "utc_offset": timefmt.utc_offset_label,
+        "utc_offset": lambda instant, zone: timefmt.format_number(
+            timefmt.utc_offset_label(instant, zone), current_language()
+        ),
         "digits": lambda value: timefmt.format_number(value, current_language()),
         "language_name": language_name,
         "country_name": country_name,

@@ -70,9 +70,8 @@ def closed_castle_visit(create_visit, create_stop, castle):
     """The castle is closed on the day of the tour: a finding that starts with its Latin name."""
     visit = create_visit()
     db.session.add(VenueClosure(venue=castle, day=DAY))
-    create_stop(
-        visit, DAY, "15:00", "16:30", kind=StopKind.CULTURAL_VISIT, title="Castle tour", venue=castle
-    )
+    tour = StopKind.CULTURAL_VISIT
+    create_stop(visit, DAY, "15:00", "16:30", kind=tour, title="Castle tour", venue=castle)
     db.session.commit()
     return visit
 

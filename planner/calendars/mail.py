@@ -20,17 +20,18 @@ import icalendar
 import jinja2
 import sqlalchemy as sa
 from babel.languages import get_official_languages
-from flask_babel import force_locale, ngettext
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from planner import ROOT
+from planner.bidi import isolate_text
 from planner.calendars.events import EventOptions, is_live, stop_event
 from planner.calendars.ics import EVENT_STATUS, CalendarInfo, Person, build_calendar
 from planner.calendars.models import MailMessage, MailStatus, Method, SentEvent
 from planner.config import LANGUAGES
-from planner.i18n import RTL_LANGUAGES
+from planner.i18n import RTL_LANGUAGES, text_gettext, text_ngettext
 from planner.itinerary.models import Stop, StopStatus
 from planner.people.models import Person as DirectoryPerson
 from planner.timefmt import (
@@ -508,14 +509,14 @@ def _visit_dates(visit: Visit, locale: str) -> str:
 
 
 def _times_paragraph(visit: Visit, first: datetime) -> str:
-    text = _(
+    text = text_gettext(
         "Times are local time in %(city)s (%(zone)s, %(offset)s).",
         city=visit.host_city or zone_city(visit.timezone),
         zone=visit.timezone,
         offset=utc_offset_label(first, visit.timezone),
     )
     if visit.delegation_timezone and visit.delegation_timezone != visit.timezone:
-        text += " " + _(
+        text += " " + text_gettext(
             "The time in %(city)s is given beside each one.",
             city=zone_city(visit.delegation_timezone),
         )
@@ -525,7 +526,7 @@ def _times_paragraph(visit: Visit, first: datetime) -> str:
 def _letter(visit, participant, settings, subject, paragraphs, sections, first) -> Letter:
     return Letter(
         subject=subject,
-        greeting=_("Dear %(name)s,", name=participant.person.display_name),
+        greeting=text_gettext("Dear %(name)s,", name=participant.person.display_name),
         paragraphs=(*paragraphs, _times_paragraph(visit, first)),
         sections=tuple(sections),
         closing=_("With kind regards,"),
@@ -540,7 +541,7 @@ def programme_letter(visit, recipient: RecipientPlan, settings: MailSettings) ->
     for invitation in recipient.invitations:
         day = to_local(invitation.stop.starts_at, visit.timezone).date()
         days.setdefault(day, []).append(_item(invitation.stop, visit, locale, dated=False))
-    intro = _(
+    intro = text_gettext(
         "Here is your programme for the visit “%(title)s”, %(dates)s. "
         "The invitation in this message adds it to your calendar.",
         title=visit.title,
@@ -549,7 +550,7 @@ def programme_letter(visit, recipient: RecipientPlan, settings: MailSettings) ->
     sections = [
         LetterSection(format_date(day, locale), tuple(items)) for day, items in days.items()
     ]
-    subject = _("Programme: %(title)s", title=visit.title)
+    subject = text_gettext("Programme: %(title)s", title=visit.title)
     first = recipient.invitations[0].stop.starts_at
     return _letter(visit, recipient.participant, settings, subject, [intro], sections, first)
 
@@ -564,20 +565,20 @@ def update_letter(visit, recipient: RecipientPlan, settings: MailSettings) -> Le
         items = []
         for invitation in recipient.changed:
             arrow = "←" if locale in RTL_LANGUAGES else "→"
-            notes = [
-                f"{what}: {before} {arrow} {after}"
-                for what, before, after in (
-                    describe_change(change, visit.timezone, locale) for change in invitation.changes
-                )
-            ]
+            notes = []
+            for change in invitation.changes:
+                what, before, after = describe_change(change, visit.timezone, locale)
+                if change.field != "time":  # a title or a venue keeps its own direction
+                    before, after = isolate_text(before), isolate_text(after)
+                notes.append(f"{what}: {before} {arrow} {after}")
             items.append(_item(invitation.stop, visit, locale, dated=True, notes=notes))
         sections.append(LetterSection(_("Changed"), tuple(items)))
-    intro = _(
+    intro = text_gettext(
         "Your programme for the visit “%(title)s” has changed. "
         "The invitation in this message updates your calendar.",
         title=visit.title,
     )
-    subject = _("Updated programme: %(title)s", title=visit.title)
+    subject = text_gettext("Updated programme: %(title)s", title=visit.title)
     first = min(i.stop.starts_at for i in recipient.invitations)
     return _letter(visit, recipient.participant, settings, subject, [intro], sections, first)
 
@@ -597,16 +598,16 @@ def cancellation_letter(visit, recipient: RecipientPlan, settings: MailSettings)
                 cancelled=True,
             )
         )
-    intro = _(
+    intro = text_gettext(
         "The following is no longer in your programme for the visit “%(title)s”. "
         "The cancellation in this message removes it from your calendar.",
         title=visit.title,
     )
     count = len(recipient.cancellations)
     if count == 1:
-        subject = _("Cancelled: %(stop)s", stop=recipient.cancellations[0].sent.title)
+        subject = text_gettext("Cancelled: %(stop)s", stop=recipient.cancellations[0].sent.title)
     else:
-        subject = ngettext(
+        subject = text_ngettext(
             "Cancelled: %(num)d stop of %(title)s",
             "Cancelled: %(num)d stops of %(title)s",
             count,

@@ -65,8 +65,11 @@ def _render_names(value: Names, locale: str, gettext, medium: Medium) -> str:
     if value.languages:
         languages = Locale.parse(locale).languages
         items = [languages.get(code, code) for code in value.items]
-    else:
-        items = [medium.name(name) for name in value.items]
+    else:  # names isolated; opening hours ('08:00–12:00') in the reader's digits
+        items = [
+            format_number(name, locale) if _is_clock(name) else medium.name(name)
+            for name in value.items
+        ]
     if len(items) > MORE_THAN:
         more = len(items) - MORE_THAN
         template = gettext("%(num)s more") if gettext else "%(num)s more"
