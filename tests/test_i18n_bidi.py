@@ -6,6 +6,7 @@ e-mail it sits between FIRST STRONG ISOLATE and POP DIRECTIONAL ISOLATE.
 """
 
 import email
+import email.message
 import email.policy
 import re
 from datetime import date
@@ -15,7 +16,7 @@ import sqlalchemy as sa
 
 from planner.accounts.models import Role
 from planner.bidi import FSI, PDI
-from planner.calendars.mail import MailSettings, plan_programme, queue_messages
+from planner.calendars.mail import POLICY, MailSettings, plan_programme, queue_messages
 from planner.calendars.models import MailMessage
 from planner.extensions import db
 from planner.itinerary.checks import ERROR, Finding, Names
@@ -217,3 +218,13 @@ def test_a_letter_to_a_persian_reader_isolates_the_latin_titles(
     assert "Falak-ol-Aflak tour" in text
     html = next(p for p in message.walk() if p.get_content_type() == "text/html").get_content()
     assert 'dir="rtl"' in html and title in html
+
+
+def test_a_long_persian_subject_keeps_the_space_before_the_isolated_title():
+    subject = f"برنامهٔ سفر به‌روزشده: {FSI}Visit of the Ambassador of Kazakhstan to Lorestan{PDI}"
+    message = email.message.EmailMessage(policy=POLICY)
+    message["Subject"] = subject
+    message.set_content("x")
+    raw = message.as_string()
+    assert raw.isascii() and all(len(line) <= 78 for line in raw.splitlines())
+    assert email.message_from_string(raw, policy=email.policy.default)["Subject"] == subject
