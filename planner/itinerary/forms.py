@@ -11,7 +11,6 @@ from wtforms import (
     HiddenField,
     IntegerField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
     TimeField,
@@ -23,21 +22,13 @@ from wtforms.validators import (
     Optional,
     ValidationError,
 )
-from wtforms.widgets import CheckboxInput, ListWidget
 
-from planner.forms import select_choices, strip_whitespace
+from planner.forms import CheckboxList, select_choices, strip_whitespace
 from planner.itinerary.models import Stop, StopKind, StopStatus
 from planner.itinerary.operations import shift_error, stop_values
 from planner.timefmt import NonexistentLocalTime, local_to_utc, to_local
 from planner.venues.models import Venue
 from planner.visits.models import Participant, Visit
-
-
-class CheckboxList(SelectMultipleField):
-    """Several choices as checkboxes: the attendees of a stop."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class StopForm(FlaskForm):
