@@ -76,6 +76,11 @@ def named_choices(pairs) -> list[SelectChoice]:
     return [SelectChoice(code, f"{name} ({code})") for code, name in pairs]
 
 
+# The shared rules, worded for a page that offers a list rather than a box to type in.
+known_country = form_rule(rules.country_error, _l("Choose a country from the list."))
+known_languages = form_rule(rules.languages_error, _l("Choose the languages from the list."))
+
+
 class CountryField(SelectField):
     """A country chosen by name in the reader's language; holds its ISO 3166-1 alpha-2 code.
 
@@ -105,9 +110,6 @@ class CountryField(SelectField):
         known_country(form, self)
 
 
-known_country = form_rule(rules.country_error, _l("Choose a country from the list."))
-
-
 class LanguageListField(CheckboxList):
     """Languages ticked by name in the reader's language; holds ISO 639-1 codes.
 
@@ -132,9 +134,6 @@ class LanguageListField(CheckboxList):
 
     def pre_validate(self, form) -> None:
         known_languages(form, self)
-
-
-known_languages = form_rule(rules.languages_error, _l("Choose the languages from the list."))
 
 
 def optional_text(label, max_length: int, **kwargs) -> StringField:
