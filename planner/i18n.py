@@ -2,13 +2,12 @@
 
 from babel import Locale
 from flask import Flask, has_request_context, request, session
-from flask_babel import get_locale, gettext
+from flask_babel import get_locale
 from flask_login import current_user
 
 from planner import timefmt
 from planner.config import LANGUAGES
 from planner.extensions import babel
-from planner.itinerary.messages import render_finding
 
 RTL_LANGUAGES = frozenset({"fa", "ar", "ur", "he"})
 
@@ -55,7 +54,6 @@ def init_app(app: Flask) -> None:
         "digits": lambda value: timefmt.format_number(value, current_language()),
         "language_name": language_name,
         "country_name": country_name,
-        "finding_message": lambda finding: render_finding(finding, current_language(), gettext),
     }
     app.jinja_env.filters.update(filters)
 

@@ -1,23 +1,57 @@
 """The checker's findings in words, in the reader's language and calendar.
 
-checks.py keeps a message as a template and typed parameters; this module fills
-them in: dates in the reader's calendar (Jalali for Persian), weekdays and
-languages by name, lists joined the reader's way, Persian digits where due.
+checks.py keeps a message as a template and typed parameters (the value types below);
+this module fills them in: dates in the reader's calendar (Jalali for Persian), weekdays
+and languages by name, lists joined the reader's way, Persian digits where due.
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Protocol
 
 from babel import Locale
 from babel.lists import format_list
 
-from planner.itinerary.checks import Day, Finding, Names, Weekday
 from planner.timefmt import format_number, format_short_date
 
 MORE_THAN = 3  # list three names, then "and N more"
 
 
+def N_(text: str) -> str:
+    """Marks a message for translation (pybabel -k N_); it is translated where it is shown."""
+    return text
+
+
+@dataclass(frozen=True)
+class Day:
+    """A date in a message, written in the reader's calendar and language."""
+
+    value: date
+
+
+@dataclass(frozen=True)
+class Weekday:
+    value: int  # 0 = Monday
+
+
+@dataclass(frozen=True)
+class Names:
+    """A list of names or language codes, joined in the reader's language."""
+
+    items: tuple[str, ...]
+    languages: bool = False  # ISO 639-1 codes, shown as language names
+
+
+class Message(Protocol):
+    """What a message is made of: a Finding (findings.py) is one."""
+
+    text: str
+    params: dict
+
+
 def render_finding(
-    finding: Finding, locale: str, gettext: Callable[[str], str] | None = None
+    finding: Message, locale: str, gettext: Callable[[str], str] | None = None
 ) -> str:
     """The finding's message; `gettext` translates the template (identity for English)."""
     template = gettext(finding.text) if gettext else finding.text
