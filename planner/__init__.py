@@ -1,14 +1,12 @@
 """Pishvaz: planning official visits. create_app() builds the application."""
 
 import os
-from pathlib import Path
 
 from flask import Flask
 from werkzeug.routing import IntegerConverter
 
 from planner import config as settings
-
-ROOT = Path(__file__).resolve().parent.parent
+from planner.config import ROOT
 
 
 class BoundedIntConverter(IntegerConverter):

@@ -25,11 +25,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
-from planner import ROOT
 from planner.calendars.events import EventOptions, is_live, stop_event
 from planner.calendars.ics import EVENT_STATUS, CalendarInfo, Person, build_calendar
 from planner.calendars.models import MailMessage, MailStatus, Method, SentEvent
-from planner.config import LANGUAGES
+from planner.config import LANGUAGES, ROOT
 from planner.i18n import RTL_LANGUAGES
 from planner.itinerary.models import Stop, StopStatus
 from planner.people.models import Person as DirectoryPerson
