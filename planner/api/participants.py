@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 from planner import rules
 from planner.api.common import (
     MAX_ID,
+    VISIT_PATH,
     ApiBlueprint,
     Id,
     QuerySchema,
@@ -19,18 +20,18 @@ from planner.api.common import (
     existing,
     refuse,
     rule,
+    visit_or_404,
 )
-from planner.api.visits import VISIT_PATH, visit_or_404
 from planner.calendars import mail
-from planner.calendars.views import feed_url
 from planner.extensions import db
 from planner.forms import parse_language_codes
 from planner.people.models import Person
-from planner.security import acting_user, planner_required
+from planner.security import planner_required
 from planner.types import utcnow
 from planner.visits import operations
 from planner.visits.models import Participant, ParticipantRole, Side
 from planner.visits.operations import VisitError, interpreting_languages_error
+from planner.web import acting_user, feed_url
 
 blp = ApiBlueprint(
     "Participants",

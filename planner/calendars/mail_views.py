@@ -9,15 +9,12 @@ from planner.calendars import mail
 from planner.calendars.models import MailMessage, MailStatus
 from planner.extensions import db
 from planner.i18n import current_language
-from planner.security import acting_user, planner_required
+from planner.security import planner_required
 from planner.types import utcnow
-from planner.visits.models import Visit, live_visit
+from planner.visits.models import Visit
+from planner.web import acting_user, live_visit_or_404
 
 bp = Blueprint("mail", __name__)
-
-
-def live_visit_or_404(visit_id: int) -> Visit:
-    return live_visit(db.session, visit_id, with_programme=True) or abort(404)
 
 
 def settings() -> mail.MailSettings:
@@ -79,20 +76,20 @@ def preview_or_send(visit: Visit, plan: mail.MailPlan):
 @bp.route("/visits/<int:visit_id>/mail/programme", methods=["GET", "POST"])
 @planner_required
 def send_programme(visit_id: int):
-    visit = live_visit_or_404(visit_id)
+    visit = live_visit_or_404(visit_id, with_programme=True)
     return preview_or_send(visit, mail.plan_programme(db.session, visit))
 
 
 @bp.route("/visits/<int:visit_id>/mail/updates", methods=["GET", "POST"])
 @planner_required
 def send_updates(visit_id: int):
-    visit = live_visit_or_404(visit_id)
+    visit = live_visit_or_404(visit_id, with_programme=True)
     return preview_or_send(visit, mail.plan_updates(db.session, visit))
 
 
 @bp.get("/visits/<int:visit_id>/mail/log")
 def mail_log(visit_id: int):
-    visit = live_visit_or_404(visit_id)
+    visit = live_visit_or_404(visit_id, with_programme=True)
     messages = mail.mail_log(db.session, visit)
     return render_template(
         "calendars/mail_log.html",
@@ -107,7 +104,7 @@ def mail_log(visit_id: int):
 @bp.post("/visits/<int:visit_id>/mail/<int:message_id>/retry")
 @planner_required
 def retry_message(visit_id: int, message_id: int):
-    visit = live_visit_or_404(visit_id)
+    visit = live_visit_or_404(visit_id, with_programme=True)
     message = db.session.get(MailMessage, message_id)
     if message is None or message.visit_id != visit.id:
         abort(404)
@@ -122,7 +119,7 @@ def retry_message(visit_id: int, message_id: int):
 @bp.post("/visits/<int:visit_id>/mail/retry")
 @planner_required
 def retry_unsent(visit_id: int):
-    visit = live_visit_or_404(visit_id)
+    visit = live_visit_or_404(visit_id, with_programme=True)
     report = mail.send_pending(db.session, settings(), visit=visit, now=utcnow())
     if not report.total:
         flash(_("No message is waiting to be sent."), "info")

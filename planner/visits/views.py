@@ -1,7 +1,5 @@
 """The visit list, a visit's page, and the pages that create, change, bin and copy visits."""
 
-from datetime import datetime
-
 from babel.core import get_global
 from flask import (
     Blueprint,
@@ -23,9 +21,10 @@ from planner.itinerary.checks import check_dates
 from planner.itinerary.programme import programme_by_day
 from planner.itinerary.snapshot import build_plan, check_visit, findings_by_stop
 from planner.organizations.operations import all_organizations
+from planner.outcomes.queries import visit_outcomes
 from planner.people.models import Person
-from planner.security import acting_user, planner_required
-from planner.timefmt import zone, zone_names
+from planner.security import planner_required
+from planner.timefmt import zone_names
 from planner.types import utcnow
 from planner.visits import operations
 from planner.visits.forms import (
@@ -35,37 +34,21 @@ from planner.visits.forms import (
     country_names,
 )
 from planner.visits.models import (
-    Participant,
     Side,
     Visit,
     VisitStatus,
-    live_visit,
-    visit_with_programme,
     visits_for_list,
 )
 from planner.visits.operations import VisitError
+from planner.web import (
+    acting_user,
+    form_page,
+    live_visit_or_404,
+    office_today,
+    participant_or_404,
+)
 
 bp = Blueprint("visits", __name__)
-
-
-def office_today():
-    return datetime.now(zone(current_app.config["OFFICE_TIMEZONE"])).date()
-
-
-def live_visit_or_404(visit_id: int) -> Visit:
-    return live_visit(db.session, visit_id) or abort(404)
-
-
-def participant_or_404(visit: Visit, participant_id: int) -> Participant:
-    participant = db.session.get(Participant, participant_id)
-    if participant is None or participant.visit_id != visit.id:
-        abort(404)
-    return participant
-
-
-def form_page(template: str, form, **context):
-    """The page again, with the form's field errors: 400 when they are there."""
-    return render_template(template, form=form, **context), 400 if form.errors else 200
 
 
 def show_error(form, error: VisitError) -> None:
@@ -90,9 +73,7 @@ def list_visits():
 
 @bp.get("/visits/<int:visit_id>")
 def show_visit(visit_id: int):
-    visit = visit_with_programme(db.session, visit_id)
-    if visit is None or visit.is_deleted:
-        abort(404)
+    visit = live_visit_or_404(visit_id, with_programme=True)
     days = programme_by_day(visit.live_stops, visit.start_date, visit.end_date, visit.timezone)
     sides = [(side, visit.participants_on(side)) for side in Side]
     findings = check_visit(db.session, visit, current_app.config)
@@ -103,6 +84,8 @@ def show_visit(visit_id: int):
         sides=sides,
         findings=findings,
         stop_findings=findings_by_stop(findings),
+        produced=visit_outcomes(db.session, visit.id),
+        follow_ups_today=office_today(),
     )
 
 
