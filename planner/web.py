@@ -4,14 +4,18 @@ Blueprints never import one another (tests/test_layers.py): whatever two of them
 here, below them all, and above the domains it calls.
 """
 
-from datetime import date
+from collections.abc import Callable
+from datetime import date, datetime
 
 from flask import Response, abort, current_app, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from planner.accounts.models import User
+from planner.calendars import mail
 from planner.calendars.feeds import feed_token
+from planner.calendars.models import MailMessage
+from planner.database import after_commit
 from planner.extensions import db
 from planner.itinerary.models import visit_with_programme
 from planner.outcomes import overdue
@@ -83,3 +87,21 @@ def download(file: StoredFile) -> Response:
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response.headers["Cache-Control"] = "private, no-cache"
     return response
+
+
+def send_after_commit(
+    messages: list[MailMessage],
+    *,
+    now: datetime,
+    report: Callable[[mail.SendReport], None] = lambda _report: None,
+) -> None:
+    """Send queued letters once the request's changes are committed, then `report` how it
+    went (a flash). If the request fails, nothing is sent: no letter about a change that
+    did not happen. A letter that cannot be sent waits in the mail log, to be retried."""
+    settings = mail.MailSettings.from_config(current_app.config)
+
+    def send() -> None:
+        report(mail.send_pending(db.session, settings, messages=messages, now=now))
+
+    if messages:
+        after_commit(send)

@@ -12,7 +12,7 @@ from planner.i18n import current_language
 from planner.security import planner_required
 from planner.types import utcnow
 from planner.visits.models import Visit
-from planner.web import acting_user, live_visit_or_404
+from planner.web import acting_user, live_visit_or_404, send_after_commit
 
 bp = Blueprint("mail", __name__)
 
@@ -52,9 +52,12 @@ def preview_or_send(visit: Visit, plan: mail.MailPlan):
             if not plan.message_count:
                 flash(_("There was nothing to send."), "info")
                 return redirect(url_for("visits.show_visit", visit_id=visit.id))
-            now, config = utcnow(), settings()
-            queued = mail.queue_messages(db.session, plan, config, acting=acting_user(), now=now)
-            flash_report(visit, mail.send_pending(db.session, config, messages=queued, now=now))
+            now = utcnow()
+            queued = mail.queue_messages(
+                db.session, plan, settings(), acting=acting_user(), now=now
+            )
+            # Kept in the mail log first; sent once that is committed.
+            send_after_commit(queued, now=now, report=lambda report: flash_report(visit, report))
             return redirect(url_for("visits.show_visit", visit_id=visit.id))
         flash(
             _(

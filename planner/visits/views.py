@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from planner.calendars import mail
+from planner.calendars import operations as calendar_operations
 from planner.extensions import db
 from planner.i18n import current_language
 from planner.itinerary.checks import check_dates
@@ -46,6 +47,7 @@ from planner.web import (
     live_visit_or_404,
     office_today,
     participant_or_404,
+    send_after_commit,
 )
 
 bp = Blueprint("visits", __name__)
@@ -282,24 +284,29 @@ def remove_participant(visit_id: int, participant_id: int):
     stops = [stop for stop in visit.live_stops if participant in stop.attendees]
     if request.method == "POST":
         name = participant.person.display_name
-        report = operations.send_farewell_and_remove(
+        now = utcnow()
+        farewell = calendar_operations.remove_participant(
             db.session,
             participant,
             mail.MailSettings.from_config(current_app.config),
             acting=acting_user(),
-            now=utcnow(),
+            now=now,
         )
         flash(_("%(name)s no longer takes part in the visit.", name=name), "success")
-        if report.sent:
-            flash(_("A cancellation went to %(name)s's calendar.", name=name), "success")
-        if report.failed:
-            flash(
-                _(
-                    "The cancellation to %(name)s could not be sent; it waits in the mail log.",
-                    name=name,
-                ),
-                "error",
-            )
+
+        def tell(report: mail.SendReport) -> None:
+            if report.sent:
+                flash(_("A cancellation went to %(name)s's calendar.", name=name), "success")
+            if report.failed:
+                flash(
+                    _(
+                        "The cancellation to %(name)s could not be sent; it waits in the mail log.",
+                        name=name,
+                    ),
+                    "error",
+                )
+
+        send_after_commit(farewell, now=now, report=tell)
         return redirect(participants_url(visit))
     return render_template(
         "visits/confirm_remove_participant.html",
