@@ -7,11 +7,12 @@ from werkzeug.routing import IntegerConverter
 
 from planner import config as settings
 from planner.config import ROOT
+from planner.rules import MAX_ID
 
 
 class BoundedIntConverter(IntegerConverter):
     def __init__(self, url_map, *args, **kwargs):
-        kwargs.setdefault("max", 2**31 - 1)
+        kwargs.setdefault("max", MAX_ID)
         super().__init__(url_map, *args, **kwargs)
 
 

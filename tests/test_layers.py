@@ -56,7 +56,7 @@ LAYERS = (
         ),
     ),
     ("forms", ("forms", "*/forms")),
-    ("web", ("web", "security", "api/common", "api/problems")),
+    ("web", ("web", "params", "security", "api/common", "api/problems")),
     ("blueprints", ("*/views", "calendars/mail_views", "api/*")),
     ("app", ("planner", "api", "errors", "cli")),
 )
