@@ -23,7 +23,10 @@ README = ROOT / "README.md"
 # the application package itself is "planner"; "*" stands for one folder name. A name
 # written out beats a "*" pattern.
 LAYERS = (
-    ("base", ("config", "extensions", "types", "clock", "timefmt", "rules", "database", "i18n")),
+    (
+        "base",
+        ("config", "extensions", "types", "clock", "timefmt", "bidi", "rules", "database", "i18n"),
+    ),
     ("models", ("models", "*/models", "*/queries", "outcomes/overdue")),
     (
         "logic",
