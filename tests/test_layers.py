@@ -25,7 +25,18 @@ README = ROOT / "README.md"
 LAYERS = (
     (
         "base",
-        ("config", "extensions", "types", "clock", "timefmt", "bidi", "rules", "database", "i18n"),
+        (
+            "config",
+            "extensions",
+            "types",
+            "clock",
+            "timefmt",
+            "bidi",
+            "rules",
+            "names",
+            "database",
+            "i18n",
+        ),
     ),
     ("models", ("models", "*/models", "*/queries", "outcomes/overdue")),
     (
