@@ -12,8 +12,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from planner.accounts.models import User
-from planner.calendars import mail
 from planner.calendars.feeds import feed_token
+from planner.calendars.mail import letters, outbox
 from planner.calendars.models import MailMessage
 from planner.database import after_commit
 from planner.extensions import db
@@ -93,15 +93,15 @@ def send_after_commit(
     messages: list[MailMessage],
     *,
     now: datetime,
-    report: Callable[[mail.SendReport], None] = lambda _report: None,
+    report: Callable[[outbox.SendReport], None] = lambda _report: None,
 ) -> None:
     """Send queued letters once the request's changes are committed, then `report` how it
     went (a flash). If the request fails, nothing is sent: no letter about a change that
     did not happen. A letter that cannot be sent waits in the mail log, to be retried."""
-    settings = mail.MailSettings.from_config(current_app.config)
+    settings = letters.MailSettings.from_config(current_app.config)
 
     def send() -> None:
-        report(mail.send_pending(db.session, settings, messages=messages, now=now))
+        report(outbox.send_pending(db.session, settings, messages=messages, now=now))
 
     if messages:
         after_commit(send)

@@ -21,8 +21,8 @@ from planner.api.common import (
     refuse,
     visit_or_404,
 )
-from planner.calendars import mail
 from planner.calendars import operations as calendar_operations
+from planner.calendars.mail import letters
 from planner.extensions import db
 from planner.people.models import Person
 from planner.security import planner_required
@@ -221,7 +221,7 @@ def remove_participant(visit_id: int, participant_id: int):
     farewell = calendar_operations.remove_participant(
         db.session,
         participant,
-        mail.MailSettings.from_config(current_app.config),
+        letters.MailSettings.from_config(current_app.config),
         acting=acting_user(),
         now=now,
     )

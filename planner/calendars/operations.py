@@ -9,7 +9,7 @@ write to. The letters are queued, not sent: they go out once the removal is comm
 from datetime import datetime
 
 from planner.accounts.models import User
-from planner.calendars import mail
+from planner.calendars.mail import letters, outbox, plans
 from planner.calendars.models import MailMessage
 from planner.visits import operations as visit_operations
 from planner.visits.models import Participant
@@ -18,7 +18,7 @@ from planner.visits.models import Participant
 def remove_participant(
     session,
     participant: Participant,
-    settings: mail.MailSettings,
+    settings: letters.MailSettings,
     *,
     acting: User,
     now: datetime,
@@ -26,7 +26,7 @@ def remove_participant(
     """Queue the participant's cancellations, then take them out of the visit and its stops.
 
     Returns the queued messages, for the caller to send after the commit."""
-    farewell = mail.plan_farewell(session, participant.visit, participant)
-    queued = mail.queue_messages(session, farewell, settings, acting=acting, now=now)
+    farewell = plans.plan_farewell(session, participant.visit, participant)
+    queued = outbox.queue_messages(session, farewell, settings, acting=acting, now=now)
     visit_operations.remove_participant(session, participant, acting=acting)
     return queued

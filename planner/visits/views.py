@@ -13,8 +13,8 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from planner.calendars import mail
 from planner.calendars import operations as calendar_operations
+from planner.calendars.mail import letters, outbox
 from planner.extensions import db
 from planner.i18n import html_gettext, html_ngettext
 from planner.itinerary.checks import check_dates
@@ -295,13 +295,13 @@ def remove_participant(visit_id: int, participant_id: int):
         farewell = calendar_operations.remove_participant(
             db.session,
             participant,
-            mail.MailSettings.from_config(current_app.config),
+            letters.MailSettings.from_config(current_app.config),
             acting=acting_user(),
             now=now,
         )
         flash(html_gettext("%(name)s no longer takes part in the visit.", name=name), "success")
 
-        def tell(report: mail.SendReport) -> None:
+        def tell(report: outbox.SendReport) -> None:
             if report.sent:
                 flash(
                     html_gettext("A cancellation went to %(name)s's calendar.", name=name),
