@@ -1,15 +1,13 @@
 """Pishvaz: planning official visits. create_app() builds the application."""
 
 import os
-from pathlib import Path
 
 from flask import Flask
 from werkzeug.routing import IntegerConverter
 
 from planner import config as settings
+from planner.config import ROOT
 from planner.rules import MAX_ID
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 class BoundedIntConverter(IntegerConverter):

@@ -11,6 +11,7 @@ from flask.cli import AppGroup
 from planner import rules
 from planner.accounts.models import Role, user_by_email
 from planner.accounts.operations import UserError, create_user
+from planner.demo import DemoRefused, load_demo
 from planner.extensions import db
 
 DEMO_ADMIN_EMAIL = "admin@pishvaz.example"
@@ -64,8 +65,6 @@ def create_user_command(email: str, name: str, role: str, locale: str) -> None:
 )
 def load_demo_command(if_empty: bool) -> None:
     """Load the ambassador's two-day visit to Khorramabad into an empty database."""
-    from planner.demo import DemoRefused, load_demo
-
     try:
         visit = load_demo(db.session)
     except DemoRefused as refusal:

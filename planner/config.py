@@ -6,6 +6,9 @@ from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+# The project's folder: templates, static files, migrations and the instance folder are in it.
+ROOT = Path(__file__).resolve().parent.parent
+
 # Every setting that may come from the environment, with its default.
 # A default of None means "derived from the instance folder" (see load_settings).
 DEFAULTS = {

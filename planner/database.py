@@ -1,11 +1,14 @@
-"""Engine settings per database and the one commit per request."""
+"""Engine settings per database, the one commit per request, and what waits for it."""
 
 import sqlite3
+from collections.abc import Callable
 
 import sqlalchemy as sa
-from flask import Flask
+from flask import Flask, g
 
 from planner.extensions import db
+
+_AFTER_COMMIT = "_pishvaz_after_commit"
 
 
 @sa.event.listens_for(sa.engine.Engine, "connect")
@@ -19,13 +22,28 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
         cursor.close()
 
 
+def after_commit(action: Callable[[], None]) -> None:
+    """Run `action` once this request's changes are committed, and never if they are not.
+
+    For what cannot be taken back, such as an e-mail sent: the change that asked for it is
+    saved first, then the action runs, and what the action records (the mail log) is
+    committed on its own. A request that fails, or whose commit fails, does nothing of it.
+    """
+    g.setdefault(_AFTER_COMMIT, []).append(action)
+
+
 def init_app(app: Flask) -> None:
     # Domain functions only flush. The request commits once, after the view has
     # returned a success; anything else (an error page, an exception) rolls back.
     @app.after_request
     def _commit_on_success(response):
+        actions = g.pop(_AFTER_COMMIT, [])
         if response.status_code < 400:
             db.session.commit()
+            for action in actions:
+                action()
+            if actions:
+                db.session.commit()
         else:
             db.session.rollback()
         return response

@@ -2,7 +2,7 @@
 
 from babel import Locale
 from flask import Flask, has_request_context, request, session
-from flask_babel import get_locale, get_translations, gettext
+from flask_babel import get_locale, get_translations
 from flask_login import current_user
 from jinja2 import pass_context
 from markupsafe import Markup, escape
@@ -11,7 +11,6 @@ from planner import timefmt
 from planner.bidi import isolate_html, isolate_text
 from planner.config import LANGUAGES
 from planner.extensions import babel
-from planner.itinerary.messages import HTML, render_finding
 
 RTL_LANGUAGES = frozenset({"fa", "ar", "ur", "he"})
 
@@ -110,9 +109,6 @@ def init_app(app: Flask) -> None:
         "digits": lambda value: timefmt.format_number(value, current_language()),
         "language_name": language_name,
         "country_name": country_name,
-        "finding_message": lambda finding: render_finding(
-            finding, current_language(), gettext, HTML
-        ),
         "bdi": isolate_html,  # a name inside a sentence on a page
         "isolate": isolate_text,  # the same in plain text: <title>, attributes
     }

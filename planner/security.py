@@ -1,23 +1,25 @@
 """Who may see and change what: sign-in for every page, roles for every change."""
 
+from collections.abc import Callable
 from functools import wraps
 from urllib.parse import urlsplit
 
-from flask import Flask, abort, jsonify, redirect, request, url_for
+from flask import Flask, abort, current_app, jsonify, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.exceptions import Unauthorized
 
 from planner.accounts.models import Role, User, user_for_session
-from planner.api import PUBLIC_API_ENDPOINTS
-from planner.api.problems import is_api_request
 from planner.extensions import db, login_manager
 
-# Endpoints an anonymous visitor may reach. Everything else needs a signed-in user;
+# Pages an anonymous visitor may reach. Everything else needs a signed-in user;
 # tests/test_security.py walks the URL map to prove it. A calendar feed is opened by the
 # unguessable token in its URL, since calendar apps cannot sign in.
-# The API's own description is public too (planner/api).
-PUBLIC_ENDPOINTS = frozenset({"accounts.login", "static", "calendars.feed"}) | PUBLIC_API_ENDPOINTS
+PUBLIC_ENDPOINTS = frozenset({"accounts.login", "static", "calendars.feed"})
+
+# Parts of the site that sign requests in their own way (the API: by bearer token, never by
+# the session cookie), as {path prefix: sign_in}; see sign_in_by_path.
+SIGN_IN_BY_PATH = "pishvaz.sign_in_by_path"
 
 
 def wants_json() -> bool:
@@ -26,7 +28,23 @@ def wants_json() -> bool:
     return request.path.endswith(".json") or best == "application/json"
 
 
+def sign_in_by_path(app: Flask, prefix: str, sign_in: Callable[[], None]) -> None:
+    """Requests whose path starts with `prefix` are signed in by `sign_in` alone, never by the
+    session cookie: it sets the user or raises (401). An anonymous request there is refused
+    with a plain 401, not sent to the sign-in page. The API registers itself this way, so
+    that this module knows nothing of it."""
+    app.extensions[SIGN_IN_BY_PATH][prefix] = sign_in
+
+
+def _own_sign_in(app: Flask) -> Callable[[], None] | None:
+    for prefix, sign_in in app.extensions[SIGN_IN_BY_PATH].items():
+        if request.path.startswith(prefix):
+            return sign_in
+    return None
+
+
 def init_app(app: Flask) -> None:
+    app.extensions[SIGN_IN_BY_PATH] = {}
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = _l("Please sign in to see this page.")
@@ -39,7 +57,7 @@ def init_app(app: Flask) -> None:
 
     @login_manager.unauthorized_handler
     def _unauthorized():
-        if is_api_request():
+        if _own_sign_in(current_app) is not None:
             raise Unauthorized()
         if wants_json():
             return jsonify(error="authentication required"), 401
@@ -47,10 +65,9 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def _require_sign_in():
-        if is_api_request():
-            from planner.api import authenticate  # the API signs in by token, never by cookie
-
-            return authenticate()
+        sign_in = _own_sign_in(app)
+        if sign_in is not None:
+            return sign_in()
         if request.endpoint in PUBLIC_ENDPOINTS:
             return None
         if not current_user.is_authenticated:
@@ -89,11 +106,6 @@ def role_required(role: Role):
 
 planner_required = role_required(Role.PLANNER)
 admin_required = role_required(Role.ADMIN)
-
-
-def acting_user() -> User:
-    """The signed-in user as a plain model object, for the domain functions' `acting=`."""
-    return current_user._get_current_object()
 
 
 def is_safe_next(target: str | None) -> bool:

@@ -4,6 +4,7 @@ import email
 import email.policy
 import html
 import re
+import smtplib
 import socket
 from dataclasses import dataclass
 from datetime import timedelta
@@ -650,3 +651,80 @@ def test_removing_a_participant_from_the_visit_cancels_their_invitations(
         assert str(event["STATUS"]) == "CANCELLED"
         assert int(event["SEQUENCE"]) > invited[uid]  # outranks the invitation they got
     assert driver_id not in {p.id for p in fresh(visit).participants}
+
+
+# --- Sent after the commit ----------------------------------------------------------------
+
+
+def driver_of(visit: Visit) -> Participant:
+    return next(p for p in visit.participants if p.role.value == "driver" and p.person.email)
+
+
+def test_letters_go_out_only_once_the_change_that_asks_for_them_is_committed(
+    client, programme_sent, smtp_server, monkeypatch
+):
+    visit = programme_sent
+    driver_id = driver_of(visit).id
+    happened = []
+    commit, sendmail = db.session.commit, smtplib.SMTP.sendmail
+
+    def commit_and_note():
+        happened.append("commit")
+        commit()
+
+    def send_and_note(smtp, *args, **kwargs):
+        happened.append("send")
+        return sendmail(smtp, *args, **kwargs)
+
+    monkeypatch.setattr(db.session, "commit", commit_and_note)
+    monkeypatch.setattr(smtplib.SMTP, "sendmail", send_and_note)
+    response = client.post(f"/visits/{visit.id}/participants/{driver_id}/remove")
+    monkeypatch.undo()
+
+    assert response.status_code == 302
+    # The removal (and the queued cancellation) is saved, then sent, then the log says so.
+    assert happened == ["commit", "send", "commit"]
+    [message] = db.session.scalars(
+        sa.select(MailMessage).where(MailMessage.method == Method.CANCEL)
+    ).all()
+    assert message.status == MailStatus.SENT and message.participant_id is None
+
+
+def test_no_letter_goes_out_for_a_removal_that_was_never_saved(
+    client, programme_sent, smtp_server, monkeypatch
+):
+    visit = programme_sent
+    driver_id = driver_of(visit).id
+
+    def refuse():
+        raise sa.exc.OperationalError("COMMIT", {}, Exception("the database went away"))
+
+    monkeypatch.setattr(db.session, "commit", refuse)
+    with pytest.raises(sa.exc.OperationalError):
+        client.post(f"/visits/{visit.id}/participants/{driver_id}/remove")
+    monkeypatch.undo()
+
+    assert smtp_server.received() == []
+    assert driver_id in {p.id for p in fresh(visit).participants}
+    cancellations = sa.select(MailMessage).where(MailMessage.method == Method.CANCEL)
+    assert db.session.scalars(cancellations).all() == []
+
+
+def test_sending_the_programme_waits_for_the_commit_too(
+    client, planner, demo_visit, smtp_server, monkeypatch
+):
+    preview = client.get(f"/visits/{demo_visit.id}/mail/programme")
+
+    def refuse():
+        raise sa.exc.OperationalError("COMMIT", {}, Exception("the database went away"))
+
+    monkeypatch.setattr(db.session, "commit", refuse)
+    with pytest.raises(sa.exc.OperationalError):
+        client.post(
+            f"/visits/{demo_visit.id}/mail/programme",
+            data={"fingerprint": fingerprint(preview.text)},
+        )
+    monkeypatch.undo()
+
+    assert smtp_server.received() == []
+    assert count(MailMessage) == 0

@@ -28,7 +28,8 @@ from planner.accounts.models import ApiToken, Role, User, user_by_email
 from planner.accounts.operations import UserError, create_user, update_user
 from planner.extensions import db
 from planner.i18n import html_gettext
-from planner.security import acting_user, admin_required, is_safe_next
+from planner.security import admin_required, is_safe_next
+from planner.web import acting_user
 
 bp = Blueprint("accounts", __name__)
 

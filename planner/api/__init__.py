@@ -7,7 +7,6 @@ token, and why it is exempt from the forms' CSRF check.
 """
 
 import http
-import importlib
 
 import marshmallow as ma
 from apispec.ext.marshmallow import MarshmallowPlugin
@@ -17,8 +16,24 @@ from flask_smorest import Api as SmorestApi
 from flask_smorest.utils import prepare_response
 from werkzeug.exceptions import HTTPException, Unauthorized, UnsupportedMediaType
 
+from planner import security
 from planner.accounts.api_tokens import user_for_token
+from planner.api import (
+    docs,
+    findings,
+    follow_ups,
+    organizations,
+    outcomes,
+    participants,
+    partnerships,
+    people,
+    stops,
+    users,
+    venues,
+    visits,
+)
 from planner.api.problems import (
+    API_PREFIX,
     PROBLEM_JSON,
     ProblemSchema,
     from_http_exception,
@@ -63,17 +78,17 @@ is refused with 409: send the `version` you read with each change.
 
 # One module per resource, each with its blueprint `blp`, in the order of the documentation.
 RESOURCES = (
-    "visits",
-    "participants",
-    "stops",
-    "findings",
-    "people",
-    "organizations",
-    "venues",
-    "outcomes",
-    "follow_ups",
-    "partnerships",
-    "users",
+    visits,
+    participants,
+    stops,
+    findings,
+    people,
+    organizations,
+    venues,
+    outcomes,
+    follow_ups,
+    partnerships,
+    users,
 )
 
 
@@ -137,14 +152,12 @@ def init_app(app: Flask) -> None:
     )
     api.init_app(app)
 
-    for name in RESOURCES:
-        module = importlib.import_module(f"planner.api.{name}")
+    for module in RESOURCES:
         csrf.exempt(module.blp)
         api.register_blueprint(module.blp, url_prefix="/api/v1")
-
-    from planner.api import docs
-
     app.register_blueprint(docs.bp)
+    # Only a bearer token signs an API request in; the pages' session cookie is ignored here.
+    security.sign_in_by_path(app, API_PREFIX, authenticate)
 
 
 def authenticate() -> None:

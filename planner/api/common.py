@@ -9,6 +9,7 @@ from flask_smorest import Blueprint, Page, abort
 from planner import rules
 from planner.extensions import db
 from planner.rules import MAX_ID
+from planner.visits.models import Visit, live_visit
 
 # One page of a list: ?page=1&page_size=25; X-Pagination says how many there are in all.
 PAGE_SIZE = 25
@@ -156,6 +157,18 @@ def get_or_404(model, item_id: int, *, what: str):
     if item is None or getattr(item, "deleted_at", None) is not None:
         abort(404, message=f"There is no {what} {item_id}.")
     return item
+
+
+# A larger id names nothing: the route says so (404) and the document shows the limit.
+VISIT_PATH = "/visits/<int:visit_id>"
+
+
+def visit_or_404(visit_id: int) -> Visit:
+    """The visit, unless it is missing or in the bin: what every path under it first asks."""
+    visit = live_visit(db.session, visit_id)
+    if visit is None:
+        abort(404, message=f"There is no visit {visit_id}.")
+    return visit
 
 
 def existing(model, item_id: int | None, *, field: str, what: str):

@@ -3,10 +3,9 @@
 import marshmallow as ma
 from flask import current_app
 
-from planner.api.common import ApiBlueprint, QuerySchema
-from planner.api.visits import VISIT_PATH, visit_or_404
+from planner.api.common import VISIT_PATH, ApiBlueprint, QuerySchema, visit_or_404
 from planner.extensions import db
-from planner.itinerary.checks import ERROR, WARNING, Code
+from planner.itinerary.findings import ERROR, WARNING, Code
 from planner.itinerary.snapshot import check_visit
 
 blp = ApiBlueprint(

@@ -33,8 +33,9 @@ from planner.outcomes.operations import (
     update_follow_up,
 )
 from planner.partnerships.models import Partnership
-from planner.security import acting_user, planner_required
+from planner.security import planner_required
 from planner.visits.models import Visit
+from planner.web import acting_user
 
 blp = ApiBlueprint(
     "Follow-ups",

@@ -23,7 +23,8 @@ from planner.organizations.operations import (
     organizations_query,
     update_organization,
 )
-from planner.security import acting_user, planner_required
+from planner.security import planner_required
+from planner.web import acting_user
 
 blp = ApiBlueprint(
     "Organizations",

@@ -31,8 +31,8 @@ from planner.outcomes.documents import (
     DocumentNotStored,
     DocumentRefused,
     delete_document,
-    send_document,
     store_upload,
+    stored_file,
 )
 from planner.outcomes.models import (
     Outcome,
@@ -45,8 +45,9 @@ from planner.outcomes.models import (
 )
 from planner.outcomes.operations import create_outcome, delete_outcome, update_outcome
 from planner.partnerships.models import Partnership
-from planner.security import acting_user, planner_required
+from planner.security import planner_required
 from planner.visits.models import Visit
+from planner.web import acting_user, download
 
 blp = ApiBlueprint(
     "Outcomes",
@@ -341,10 +342,10 @@ def upload_outcome_document(files, outcome_id: int):
 def download_outcome_document(outcome_id: int, document_id: int):
     """Download a document of an outcome: the file itself, checked by content at upload."""
     document = outcome_document_or_404(outcome_or_404(outcome_id), document_id)
-    response = send_document(current_app.config["DOCUMENTS_FOLDER"], document)
-    if response is None:
+    file = stored_file(current_app.config["DOCUMENTS_FOLDER"], document)
+    if file is None:
         abort(404, message="The file of this document is missing from the server.")
-    return response
+    return download(file)
 
 
 def outcome_document_or_404(outcome: Outcome, document_id: int) -> OutcomeDocument:

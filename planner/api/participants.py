@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from planner.api.common import (
     MAX_ID,
+    VISIT_PATH,
     ApiBlueprint,
     Id,
     LanguageCodes,
@@ -18,17 +19,18 @@ from planner.api.common import (
     choice_field,
     existing,
     refuse,
+    visit_or_404,
 )
-from planner.api.visits import VISIT_PATH, visit_or_404
-from planner.calendars import mail
-from planner.calendars.views import feed_url
+from planner.calendars import operations as calendar_operations
+from planner.calendars.mail import letters
 from planner.extensions import db
 from planner.people.models import Person
-from planner.security import acting_user, planner_required
+from planner.security import planner_required
 from planner.types import utcnow
 from planner.visits import operations
 from planner.visits.models import Participant, ParticipantRole, Side
 from planner.visits.operations import VisitError, interpreting_languages_error
+from planner.web import acting_user, feed_url, send_after_commit
 
 blp = ApiBlueprint(
     "Participants",
@@ -212,13 +214,15 @@ def remove_participant(visit_id: int, participant_id: int):
     """Take a person out of a visit and off every stop they were to attend (planners).
 
     As on the pages, if they were sent calendar invitations by e-mail they are sent a
-    cancellation first; one that cannot be sent waits in the mail log. Their feed link stops
-    working. The person stays in the directory."""
+    cancellation, once the removal is saved; one that cannot be sent waits in the mail log.
+    Their feed link stops working. The person stays in the directory."""
     participant = visit_participant(visit_id, participant_id)
-    operations.send_farewell_and_remove(
+    now = utcnow()
+    farewell = calendar_operations.remove_participant(
         db.session,
         participant,
-        mail.MailSettings.from_config(current_app.config),
+        letters.MailSettings.from_config(current_app.config),
         acting=acting_user(),
-        now=utcnow(),
+        now=now,
     )
+    send_after_commit(farewell, now=now)

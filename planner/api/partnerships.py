@@ -35,7 +35,8 @@ from planner.partnerships.operations import (
     side_error,
     update_partnership,
 )
-from planner.security import acting_user, planner_required
+from planner.security import planner_required
+from planner.web import acting_user
 
 blp = ApiBlueprint(
     "Partnerships",

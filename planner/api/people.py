@@ -27,7 +27,8 @@ from planner.people.operations import (
     people_query,
     update_person,
 )
-from planner.security import acting_user, planner_required
+from planner.security import planner_required
+from planner.web import acting_user
 
 blp = ApiBlueprint(
     "People",

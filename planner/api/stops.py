@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from planner.api.common import (
     MAX_ID,
+    VISIT_PATH,
     ApiBlueprint,
     Day,
     Instant,
@@ -20,8 +21,8 @@ from planner.api.common import (
     choice_field,
     column_length,
     rule,
+    visit_or_404,
 )
-from planner.api.visits import VISIT_PATH, visit_or_404
 from planner.extensions import db
 from planner.itinerary.models import Stop, StopKind, StopStatus
 from planner.itinerary.operations import (
@@ -38,10 +39,11 @@ from planner.itinerary.operations import (
     snapshot,
     update_stop,
 )
-from planner.security import acting_user, planner_required
+from planner.security import planner_required
 from planner.timefmt import local_day_bounds, to_local
 from planner.venues.models import Venue
 from planner.visits.models import Visit
+from planner.web import acting_user
 
 blp = ApiBlueprint(
     "Stops",

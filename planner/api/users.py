@@ -5,7 +5,7 @@ import sqlalchemy as sa
 
 from planner.accounts.models import Role, User
 from planner.api.common import ApiBlueprint, QuerySchema, Schema, SelectPage, choice_field
-from planner.security import acting_user
+from planner.web import acting_user
 
 blp = ApiBlueprint(
     "Staff",

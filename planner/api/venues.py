@@ -27,7 +27,7 @@ from planner.api.common import (
 )
 from planner.extensions import db
 from planner.organizations.models import Organization
-from planner.security import acting_user, planner_required
+from planner.security import planner_required
 from planner.venues.models import (
     LONGEST_DRIVE_MINUTES,
     TravelTime,
@@ -54,6 +54,7 @@ from planner.venues.operations import (
     venues_query,
     weekly_hours,
 )
+from planner.web import acting_user
 
 blp = ApiBlueprint(
     "Venues",

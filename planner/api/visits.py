@@ -6,6 +6,7 @@ from flask_smorest import abort
 
 from planner import rules
 from planner.api.common import (
+    VISIT_PATH,
     ApiBlueprint,
     CountryCode,
     Day,
@@ -20,16 +21,15 @@ from planner.api.common import (
     existing,
     refuse,
     rule,
+    visit_or_404,
 )
 from planner.extensions import db
 from planner.organizations.models import Organization
-from planner.security import acting_user, planner_required
+from planner.security import planner_required
 from planner.visits import operations
-from planner.visits.models import Visit, VisitStatus, live_visit
+from planner.visits.models import Visit, VisitStatus
 from planner.visits.operations import VisitError, dates_error
-
-# A larger id names nothing: the route says so (404) and the document shows the limit.
-VISIT_PATH = "/visits/<int:visit_id>"
+from planner.web import acting_user
 
 blp = ApiBlueprint(
     "Visits",
@@ -121,14 +121,6 @@ def organization_references(values: dict) -> None:
     """422 naming the field when an organization id points at nothing."""
     for field in ("visiting_organization_id", "host_organization_id"):
         existing(Organization, values.get(field), field=field, what="organization")
-
-
-def visit_or_404(visit_id: int) -> Visit:
-    """The visit, unless it is missing or in the bin: what every path under it first asks."""
-    visit = live_visit(db.session, visit_id)
-    if visit is None:
-        abort(404, message=f"There is no visit {visit_id}.")
-    return visit
 
 
 @blp.route("/visits")

@@ -4,23 +4,20 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from planner.calendars import mail
+from planner.calendars.mail import letters, outbox, plans
 from planner.calendars.models import MailMessage, MailStatus
 from planner.extensions import db
 from planner.i18n import current_language, html_ngettext
-from planner.security import acting_user, planner_required
+from planner.security import planner_required
 from planner.types import utcnow
-from planner.visits.models import Visit, live_visit
+from planner.visits.models import Visit
+from planner.web import acting_user, live_visit_or_404, send_after_commit
 
 bp = Blueprint("mail", __name__)
 
 
-def live_visit_or_404(visit_id: int) -> Visit:
-    return live_visit(db.session, visit_id, with_programme=True) or abort(404)
-
-
-def settings() -> mail.MailSettings:
-    return mail.MailSettings.from_config(current_app.config)
+def settings() -> letters.MailSettings:
+    return letters.MailSettings.from_config(current_app.config)
 
 
 def log_link(visit: Visit, text: str) -> Markup:
@@ -28,7 +25,7 @@ def log_link(visit: Visit, text: str) -> Markup:
     return Markup('{} <a href="{}">{}</a>').format(text, url, _("Open the mail log"))
 
 
-def flash_report(visit: Visit, report: mail.SendReport, *, link: bool = True) -> None:
+def flash_report(visit: Visit, report: outbox.SendReport, *, link: bool = True) -> None:
     """How many went out and how many failed, with the way to the log unless already there."""
     with_link = (lambda text: log_link(visit, text)) if link else (lambda text: text)
     if report.sent:
@@ -46,7 +43,7 @@ def flash_report(visit: Visit, report: mail.SendReport, *, link: bool = True) ->
         flash(with_link(text), "error")
 
 
-def preview_or_send(visit: Visit, plan: mail.MailPlan):
+def preview_or_send(visit: Visit, plan: plans.MailPlan):
     """GET shows who gets what; POST sends exactly that, unless it changed in between."""
     status = 200
     if request.method == "POST":
@@ -54,9 +51,12 @@ def preview_or_send(visit: Visit, plan: mail.MailPlan):
             if not plan.message_count:
                 flash(_("There was nothing to send."), "info")
                 return redirect(url_for("visits.show_visit", visit_id=visit.id))
-            now, config = utcnow(), settings()
-            queued = mail.queue_messages(db.session, plan, config, acting=acting_user(), now=now)
-            flash_report(visit, mail.send_pending(db.session, config, messages=queued, now=now))
+            now = utcnow()
+            queued = outbox.queue_messages(
+                db.session, plan, settings(), acting=acting_user(), now=now
+            )
+            # Kept in the mail log first; sent once that is committed.
+            send_after_commit(queued, now=now, report=lambda report: flash_report(visit, report))
             return redirect(url_for("visits.show_visit", visit_id=visit.id))
         flash(
             _(
@@ -71,28 +71,28 @@ def preview_or_send(visit: Visit, plan: mail.MailPlan):
         "calendars/mail_preview.html",
         visit=visit,
         plan=plan,
-        describe=lambda change: mail.describe_change(change, visit.timezone, locale),
+        describe=lambda change: letters.describe_change(change, visit.timezone, locale),
     ), status
 
 
 @bp.route("/visits/<int:visit_id>/mail/programme", methods=["GET", "POST"])
 @planner_required
 def send_programme(visit_id: int):
-    visit = live_visit_or_404(visit_id)
-    return preview_or_send(visit, mail.plan_programme(db.session, visit))
+    visit = live_visit_or_404(visit_id, with_programme=True)
+    return preview_or_send(visit, plans.plan_programme(db.session, visit))
 
 
 @bp.route("/visits/<int:visit_id>/mail/updates", methods=["GET", "POST"])
 @planner_required
 def send_updates(visit_id: int):
-    visit = live_visit_or_404(visit_id)
-    return preview_or_send(visit, mail.plan_updates(db.session, visit))
+    visit = live_visit_or_404(visit_id, with_programme=True)
+    return preview_or_send(visit, plans.plan_updates(db.session, visit))
 
 
 @bp.get("/visits/<int:visit_id>/mail/log")
 def mail_log(visit_id: int):
-    visit = live_visit_or_404(visit_id)
-    messages = mail.mail_log(db.session, visit)
+    visit = live_visit_or_404(visit_id, with_programme=True)
+    messages = outbox.mail_log(db.session, visit)
     return render_template(
         "calendars/mail_log.html",
         visit=visit,
@@ -106,14 +106,14 @@ def mail_log(visit_id: int):
 @bp.post("/visits/<int:visit_id>/mail/<int:message_id>/retry")
 @planner_required
 def retry_message(visit_id: int, message_id: int):
-    visit = live_visit_or_404(visit_id)
+    visit = live_visit_or_404(visit_id, with_programme=True)
     message = db.session.get(MailMessage, message_id)
     if message is None or message.visit_id != visit.id:
         abort(404)
     if message.status == MailStatus.SENT:
         flash(_("That message was already sent."), "info")
     else:
-        report = mail.send_pending(db.session, settings(), messages=[message], now=utcnow())
+        report = outbox.send_pending(db.session, settings(), messages=[message], now=utcnow())
         flash_report(visit, report, link=False)
     return redirect(url_for("mail.mail_log", visit_id=visit.id))
 
@@ -121,8 +121,8 @@ def retry_message(visit_id: int, message_id: int):
 @bp.post("/visits/<int:visit_id>/mail/retry")
 @planner_required
 def retry_unsent(visit_id: int):
-    visit = live_visit_or_404(visit_id)
-    report = mail.send_pending(db.session, settings(), visit=visit, now=utcnow())
+    visit = live_visit_or_404(visit_id, with_programme=True)
+    report = outbox.send_pending(db.session, settings(), visit=visit, now=utcnow())
     if not report.total:
         flash(_("No message is waiting to be sent."), "info")
     flash_report(visit, report, link=False)

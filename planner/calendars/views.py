@@ -25,10 +25,10 @@ from planner.calendars.events import (
 from planner.calendars.ics import CalendarInfo, Person, build_calendar
 from planner.extensions import db
 from planner.i18n import html_gettext
-from planner.security import acting_user, planner_required
+from planner.security import planner_required
 from planner.types import utcnow
 from planner.visits.models import Participant
-from planner.visits.views import live_visit_or_404, participant_or_404
+from planner.web import acting_user, feed_url, live_visit_or_404, participant_or_404
 
 bp = Blueprint("calendars", __name__)
 
@@ -255,12 +255,6 @@ class FeedLinks:
 
 
 QR_SCALE, QR_BORDER = 4, 2
-
-
-def feed_url(owner: Participant | User) -> str:
-    """The subscription address of a participant's or a staff member's feed."""
-    token = feeds.feed_token(current_app.config["SECRET_KEY"], owner)
-    return current_app.config["BASE_URL"] + url_for("calendars.feed", token=token)
 
 
 def _links(owner: Participant | User, **urls) -> FeedLinks:

@@ -10,11 +10,10 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-ERROR = "error"
-WARNING = "warning"
+from planner.itinerary.findings import ERROR, WARNING, Code, Finding
+from planner.itinerary.messages import N_, Day, Names, Weekday
 
 MEETING_KINDS = frozenset(
     {
@@ -26,17 +25,6 @@ MEETING_KINDS = frozenset(
         "press",
     }
 )
-
-
-class Code(StrEnum):
-    OUTSIDE_VISIT_DATES = "outside_visit_dates"
-    PERSON_DOUBLE_BOOKED = "person_double_booked"
-    VENUE_DOUBLE_BOOKED = "venue_double_booked"
-    NOT_ENOUGH_TRAVEL_TIME = "not_enough_travel_time"
-    VENUE_CLOSED = "venue_closed"
-    NO_SHARED_LANGUAGE = "no_shared_language"
-    NO_ATTENDEES = "no_attendees"
-    HEAD_OF_DELEGATION_ABSENT = "head_of_delegation_absent"
 
 
 @dataclass(frozen=True)
@@ -86,60 +74,6 @@ class TravelSettings:
     buffer_minutes: float = 10.0
     # (venue id, venue id) -> minutes of driving, both directions; beats the estimate.
     overrides: dict[tuple[int, int], float] = field(default_factory=dict)
-
-
-def N_(text: str) -> str:
-    """Marks a message for translation (pybabel -k N_); it is translated where it is shown."""
-    return text
-
-
-@dataclass(frozen=True)
-class Day:
-    """A date in a message, written in the reader's calendar and language."""
-
-    value: date
-
-
-@dataclass(frozen=True)
-class Weekday:
-    value: int  # 0 = Monday
-
-
-@dataclass(frozen=True)
-class Names:
-    """A list of names or language codes, joined in the reader's language."""
-
-    items: tuple[str, ...]
-    languages: bool = False  # ISO 639-1 codes, shown as language names
-
-
-@dataclass(frozen=True)
-class Finding:
-    severity: str
-    code: str
-    text: str  # a translatable message with %(name)s placeholders
-    params: dict
-    stop_ids: tuple[int, ...]
-    # Who and where the finding is about, for programs that act on it (the API).
-    person_ids: tuple[int, ...] = ()
-    venue_ids: tuple[int, ...] = ()
-
-    @property
-    def message(self) -> str:
-        """The message in English, for JSON and logs; pages translate `text` themselves."""
-        from planner.itinerary.messages import render_finding
-
-        return render_finding(self, "en")
-
-    def as_dict(self) -> dict:
-        return {
-            "severity": self.severity,
-            "code": self.code,
-            "message": self.message,
-            "stop_ids": list(self.stop_ids),
-            "person_ids": list(self.person_ids),
-            "venue_ids": list(self.venue_ids),
-        }
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from wtforms.validators import (
 
 from planner.forms import CheckboxList, PageForm, select_choices, strip_whitespace
 from planner.itinerary.models import Stop, StopKind, StopStatus
-from planner.itinerary.operations import shift_error, stop_values
+from planner.itinerary.operations import shift_error, snapshot, stop_values
 from planner.timefmt import NonexistentLocalTime, local_to_utc, to_local
 from planner.venues.models import Venue
 from planner.visits.models import Participant, Visit
@@ -103,8 +103,6 @@ class StopForm(PageForm):
 
     def remember(self, stop: Stop) -> None:
         """Record the version this form is based on, for the conflict check on save."""
-        from planner.itinerary.operations import snapshot
-
         self.version.data = str(stop.version)
         self.seen.data = json.dumps(snapshot(stop))
 

@@ -1,7 +1,7 @@
 """The checker's findings in words, in the reader's language and calendar.
 
-checks.py keeps a message as a template and typed parameters; this module fills
-them in: dates in the reader's calendar (Jalali for Persian), weekdays and
+checks.py keeps a message as a template and typed parameters (the value types below);
+this module fills them in: dates in the reader's calendar (Jalali for Persian), weekdays and
 languages by name, lists joined the reader's way, Persian digits where due, and
 every name or title isolated in the way of the medium (HTML or plain text), so
 that a Latin venue name cannot turn a Persian sentence around.
@@ -9,16 +9,49 @@ that a Latin venue name cannot turn a Persian sentence around.
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
+from typing import Protocol
 
 from babel import Locale
 from babel.lists import format_list
 from markupsafe import escape
 
 from planner.bidi import isolate_html, isolate_text
-from planner.itinerary.checks import Day, Finding, Names, Weekday
 from planner.timefmt import format_number, format_short_date
 
 MORE_THAN = 3  # list three names, then "and N more"
+
+
+def N_(text: str) -> str:
+    """Marks a message for translation (pybabel -k N_); it is translated where it is shown."""
+    return text
+
+
+@dataclass(frozen=True)
+class Day:
+    """A date in a message, written in the reader's calendar and language."""
+
+    value: date
+
+
+@dataclass(frozen=True)
+class Weekday:
+    value: int  # 0 = Monday
+
+
+@dataclass(frozen=True)
+class Names:
+    """A list of names or language codes, joined in the reader's language."""
+
+    items: tuple[str, ...]
+    languages: bool = False  # ISO 639-1 codes, shown as language names
+
+
+class Message(Protocol):
+    """What a message is made of: a Finding (findings.py) is one."""
+
+    text: str
+    params: dict
 
 
 @dataclass(frozen=True)
@@ -35,7 +68,7 @@ HTML = Medium(escape, isolate_html)  # pages: the sentence escaped, each name in
 
 
 def render_finding(
-    finding: Finding,
+    finding: Message,
     locale: str,
     gettext: Callable[[str], str] | None = None,
     medium: Medium = BARE,

@@ -5,7 +5,7 @@ from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
 
 from planner.accounts.models import User
 from planner.extensions import db
@@ -174,3 +174,16 @@ def _check_changed_stop(_mapper, _connection, stop: Stop) -> None:
     changed = [*CALENDAR_FIELDS, "attendees"]
     if any(state.attrs[name].history.has_changes() for name in changed):
         stop.sequence = (stop.sequence or 0) + 1
+
+
+def visit_with_programme(session, visit_id: int) -> Visit | None:
+    """A visit with participants, stops, venues and attendees loaded for its page."""
+    return session.scalar(
+        sa.select(Visit)
+        .where(Visit.id == visit_id)
+        .options(
+            selectinload(Visit.participants).selectinload(Participant.person),
+            selectinload(Visit.stops).selectinload(Stop.venue),
+            selectinload(Visit.stops).selectinload(Stop.attendees),
+        )
+    )

@@ -8,13 +8,13 @@ from sqlalchemy.orm import selectinload
 
 from planner.itinerary.checks import (
     AttendeeInfo,
-    Finding,
     Plan,
     StopInfo,
     TravelSettings,
     VenueInfo,
     check_plan,
 )
+from planner.itinerary.findings import Finding
 from planner.itinerary.models import Stop, StopStatus
 from planner.timefmt import local_day_bounds
 from planner.venues.models import TravelTime, Venue

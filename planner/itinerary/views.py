@@ -15,24 +15,30 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 
 from planner.extensions import db
 from planner.i18n import current_language, html_gettext, html_ngettext
 from planner.itinerary import operations
+from planner.itinerary.findings import Finding
 from planner.itinerary.forms import ShiftForm, StopForm
+from planner.itinerary.messages import HTML, render_finding
 from planner.itinerary.models import Stop, StopKind, StopStatus
 from planner.itinerary.snapshot import check_visit
-from planner.security import acting_user, planner_required
+from planner.security import planner_required
 from planner.timefmt import format_datetime
 from planner.venues.models import Venue
 from planner.venues.operations import active_venues
-from planner.visits.models import Visit, live_visit
+from planner.visits.models import Visit
+from planner.web import acting_user, live_visit_or_404
 
 bp = Blueprint("itinerary", __name__)
 
 
-def live_visit_or_404(visit_id: int) -> Visit:
-    return live_visit(db.session, visit_id) or abort(404)
+@bp.app_template_filter("finding_message")
+def finding_message(finding: Finding) -> Markup:
+    """A finding in the reader's language, wherever a page shows one: names in <bdi>."""
+    return render_finding(finding, current_language(), _, HTML)
 
 
 def visit_stop(visit: Visit, stop_id: int, *, binned: bool = False) -> Stop:

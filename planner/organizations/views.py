@@ -1,7 +1,6 @@
 """Pages for organizations: the list with search, add, edit and delete."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 
 from planner import params
 from planner.extensions import db
@@ -17,21 +16,11 @@ from planner.organizations.operations import (
     update_organization,
 )
 from planner.people.models import Person
-from planner.security import acting_user, planner_required
+from planner.security import planner_required
 from planner.venues.models import Venue
+from planner.web import acting_user, kind_from_args
 
 bp = Blueprint("organizations", __name__)
-
-
-def kind_from_args(enum_class):
-    """The enum member named by ?kind=..., None for all; 400 for a value that is not one."""
-    value = request.args.get("kind") or None
-    if value is None:
-        return None
-    try:
-        return enum_class(value)
-    except ValueError:
-        abort(400, _("Unknown kind: %(kind)s", kind=value))
 
 
 @bp.get("/organizations")

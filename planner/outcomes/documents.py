@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from pathlib import Path, PurePath
 
 import sqlalchemy as sa
-from flask import Response, send_file
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
@@ -150,24 +149,22 @@ def document_path(folder: str, document: OutcomeDocument) -> Path:
     return Path(folder) / document.stored_name
 
 
-def send_document(folder: str, document: OutcomeDocument) -> Response | None:
-    """The stored file as a download that no browser will run or render in our origin;
-    None when the file is missing from the server."""
+@dataclass(frozen=True)
+class StoredFile:
+    """A document's file as the pages and the API hand it out (planner/web.py sends it)."""
+
+    path: Path
+    name: str  # the uploader's name for it
+    content_type: str
+    sha256: str
+
+
+def stored_file(folder: str, document: OutcomeDocument) -> StoredFile | None:
+    """The document's file on disk; None when the file is missing from the server."""
     path = document_path(folder, document)
     if not path.is_file():
         return None
-    response = send_file(
-        path,
-        mimetype=document.content_type,
-        as_attachment=True,
-        download_name=document.filename,
-        etag=document.sha256,
-        max_age=0,
-    )
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response.headers["Cache-Control"] = "private, no-cache"
-    return response
+    return StoredFile(path, document.filename, document.content_type, document.sha256)
 
 
 def write_file(path: Path, content: bytes) -> None:

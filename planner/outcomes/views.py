@@ -25,34 +25,25 @@ from planner import params
 from planner.extensions import db
 from planner.i18n import current_language, html_gettext
 from planner.organizations.operations import all_organizations
-from planner.outcomes import operations, overdue
+from planner.outcomes import operations
 from planner.outcomes.documents import (
     DOCUMENT_TYPES,
     DocumentNotStored,
     DocumentRefused,
     delete_document,
-    send_document,
     size_text,
     store_upload,
+    stored_file,
 )
 from planner.outcomes.forms import DocumentForm, FollowUpEditForm, FollowUpForm, OutcomeForm
 from planner.outcomes.models import FollowUp, FollowUpStatus, Outcome, OutcomeDocument
 from planner.partnerships.models import Partnership
-from planner.security import acting_user, is_safe_next, planner_required
+from planner.security import is_safe_next, planner_required
 from planner.timefmt import format_number, format_short_date
 from planner.visits.models import Visit
-from planner.visits.views import live_visit_or_404
+from planner.web import acting_user, download, form_page, live_visit_or_404, office_today
 
 bp = Blueprint("outcomes", __name__)
-
-
-def office_today() -> date:
-    """The office's calendar day, by which follow-ups fall overdue."""
-    return overdue.office_today(current_app.config["OFFICE_TIMEZONE"], overdue.utc_now())
-
-
-def form_page(template: str, form, **context):
-    return render_template(template, form=form, **context), 400 if form.errors else 200
 
 
 def back_to(default: str) -> str:
@@ -226,10 +217,10 @@ def upload_too_large(error):
 @bp.get("/documents/<int:document_id>")
 def download_document(document_id: int):
     document = document_or_404(document_id)
-    response = send_document(current_app.config["DOCUMENTS_FOLDER"], document)
-    if response is None:
+    file = stored_file(current_app.config["DOCUMENTS_FOLDER"], document)
+    if file is None:
         abort(404, _("The file of this document is missing from the server."))
-    return response
+    return download(file)
 
 
 @bp.route("/documents/<int:document_id>/delete", methods=["GET", "POST"])
@@ -408,16 +399,6 @@ def _overdue_badge():
         return operations.count_overdue(db.session, office_today(), current_user.id)
 
     return {"overdue_follow_up_count": overdue_follow_up_count}
-
-
-@bp.app_template_global()
-def outcomes_of_visit(visit: Visit) -> operations.VisitOutcomes:
-    return operations.visit_outcomes(db.session, visit.id)
-
-
-@bp.app_template_global()
-def follow_ups_today() -> date:
-    return office_today()
 
 
 @bp.app_template_filter("money")

@@ -25,8 +25,9 @@ from planner.partnerships.models import Partnership, PartnershipKind, Stage
 from planner.partnerships.operations import SortOrder, StageError
 from planner.partnerships.return_visit import return_visit_defaults
 from planner.partnerships.timeline import build_timeline
-from planner.security import acting_user, planner_required
+from planner.security import planner_required
 from planner.timefmt import zone_names
+from planner.web import acting_user, form_page
 
 bp = Blueprint("partnerships", __name__)
 
@@ -53,11 +54,6 @@ def enum_from_args(name: str, enum_class):
         return enum_class(value)
     except ValueError:
         abort(400, _("Unknown value for %(name)s: %(value)s", name=name, value=value))
-
-
-def form_page(template: str, form, **context):
-    """The page again, with the form's field errors: 400 when they are there."""
-    return render_template(template, form=form, **context), 400 if form.errors else 200
 
 
 # --- The list ---------------------------------------------------------------------------

@@ -18,7 +18,8 @@ from planner.people.operations import (
     people_for_list,
     update_person,
 )
-from planner.security import acting_user, planner_required
+from planner.security import planner_required
+from planner.web import acting_user
 
 bp = Blueprint("people", __name__)
 

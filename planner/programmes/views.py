@@ -6,7 +6,8 @@ from planner.extensions import db
 from planner.itinerary.snapshot import check_visit, findings_by_stop
 from planner.programmes.timeline import Canvas, layout_days
 from planner.types import utcnow
-from planner.visits.models import Side, Visit, live_visit
+from planner.visits.models import Side
+from planner.web import live_visit_or_404
 
 bp = Blueprint("programmes", __name__)
 
@@ -16,13 +17,9 @@ def _timeline_geometry():
     return {"canvas_for": Canvas.for_day}
 
 
-def live_visit_or_404(visit_id: int) -> Visit:
-    return live_visit(db.session, visit_id, with_programme=True) or abort(404)
-
-
 @bp.get("/visits/<int:visit_id>/timeline")
 def visit_timeline(visit_id: int):
-    visit = live_visit_or_404(visit_id)
+    visit = live_visit_or_404(visit_id, with_programme=True)
     days = layout_days(
         visit.live_stops,
         visit.start_date,
@@ -36,7 +33,7 @@ def visit_timeline(visit_id: int):
 
 @bp.get("/visits/<int:visit_id>/participants/<int:participant_id>/programme")
 def participant_programme(visit_id: int, participant_id: int):
-    visit = live_visit_or_404(visit_id)
+    visit = live_visit_or_404(visit_id, with_programme=True)
     participant = next((p for p in visit.participants if p.id == participant_id), None)
     if participant is None:
         abort(404)

@@ -22,8 +22,8 @@ from sqlalchemy.orm import selectinload
 
 from planner.itinerary.models import Stop
 from planner.outcomes.models import FollowUp, Outcome, OutcomeKind
-from planner.outcomes.operations import visit_outcomes
 from planner.outcomes.overdue import overdue_follow_ups
+from planner.outcomes.queries import visit_outcomes
 from planner.partnerships.models import Partnership, Stage
 from planner.timefmt import local_day_bounds, to_local
 from planner.visits.models import Visit, VisitStatus

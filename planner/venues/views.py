@@ -8,8 +8,7 @@ from planner import params
 from planner.extensions import db
 from planner.i18n import current_language, html_gettext
 from planner.organizations.operations import all_organizations
-from planner.organizations.views import kind_from_args
-from planner.security import acting_user, planner_required
+from planner.security import planner_required
 from planner.timefmt import zone_names
 from planner.types import utcnow
 from planner.venues.forms import (
@@ -37,6 +36,7 @@ from planner.venues.operations import (
     venues_for_list,
     weekly_hours,
 )
+from planner.web import acting_user, kind_from_args
 
 bp = Blueprint("venues", __name__)
 

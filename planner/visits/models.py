@@ -184,24 +184,11 @@ def visits_for_list(session, today: date, status: VisitStatus | None = None) -> 
     return list(session.scalars(query))
 
 
-def live_visit(session, visit_id: int, *, with_programme: bool = False) -> Visit | None:
+def live_visit(session, visit_id: int) -> Visit | None:
     """A visit that is not in the bin (a binned visit is reached only from the bin)."""
-    visit = (
-        visit_with_programme(session, visit_id) if with_programme else session.get(Visit, visit_id)
-    )
+    return unless_binned(session.get(Visit, visit_id))
+
+
+def unless_binned(visit: Visit | None) -> Visit | None:
+    """The visit, or None when there is none or it is in the bin."""
     return None if visit is None or visit.is_deleted else visit
-
-
-def visit_with_programme(session, visit_id: int) -> Visit | None:
-    """A visit with participants, stops, venues and attendees loaded for its page."""
-    from planner.itinerary.models import Stop
-
-    return session.scalar(
-        sa.select(Visit)
-        .where(Visit.id == visit_id)
-        .options(
-            selectinload(Visit.participants).selectinload(Participant.person),
-            selectinload(Visit.stops).selectinload(Stop.venue),
-            selectinload(Visit.stops).selectinload(Stop.attendees),
-        )
-    )

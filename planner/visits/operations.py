@@ -11,7 +11,6 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from planner.accounts.models import User
-from planner.calendars import mail
 from planner.itinerary.models import Stop, StopStatus
 from planner.people.models import Person
 from planner.timefmt import NonexistentLocalTime, local_to_utc, to_local, zone
@@ -140,23 +139,6 @@ def remove_participant(session, participant: Participant, *, acting: User) -> No
             stop.attendees.remove(participant)
     visit.participants.remove(participant)  # delete-orphan: the row goes at the flush
     session.flush()
-
-
-def send_farewell_and_remove(
-    session,
-    participant: Participant,
-    settings: mail.MailSettings,
-    *,
-    acting: User,
-    now: datetime,
-) -> mail.SendReport:
-    """Remove a participant as the pages and the API do: whoever was sent invitations gets
-    a cancellation first, since afterwards there is nobody left to send it to."""
-    farewell = mail.plan_farewell(session, participant.visit, participant)
-    messages = mail.queue_messages(session, farewell, settings, acting=acting, now=now)
-    report = mail.send_pending(session, settings, messages=messages, now=now)
-    remove_participant(session, participant, acting=acting)
-    return report
 
 
 def _same_wall_clock(instant: datetime, from_zone: str, day_shift: int, to_zone: str) -> datetime:

@@ -1,7 +1,5 @@
 """The visit list, a visit's page, and the pages that create, change, bin and copy visits."""
 
-from datetime import datetime
-
 from babel.core import get_global
 from flask import (
     Blueprint,
@@ -15,16 +13,18 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from planner.calendars import mail
+from planner.calendars import operations as calendar_operations
+from planner.calendars.mail import letters, outbox
 from planner.extensions import db
 from planner.i18n import html_gettext, html_ngettext
 from planner.itinerary.checks import check_dates
 from planner.itinerary.programme import programme_by_day
 from planner.itinerary.snapshot import build_plan, check_visit, findings_by_stop
 from planner.organizations.operations import all_organizations
+from planner.outcomes.queries import visit_outcomes
 from planner.people.models import Person
-from planner.security import acting_user, planner_required
-from planner.timefmt import zone, zone_names
+from planner.security import planner_required
+from planner.timefmt import zone_names
 from planner.types import utcnow
 from planner.visits import operations
 from planner.visits.forms import (
@@ -33,37 +33,22 @@ from planner.visits.forms import (
     VisitForm,
 )
 from planner.visits.models import (
-    Participant,
     Side,
     Visit,
     VisitStatus,
-    live_visit,
-    visit_with_programme,
     visits_for_list,
 )
 from planner.visits.operations import VisitError
+from planner.web import (
+    acting_user,
+    form_page,
+    live_visit_or_404,
+    office_today,
+    participant_or_404,
+    send_after_commit,
+)
 
 bp = Blueprint("visits", __name__)
-
-
-def office_today():
-    return datetime.now(zone(current_app.config["OFFICE_TIMEZONE"])).date()
-
-
-def live_visit_or_404(visit_id: int) -> Visit:
-    return live_visit(db.session, visit_id) or abort(404)
-
-
-def participant_or_404(visit: Visit, participant_id: int) -> Participant:
-    participant = db.session.get(Participant, participant_id)
-    if participant is None or participant.visit_id != visit.id:
-        abort(404)
-    return participant
-
-
-def form_page(template: str, form, **context):
-    """The page again, with the form's field errors: 400 when they are there."""
-    return render_template(template, form=form, **context), 400 if form.errors else 200
 
 
 def show_error(form, error: VisitError) -> None:
@@ -88,9 +73,7 @@ def list_visits():
 
 @bp.get("/visits/<int:visit_id>")
 def show_visit(visit_id: int):
-    visit = visit_with_programme(db.session, visit_id)
-    if visit is None or visit.is_deleted:
-        abort(404)
+    visit = live_visit_or_404(visit_id, with_programme=True)
     days = programme_by_day(visit.live_stops, visit.start_date, visit.end_date, visit.timezone)
     sides = [(side, visit.participants_on(side)) for side in Side]
     findings = check_visit(db.session, visit, current_app.config)
@@ -101,6 +84,8 @@ def show_visit(visit_id: int):
         sides=sides,
         findings=findings,
         stop_findings=findings_by_stop(findings),
+        produced=visit_outcomes(db.session, visit.id),
+        follow_ups_today=office_today(),
     )
 
 
@@ -306,24 +291,32 @@ def remove_participant(visit_id: int, participant_id: int):
     stops = [stop for stop in visit.live_stops if participant in stop.attendees]
     if request.method == "POST":
         name = participant.person.display_name
-        report = operations.send_farewell_and_remove(
+        now = utcnow()
+        farewell = calendar_operations.remove_participant(
             db.session,
             participant,
-            mail.MailSettings.from_config(current_app.config),
+            letters.MailSettings.from_config(current_app.config),
             acting=acting_user(),
-            now=utcnow(),
+            now=now,
         )
         flash(html_gettext("%(name)s no longer takes part in the visit.", name=name), "success")
-        if report.sent:
-            flash(html_gettext("A cancellation went to %(name)s's calendar.", name=name), "success")
-        if report.failed:
-            flash(
-                html_gettext(
-                    "The cancellation to %(name)s could not be sent; it waits in the mail log.",
-                    name=name,
-                ),
-                "error",
-            )
+
+        def tell(report: outbox.SendReport) -> None:
+            if report.sent:
+                flash(
+                    html_gettext("A cancellation went to %(name)s's calendar.", name=name),
+                    "success",
+                )
+            if report.failed:
+                flash(
+                    html_gettext(
+                        "The cancellation to %(name)s could not be sent; it waits in the mail log.",
+                        name=name,
+                    ),
+                    "error",
+                )
+
+        send_after_commit(farewell, now=now, report=tell)
         return redirect(participants_url(visit))
     return render_template(
         "visits/confirm_remove_participant.html",

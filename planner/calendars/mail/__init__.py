@@ -1,0 +1,59 @@
+"""iTIP e-mail (RFC 5546): each participant's programme as an invitation, then only what changed.
+
+Three parts, each below the next:
+
+- plans.py: who gets what. Which stops each participant is invited to, at what SEQUENCE,
+  and which left their programme and why; plain values, nothing written.
+- letters.py: what each letter says, in its reader's language, and the MIME message with
+  its calendar; nothing stored.
+- outbox.py: the mail log and SMTP. Messages are queued whole (MailMessage), then sent;
+  SentEvent remembers what each calendar was last sent, and moves only when a message
+  actually went out, so a failed update is offered again.
+
+The pages and the API queue letters in the request and send them once it has committed
+(web.send_after_commit). The names below are the package's public face.
+"""
+
+from planner.calendars.mail.letters import (
+    POLICY,
+    Letter,
+    MailSettings,
+    build_message,
+    describe_change,
+    letter_locale,
+)
+from planner.calendars.mail.outbox import (
+    SendReport,
+    mail_log,
+    queue_messages,
+    record_sent,
+    send_pending,
+    unsent_messages,
+)
+from planner.calendars.mail.plans import (
+    MailPlan,
+    message_calendar,
+    plan_farewell,
+    plan_programme,
+    plan_updates,
+)
+
+__all__ = [
+    "POLICY",
+    "Letter",
+    "MailPlan",
+    "MailSettings",
+    "SendReport",
+    "build_message",
+    "describe_change",
+    "letter_locale",
+    "mail_log",
+    "message_calendar",
+    "plan_farewell",
+    "plan_programme",
+    "plan_updates",
+    "queue_messages",
+    "record_sent",
+    "send_pending",
+    "unsent_messages",
+]

@@ -1,0 +1,256 @@
+"""The mail log and SMTP: letters queued as MailMessage rows, then sent, then remembered.
+
+queue_messages keeps each message whole in the mail log (pending); send_pending sends
+what is given (or every pending and failed one), counts each attempt and keeps a failed
+one with its error, to be retried as it is. SentEvent moves only for a message that went
+out. The pages and the API send only once the request has committed (web.send_after_commit).
+"""
+
+import smtplib
+import ssl
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from flask_babel import force_locale
+
+from planner.calendars.events import EventOptions, stop_event
+from planner.calendars.ics import CalendarInfo, Person, build_calendar
+from planner.calendars.mail.letters import (
+    Letter,
+    MailSettings,
+    build_message,
+    cancellation_letter,
+    letter_locale,
+    programme_letter,
+    update_letter,
+)
+from planner.calendars.mail.plans import (
+    MailPlan,
+    RecipientPlan,
+    message_calendar,
+)
+from planner.calendars.models import MailMessage, MailStatus, Method, SentEvent
+from planner.itinerary.models import Stop
+from planner.rules import single_line
+from planner.visits.models import Participant, Visit
+
+
+def _recipient_person(participant: Participant) -> Person:
+    """Who a message goes to, each part fit for a header whatever was stored."""
+    person = participant.person
+    return Person(single_line(person.display_name), person.email and single_line(person.email))
+
+
+def queue_messages(
+    session, plan: MailPlan, settings: MailSettings, *, acting, now: datetime
+) -> list[MailMessage]:
+    """One MailMessage per REQUEST and per CANCEL in the plan, flushed, not yet sent."""
+    visit = plan.visit
+    options = EventOptions(now=now, with_attendees=True)
+    organizer = Person(settings.office_name, settings.sender)
+    queued = []
+
+    def queue(recipient: RecipientPlan, method: Method, letter: Letter, events, stops) -> None:
+        info = CalendarInfo(visit.title, visit.timezone, organizer, method=method.value)
+        person = _recipient_person(recipient.participant)
+        message = build_message(
+            letter,
+            build_calendar(info, events, now=now),
+            method=method,
+            to=(person.name, person.email),
+            settings=settings,
+            now=now,
+        )
+        row = MailMessage(
+            visit_id=visit.id,
+            participant_id=recipient.participant.id,
+            recipient=person.email,
+            subject=single_line(letter.subject),
+            method=method,
+            stop_ids=[stop.id for stop in stops],
+            body=message.as_string(),
+            status=MailStatus.PENDING,
+            attempts=0,
+            created_at=now,
+            created_by_id=acting.id if acting is not None else None,
+        )
+        session.add(row)
+        queued.append(row)
+
+    write_invitation = programme_letter if plan.kind == "programme" else update_letter
+    for recipient in plan.recipients:
+        # Each in their own language: a Persian-speaking host reads Persian, right to left.
+        locale = letter_locale(recipient.participant.person, settings.locale)
+        settings_for_them = replace(settings, locale=locale)
+        with force_locale(locale):
+            attendee = (_recipient_person(recipient.participant),)
+            if recipient.invitations:
+                events = [
+                    stop_event(i.stop, options, sequence=i.sequence, attendees=attendee)
+                    for i in recipient.invitations
+                ]
+                letter = write_invitation(visit, recipient, settings_for_them)
+                stops = [i.stop for i in recipient.invitations]
+                queue(recipient, Method.REQUEST, letter, events, stops)
+            if recipient.cancellations:
+                events = [
+                    stop_event(
+                        c.stop, options, cancelled=True, sequence=c.sequence, attendees=attendee
+                    )
+                    for c in recipient.cancellations
+                ]
+                letter = cancellation_letter(visit, recipient, settings_for_them)
+                stops = [c.stop for c in recipient.cancellations]
+                queue(recipient, Method.CANCEL, letter, events, stops)
+    session.flush()
+    return queued
+
+
+@dataclass(frozen=True)
+class SendReport:
+    sent: int = 0
+    failed: int = 0
+    error: str | None = None  # the first failure, to show the planner
+
+    @property
+    def total(self) -> int:
+        return self.sent + self.failed
+
+
+def unsent_messages(session, visit: Visit | None = None) -> list[MailMessage]:
+    query = sa.select(MailMessage).where(
+        MailMessage.status.in_((MailStatus.PENDING, MailStatus.FAILED))
+    )
+    if visit is not None:
+        query = query.where(MailMessage.visit_id == visit.id)
+    return list(session.scalars(query.order_by(MailMessage.id)))
+
+
+def _error_text(error: BaseException) -> str:
+    text = str(error) or error.__class__.__name__
+    return f"{error.__class__.__name__}: {text}"[:2000]
+
+
+def _connect(settings: MailSettings) -> smtplib.SMTP:
+    smtp = smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=settings.smtp_timeout)
+    try:
+        if settings.smtp_starttls:
+            smtp.starttls(context=ssl.create_default_context())
+        if settings.smtp_username:
+            smtp.login(settings.smtp_username, settings.smtp_password)
+    except BaseException:
+        smtp.close()
+        raise
+    return smtp
+
+
+def send_pending(
+    session,
+    settings: MailSettings,
+    *,
+    messages: list[MailMessage] | None = None,
+    visit: Visit | None = None,
+    now: datetime,
+) -> SendReport:
+    """Send the given messages (default: every pending or failed one, of `visit` if given).
+
+    Each attempt is counted; a failure keeps the message in the log as failed with the
+    error, to be retried as it is. SentEvent moves only for messages that went out.
+    """
+    if messages is None:
+        messages = unsent_messages(session, visit)
+    messages = [m for m in messages if m.status != MailStatus.SENT]
+    if not messages:
+        return SendReport()
+    sent = failed = 0
+    first_error = None
+
+    def fail(message: MailMessage, error: BaseException) -> None:
+        nonlocal failed, first_error
+        message.status, message.error = MailStatus.FAILED, _error_text(error)
+        failed += 1
+        first_error = first_error or message.error
+
+    try:
+        smtp = _connect(settings)
+    except (OSError, smtplib.SMTPException) as error:
+        for message in messages:
+            message.attempts = (message.attempts or 0) + 1
+            fail(message, error)
+        session.flush()
+        return SendReport(sent, failed, first_error)
+    with smtp:
+        for message in messages:
+            message.attempts = (message.attempts or 0) + 1
+            try:
+                smtp.sendmail(settings.sender, [message.recipient], message.body.encode("ascii"))
+            except (OSError, smtplib.SMTPException, UnicodeError) as error:
+                fail(message, error)
+                continue
+            message.status, message.error, message.sent_at = MailStatus.SENT, None, now
+            record_sent(session, message, now=now)
+            sent += 1
+    session.flush()
+    return SendReport(sent, failed, first_error)
+
+
+def _venue_shown(location: str, stop: Stop) -> str | None:
+    """The venue name inside a LOCATION ("name, address, city")."""
+    if not location:
+        return None
+    if stop.venue is not None and location.startswith(single_line(stop.venue.name)):
+        return single_line(stop.venue.name)
+    return location[:200]
+
+
+def record_sent(session, message: MailMessage, *, now: datetime) -> None:
+    """Remember, per stop, what this message put into the participant's calendar.
+
+    Read back from the message itself: a retried message may be older than the stop.
+    """
+    if message.participant_id is None or not message.stop_ids:
+        return
+    stops = {
+        stop.calendar_uid: stop
+        for stop in session.scalars(sa.select(Stop).where(Stop.id.in_(message.stop_ids)))
+    }
+    known = {
+        row.stop_id: row
+        for row in session.scalars(
+            sa.select(SentEvent).where(
+                SentEvent.participant_id == message.participant_id,
+                SentEvent.stop_id.in_(message.stop_ids),
+            )
+        )
+    }
+    for vevent in message_calendar(message.body).walk("VEVENT"):
+        stop = stops.get(str(vevent["UID"]))
+        if stop is None:
+            continue
+        sequence = int(vevent.get("SEQUENCE", 0))
+        row = known.get(stop.id)
+        if row is not None and row.sequence > sequence:
+            continue  # a newer message went out first; this one changes nothing in the calendar
+        if row is None:
+            row = SentEvent(stop_id=stop.id, participant_id=message.participant_id)
+            session.add(row)
+            known[stop.id] = row
+        row.method = message.method
+        row.sequence = sequence
+        row.starts_at = vevent.decoded("DTSTART").astimezone(UTC)
+        row.ends_at = vevent.decoded("DTEND").astimezone(UTC)
+        row.title = str(vevent.get("SUMMARY", ""))[:200]
+        row.venue_name = _venue_shown(str(vevent.get("LOCATION", "")), stop)
+        row.sent_at = now
+
+
+def mail_log(session, visit: Visit) -> list[MailMessage]:
+    """Every message of a visit, newest first."""
+    return list(
+        session.scalars(
+            sa.select(MailMessage)
+            .where(MailMessage.visit_id == visit.id)
+            .order_by(MailMessage.created_at.desc(), MailMessage.id.desc())
+        )
+    )
