@@ -5,10 +5,10 @@ from datetime import timedelta
 from markupsafe import escape
 
 from planner.accounts.models import Role
+from planner.clock import utc_now
 from planner.extensions import db
 from planner.itinerary.models import Stop, StopKind
 from planner.timefmt import format_time
-from planner.types import utcnow
 from planner.visits.models import ParticipantRole, Side
 
 
@@ -72,7 +72,7 @@ def test_binned_stop_is_not_in_anyones_programme(demo_visit, client, signed_in):
     ambassador = demo_visit.head_of_delegation
     castle = next(s for s in demo_visit.live_stops if s.kind == StopKind.CULTURAL_VISIT)
     assert ambassador in castle.attendees
-    castle.deleted_at = utcnow()
+    castle.deleted_at = utc_now()
     db.session.commit()
     signed_in(Role.VIEWER)
     page = client.get(programme_url(demo_visit, ambassador)).text

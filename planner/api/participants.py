@@ -23,11 +23,11 @@ from planner.api.common import (
 from planner.api.visits import VISIT_PATH, visit_or_404
 from planner.calendars import mail
 from planner.calendars.views import feed_url
+from planner.clock import utc_now
 from planner.extensions import db
 from planner.forms import parse_language_codes
 from planner.people.models import Person
 from planner.security import acting_user, planner_required
-from planner.types import utcnow
 from planner.visits import operations
 from planner.visits.models import Participant, ParticipantRole, Side
 from planner.visits.operations import VisitError, interpreting_languages_error
@@ -233,5 +233,5 @@ def remove_participant(visit_id: int, participant_id: int):
         participant,
         mail.MailSettings.from_config(current_app.config),
         acting=acting_user(),
-        now=utcnow(),
+        now=utc_now(),
     )

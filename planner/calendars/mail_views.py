@@ -7,10 +7,10 @@ from markupsafe import Markup
 
 from planner.calendars import mail
 from planner.calendars.models import MailMessage, MailStatus
+from planner.clock import utc_now
 from planner.extensions import db
 from planner.i18n import current_language
 from planner.security import acting_user, planner_required
-from planner.types import utcnow
 from planner.visits.models import Visit, live_visit
 
 bp = Blueprint("mail", __name__)
@@ -55,7 +55,7 @@ def preview_or_send(visit: Visit, plan: mail.MailPlan):
             if not plan.message_count:
                 flash(_("There was nothing to send."), "info")
                 return redirect(url_for("visits.show_visit", visit_id=visit.id))
-            now, config = utcnow(), settings()
+            now, config = utc_now(), settings()
             queued = mail.queue_messages(db.session, plan, config, acting=acting_user(), now=now)
             flash_report(visit, mail.send_pending(db.session, config, messages=queued, now=now))
             return redirect(url_for("visits.show_visit", visit_id=visit.id))
@@ -114,7 +114,7 @@ def retry_message(visit_id: int, message_id: int):
     if message.status == MailStatus.SENT:
         flash(_("That message was already sent."), "info")
     else:
-        report = mail.send_pending(db.session, settings(), messages=[message], now=utcnow())
+        report = mail.send_pending(db.session, settings(), messages=[message], now=utc_now())
         flash_report(visit, report, link=False)
     return redirect(url_for("mail.mail_log", visit_id=visit.id))
 
@@ -123,7 +123,7 @@ def retry_message(visit_id: int, message_id: int):
 @planner_required
 def retry_unsent(visit_id: int):
     visit = live_visit_or_404(visit_id)
-    report = mail.send_pending(db.session, settings(), visit=visit, now=utcnow())
+    report = mail.send_pending(db.session, settings(), visit=visit, now=utc_now())
     if not report.total:
         flash(_("No message is waiting to be sent."), "info")
     flash_report(visit, report, link=False)

@@ -23,9 +23,9 @@ from planner.calendars.events import (
     visit_events,
 )
 from planner.calendars.ics import CalendarInfo, Person, build_calendar
+from planner.clock import utc_now
 from planner.extensions import db
 from planner.security import acting_user, planner_required
-from planner.types import utcnow
 from planner.visits.models import Participant
 from planner.visits.views import live_visit_or_404, participant_or_404
 
@@ -100,7 +100,7 @@ def calendar_response(
 @bp.get("/visits/<int:visit_id>/calendar.ics")
 def visit_calendar(visit_id: int):
     visit = live_visit_or_404(visit_id)
-    now = utcnow()
+    now = utc_now()
     name = visit.title
     info = CalendarInfo(name=name, zone=visit.timezone, organizer=_organizer())
     options = EventOptions(now=now, stop_url=_stop_url)
@@ -130,7 +130,7 @@ def participant_calendar(visit_id: int, participant_id: int):
 def _participant_calendar(
     participant: Participant, *, refresh: bool, **response_options
 ) -> Response:
-    now = utcnow()
+    now = utc_now()
     name = _participant_calendar_name(participant)
     info = CalendarInfo(
         name=name,
@@ -147,7 +147,7 @@ def _participant_calendar(
 
 
 def _staff_calendar(user: User, **response_options) -> Response:
-    now = utcnow()
+    now = utc_now()
     name = _staff_calendar_name(user)
     info = CalendarInfo(
         name=name,

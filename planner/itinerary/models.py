@@ -8,8 +8,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.accounts.models import User
+from planner.clock import utc_now
 from planner.extensions import db
-from planner.types import Choice, UTCDateTime, enum_type, utcnow
+from planner.types import Choice, UTCDateTime, enum_type
 from planner.venues.models import Venue
 from planner.visits.models import Participant, Visit
 
@@ -83,8 +84,8 @@ class Stop(db.Model):
     sequence: Mapped[int] = mapped_column(sa.Integer, default=0)
     # Optimistic locking: a save based on an older version is refused.
     version: Mapped[int] = mapped_column(sa.Integer)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now, onupdate=utc_now)
     deleted_at: Mapped[datetime | None] = mapped_column(
         UTCDateTime, doc="Set when moved to the bin; cleared by restore."
     )

@@ -21,10 +21,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from planner.clock import app_office_today
 from planner.extensions import db
 from planner.i18n import current_language
 from planner.organizations.operations import all_organizations
-from planner.outcomes import operations, overdue
+from planner.outcomes import operations
 from planner.outcomes.documents import (
     DOCUMENT_TYPES,
     DocumentNotStored,
@@ -43,11 +44,6 @@ from planner.visits.models import Visit
 from planner.visits.views import live_visit_or_404
 
 bp = Blueprint("outcomes", __name__)
-
-
-def office_today() -> date:
-    """The office's calendar day, by which follow-ups fall overdue."""
-    return overdue.office_today(current_app.config["OFFICE_TIMEZONE"], overdue.utc_now())
 
 
 def form_page(template: str, form, **context):
@@ -117,7 +113,7 @@ def outcome_form_page(form: OutcomeForm, visit: Visit, outcome: Outcome | None):
 
 def default_day(visit: Visit) -> date:
     """Today if the visit is on, else its first or last day: when the outcome arose."""
-    return min(max(office_today(), visit.start_date), visit.end_date)
+    return min(max(app_office_today(), visit.start_date), visit.end_date)
 
 
 @bp.route("/visits/<int:visit_id>/outcomes/new", methods=["GET", "POST"])
@@ -146,7 +142,7 @@ def outcome_page(outcome: Outcome, document_form: DocumentForm | None = None, st
         visit=outcome.visit,
         document_form=document_form or DocumentForm(formdata=None),
         max_size=size_text(current_app.config["OUTCOME_DOCUMENT_MAX_BYTES"]),
-        today=office_today(),
+        today=app_office_today(),
     ), status
 
 
@@ -385,7 +381,7 @@ def reopen_follow_up(follow_up_id: int):
 
 @bp.get("/follow-ups/mine")
 def my_follow_ups():
-    today = office_today()
+    today = app_office_today()
     return render_template(
         "outcomes/mine.html",
         mine=operations.follow_ups_of_owner(db.session, current_user.id, today),
@@ -402,7 +398,7 @@ def _overdue_badge():
         """The signed-in user's overdue follow-ups: one COUNT, only when the page asks."""
         if not current_user.is_authenticated:
             return 0
-        return operations.count_overdue(db.session, office_today(), current_user.id)
+        return operations.count_overdue(db.session, app_office_today(), current_user.id)
 
     return {"overdue_follow_up_count": overdue_follow_up_count}
 
@@ -414,7 +410,7 @@ def outcomes_of_visit(visit: Visit) -> operations.VisitOutcomes:
 
 @bp.app_template_global()
 def follow_ups_today() -> date:
-    return office_today()
+    return app_office_today()
 
 
 @bp.app_template_filter("money")

@@ -2,10 +2,10 @@
 
 from flask import Blueprint, abort, current_app, render_template, request
 
+from planner.clock import utc_now
 from planner.extensions import db
 from planner.itinerary.snapshot import check_visit, findings_by_stop
 from planner.programmes.timeline import Canvas, layout_days
-from planner.types import utcnow
 from planner.visits.models import Side, Visit, live_visit
 
 bp = Blueprint("programmes", __name__)
@@ -56,5 +56,5 @@ def participant_programme(visit_id: int, participant_id: int):
         # The copy handed to the guest: staff notes are not even sent to the browser.
         for_participant=request.args.get("print") == "participant",
         is_delegate=participant.side == Side.DELEGATION,
-        printed_at=utcnow(),
+        printed_at=utc_now(),
     )

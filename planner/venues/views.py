@@ -4,13 +4,13 @@ from babel.dates import get_day_names
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from planner.clock import utc_now
 from planner.extensions import db
 from planner.i18n import current_language
 from planner.organizations.operations import all_organizations
 from planner.organizations.views import kind_from_args
 from planner.security import acting_user, planner_required
 from planner.timefmt import zone_names
-from planner.types import utcnow
 from planner.venues.forms import (
     WEEK_FROM_SATURDAY,
     ClosureForm,
@@ -89,7 +89,7 @@ def render_venue_page(venue: Venue, closure_form=None, travel_form=None):
         travel_times=travel_times_from(db.session, venue),
         closure_form=closure_form,
         travel_form=travel_form,
-        now=utcnow(),
+        now=utc_now(),
     ), status
 
 
@@ -160,7 +160,7 @@ def delete_venue_page(venue_id: int):
         delete_venue(db.session, venue, acting=acting_user())
         flash(_("%(name)s is in the bin, from where it can be restored.", name=venue.name), "info")
         return redirect(url_for("venues.list_venues"))
-    stops = upcoming_stops_at(db.session, venue, utcnow())
+    stops = upcoming_stops_at(db.session, venue, utc_now())
     return render_template("venues/delete.html", venue=venue, stops=stops)
 
 

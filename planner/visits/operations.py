@@ -12,10 +12,10 @@ from sqlalchemy.orm import selectinload
 
 from planner.accounts.models import User
 from planner.calendars import mail
+from planner.clock import utc_now
 from planner.itinerary.models import Stop, StopStatus
 from planner.people.models import Person
 from planner.timefmt import NonexistentLocalTime, local_to_utc, to_local, zone
-from planner.types import utcnow
 from planner.visits.models import Participant, ParticipantRole, Side, Visit, VisitStatus
 
 MIN_INTERPRETING_LANGUAGES = 2
@@ -63,7 +63,7 @@ def update_visit(session, visit: Visit, *, acting: User, **values) -> Visit:
 
 def delete_visit(session, visit: Visit, *, acting: User) -> None:
     """Move the visit to the bin. Its stops stay as they are, so a restore brings them back."""
-    visit.deleted_at = utcnow()
+    visit.deleted_at = utc_now()
     session.flush()
 
 

@@ -1,7 +1,5 @@
 """The visit list, a visit's page, and the pages that create, change, bin and copy visits."""
 
-from datetime import datetime
-
 from babel.core import get_global
 from flask import (
     Blueprint,
@@ -17,6 +15,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from planner.calendars import mail
+from planner.clock import app_office_today, utc_now
 from planner.extensions import db
 from planner.i18n import current_language
 from planner.itinerary.checks import check_dates
@@ -25,8 +24,7 @@ from planner.itinerary.snapshot import build_plan, check_visit, findings_by_stop
 from planner.organizations.operations import all_organizations
 from planner.people.models import Person
 from planner.security import acting_user, planner_required
-from planner.timefmt import zone, zone_names
-from planner.types import utcnow
+from planner.timefmt import zone_names
 from planner.visits import operations
 from planner.visits.forms import (
     ParticipantForm,
@@ -46,10 +44,6 @@ from planner.visits.models import (
 from planner.visits.operations import VisitError
 
 bp = Blueprint("visits", __name__)
-
-
-def office_today():
-    return datetime.now(zone(current_app.config["OFFICE_TIMEZONE"])).date()
 
 
 def live_visit_or_404(visit_id: int) -> Visit:
@@ -81,7 +75,7 @@ def list_visits():
             status = VisitStatus(status_value)
         except ValueError:
             abort(400, _("Unknown status: %(status)s", status=status_value))
-    today = office_today()
+    today = app_office_today()
     visits = visits_for_list(db.session, today, status)
     return render_template(
         "visits/list.html", visits=visits, status=status, statuses=list(VisitStatus), today=today
@@ -304,7 +298,7 @@ def remove_participant(visit_id: int, participant_id: int):
             participant,
             mail.MailSettings.from_config(current_app.config),
             acting=acting_user(),
-            now=utcnow(),
+            now=utc_now(),
         )
         flash(_("%(name)s no longer takes part in the visit.", name=name), "success")
         if report.sent:
