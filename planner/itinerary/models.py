@@ -10,25 +10,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from planner.accounts.models import User
 from planner.clock import utc_now
 from planner.extensions import db
+from planner.itinerary.kinds import StopKind
 from planner.types import Choice, UTCDateTime, enum_type
 from planner.venues.models import Venue
 from planner.visits.models import Participant, Visit
-
-
-class StopKind(Choice):
-    ARRIVAL = "arrival", _l("Arrival")
-    DEPARTURE = "departure", _l("Departure")
-    COURTESY_CALL = "courtesy_call", _l("Courtesy call")
-    OFFICIAL_MEETING = "official_meeting", _l("Official meeting")
-    ROUND_TABLE = "round_table", _l("Round-table")
-    FACTORY_TOUR = "factory_tour", _l("Factory tour")
-    CULTURAL_VISIT = "cultural_visit", _l("Cultural site visit")
-    SISTER_CITY_MEETING = "sister_city_meeting", _l("Sister-city meeting")
-    SIGNING_CEREMONY = "signing_ceremony", _l("Signing ceremony")
-    MEAL = "meal", _l("Meal")
-    PRESS = "press", _l("Press")
-    TRANSFER = "transfer", _l("Transfer")
-    FREE_TIME = "free_time", _l("Free time")
 
 
 class StopStatus(Choice):
