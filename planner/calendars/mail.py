@@ -26,7 +26,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from planner import ROOT
-from planner.calendars.events import EventOptions, is_live, stop_event
+from planner.calendars.events import EventOptions, stop_event
 from planner.calendars.ics import EVENT_STATUS, CalendarInfo, Person, build_calendar
 from planner.calendars.models import MailMessage, MailStatus, Method, SentEvent
 from planner.config import LANGUAGES
@@ -215,10 +215,10 @@ def _visit_stops(session, visit: Visit) -> list[Stop]:
 
 
 def _programmes(visit: Visit, stops: list[Stop]) -> dict[int, list[Stop]]:
-    """Each participant's live stops (not binned, not cancelled), in time order."""
+    """Each participant's active stops (not binned, not cancelled), in time order."""
     programmes: dict[int, list[Stop]] = {p.id: [] for p in visit.participants}
     for stop in stops:
-        if is_live(stop):
+        if stop.is_active:
             for attendee in stop.attendees:
                 programmes.setdefault(attendee.id, []).append(stop)
     return programmes
@@ -233,7 +233,7 @@ def _request_sequence(stop: Stop, sent: SentEvent | None) -> int:
 
 
 def plan_programme(session, visit: Visit) -> MailPlan:
-    """Everyone with an address and at least one live stop: one invitation listing all of them."""
+    """Everyone with an address and at least one active stop: one invitation listing them all."""
     programmes = _programmes(visit, _visit_stops(session, visit))
     sent = _sent_events(session, visit)
     recipients, without_address = [], []
@@ -341,7 +341,7 @@ def plan_farewell(session, visit: Visit, participant: Participant) -> MailPlan:
 
 
 def _departure_reason(stop: Stop) -> str:
-    if stop.deleted_at is not None:
+    if not stop.is_live:
         return "binned"
     if stop.is_cancelled:
         return "cancelled"

@@ -5,6 +5,7 @@ from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.accounts.models import User
@@ -131,6 +132,27 @@ class Stop(db.Model):
     @property
     def is_cancelled(self) -> bool:
         return self.status == StopStatus.CANCELLED
+
+    # Live: not in the bin, so on the programme (cancelled ones shown struck through).
+    # Active: live and not cancelled, so it takes place: what the checker checks and what
+    # invitations list. One name each, in Python and in queries.
+    @hybrid_property
+    def is_live(self) -> bool:
+        return self.deleted_at is None
+
+    @is_live.inplace.expression
+    @classmethod
+    def _is_live_expression(cls):
+        return cls.deleted_at.is_(None)
+
+    @hybrid_property
+    def is_active(self) -> bool:
+        return self.deleted_at is None and self.status != StopStatus.CANCELLED
+
+    @is_active.inplace.expression
+    @classmethod
+    def _is_active_expression(cls):
+        return sa.and_(cls.deleted_at.is_(None), cls.status != StopStatus.CANCELLED)
 
     @property
     def timezone(self) -> str:

@@ -207,8 +207,7 @@ def later_stops_of_the_day(stop: Stop) -> list[Stop]:
     return [
         other
         for other in stop.visit.stops
-        if other.deleted_at is None
-        and other.status != StopStatus.CANCELLED
+        if other.is_active
         and other.starts_at >= stop.starts_at
         and to_local(other.starts_at, zone).date() == day
     ]

@@ -113,7 +113,7 @@ def upcoming_stops_at(session, venue: Venue, now: datetime) -> list[Stop]:
             .join(Stop.visit)
             .where(
                 Stop.venue_id == venue.id,
-                Stop.deleted_at.is_(None),
+                Stop.is_live,
                 Visit.deleted_at.is_(None),
                 Stop.ends_at >= now,
             )

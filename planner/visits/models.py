@@ -89,7 +89,8 @@ class Visit(db.Model):
         cascade="all, delete-orphan",
         order_by="(Participant.side, Participant.precedence, Participant.id)",
     )
-    # Every stop, including those in the bin; `live_stops` is what the programme shows.
+    # Every stop, including those in the bin; `live_stops` is what the programme shows,
+    # `active_stops` what takes place (see Stop.is_live and Stop.is_active).
     stops: Mapped[list["Stop"]] = relationship(  # noqa: F821 - planner.itinerary.models
         back_populates="visit", cascade="all, delete-orphan", order_by="Stop.starts_at"
     )
@@ -102,7 +103,11 @@ class Visit(db.Model):
 
     @property
     def live_stops(self) -> list["Stop"]:  # noqa: F821
-        return [stop for stop in self.stops if stop.deleted_at is None]
+        return [stop for stop in self.stops if stop.is_live]
+
+    @property
+    def active_stops(self) -> list["Stop"]:  # noqa: F821
+        return [stop for stop in self.stops if stop.is_active]
 
     @property
     def duration_days(self) -> int:

@@ -194,7 +194,7 @@ def copy_as_return_visit(
       original host and are not copied.
     - Roles stay, except the head of delegation: the original host with the best
       precedence leads the new delegation, and the original head becomes a host.
-    - Stops (live, not cancelled) keep their kind, title and public description, on the
+    - Active stops (live, not cancelled) keep their kind, title and public description, on the
       corresponding day at the same local wall-clock time in the new host zone. They get
       no venue (the venues are in the other country), no staff notes, the status
       "planned" and new calendar identities. Attendees follow their copied participants.
@@ -234,9 +234,7 @@ def copy_as_return_visit(
     copy.participants = list(copied.values())
 
     day_shift = (start_date - visit.start_date).days
-    for stop in visit.live_stops:
-        if stop.is_cancelled:
-            continue
+    for stop in visit.active_stops:
         new_stop = Stop(
             kind=stop.kind,
             title=stop.title,
