@@ -5,9 +5,10 @@ from datetime import timedelta
 from markupsafe import escape
 
 from planner.accounts.models import Role
+from planner.calendars import mail
 from planner.clock import utc_now
 from planner.extensions import db
-from planner.itinerary.models import Stop, StopKind
+from planner.itinerary.models import Stop, StopKind, StopStatus
 from planner.timefmt import format_time
 from planner.visits.models import ParticipantRole, Side
 
@@ -183,3 +184,31 @@ def test_persian_programme_has_persian_digits_and_runs_right_to_left(demo_visit,
     page = client.get(programme_url(demo_visit, demo_visit.head_of_delegation)).text
     assert 'dir="rtl"' in page
     assert ">۰۸:۳۰</time>" in page and ">۱۰:۰۰</time>" in page  # Tehran and Almaty
+
+
+def test_programme_page_removal_page_and_invitations_hold_the_same_stops(
+    demo_visit, client, signed_in
+):
+    ambassador = demo_visit.head_of_delegation
+    press = next(s for s in attended(demo_visit, ambassador) if s.kind == StopKind.PRESS)
+    castle = next(s for s in attended(demo_visit, ambassador) if s.kind == StopKind.CULTURAL_VISIT)
+    press.status = StopStatus.CANCELLED
+    castle.deleted_at = utc_now()
+    db.session.commit()
+    expected = attended(demo_visit, ambassador)
+    assert press in expected and castle not in expected
+    signed_in(Role.PLANNER)
+
+    page = client.get(programme_url(demo_visit, ambassador)).text
+    assert listed_stops(page) == len(expected) and all(shows(page, stop) for stop in expected)
+    assert f"<del><bdi>{escape(press.title)}</bdi></del>" in page  # cancelled, still listed
+
+    removal = client.get(f"/visits/{demo_visit.id}/participants/{ambassador.id}/remove").text
+    taken_off = removal.split('class="confirm__list"', 1)[1].split("</ul>", 1)[0]
+    assert taken_off.count("<li>") == len(expected)
+    assert all(shows(taken_off, stop) for stop in expected)
+
+    # Invitations list only what takes place: the cancelled press statement is left out.
+    plan = mail.plan_programme(db.session, demo_visit)
+    [invited] = [r for r in plan.recipients if r.participant.id == ambassador.id]
+    assert [i.stop for i in invited.invitations] == [s for s in expected if s is not press]

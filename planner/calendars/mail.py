@@ -32,6 +32,7 @@ from planner.calendars.models import MailMessage, MailStatus, Method, SentEvent
 from planner.config import LANGUAGES
 from planner.i18n import RTL_LANGUAGES
 from planner.itinerary.models import Stop, StopStatus
+from planner.itinerary.programme import programmes_by_participant
 from planner.people.models import Person as DirectoryPerson
 from planner.timefmt import (
     format_date,
@@ -215,13 +216,12 @@ def _visit_stops(session, visit: Visit) -> list[Stop]:
 
 
 def _programmes(visit: Visit, stops: list[Stop]) -> dict[int, list[Stop]]:
-    """Each participant's active stops (not binned, not cancelled), in time order."""
-    programmes: dict[int, list[Stop]] = {p.id: [] for p in visit.participants}
-    for stop in stops:
-        if stop.is_active:
-            for attendee in stop.attendees:
-                programmes.setdefault(attendee.id, []).append(stop)
-    return programmes
+    """Each participant's programme as invitations list it: only the stops that take place."""
+    by_participant = programmes_by_participant(stops)
+    return {
+        participant.id: [stop for stop in by_participant.get(participant.id, []) if stop.is_active]
+        for participant in visit.participants
+    }
 
 
 def _request_sequence(stop: Stop, sent: SentEvent | None) -> int:

@@ -4,6 +4,7 @@ from flask import Blueprint, abort, current_app, render_template, request
 
 from planner.clock import utc_now
 from planner.extensions import db
+from planner.itinerary.programme import programme_of
 from planner.itinerary.snapshot import check_visit, findings_by_stop
 from planner.programmes.timeline import Canvas, layout_days
 from planner.visits.models import Side, Visit, live_visit
@@ -40,11 +41,7 @@ def participant_programme(visit_id: int, participant_id: int):
     participant = next((p for p in visit.participants if p.id == participant_id), None)
     if participant is None:
         abort(404)
-    stops = [
-        stop
-        for stop in visit.live_stops
-        if any(attendee.id == participant.id for attendee in stop.attendees)
-    ]
+    stops = programme_of(visit.stops, participant)
     days = layout_days(
         stops, visit.start_date, visit.end_date, visit.timezone, visit.delegation_timezone
     )

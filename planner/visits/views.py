@@ -19,7 +19,7 @@ from planner.clock import app_office_today, utc_now
 from planner.extensions import db
 from planner.i18n import current_language
 from planner.itinerary.checks import check_dates
-from planner.itinerary.programme import programme_by_day
+from planner.itinerary.programme import programme_by_day, programme_of
 from planner.itinerary.snapshot import build_plan, check_visit, findings_by_stop
 from planner.organizations.operations import all_organizations
 from planner.people.models import Person
@@ -290,7 +290,7 @@ def edit_participant(visit_id: int, participant_id: int):
 def remove_participant(visit_id: int, participant_id: int):
     visit = live_visit_or_404(visit_id)
     participant = participant_or_404(visit, participant_id)
-    stops = [stop for stop in visit.live_stops if participant in stop.attendees]
+    stops = programme_of(visit.stops, participant)
     if request.method == "POST":
         name = participant.person.display_name
         report = operations.send_farewell_and_remove(
