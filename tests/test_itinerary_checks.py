@@ -12,11 +12,13 @@ from planner.itinerary.checks import (
     WARNING,
     AttendeeInfo,
     Code,
+    FindingCounts,
     Plan,
     StopInfo,
     TravelSettings,
     VenueInfo,
     check_plan,
+    count_findings,
     distance_km,
 )
 from planner.itinerary.kinds import StopKind
@@ -347,3 +349,13 @@ def test_findings_read_naturally_in_english_with_long_lists_shortened():
     persian = render_finding(finding, "fa")
     assert "Delegate 10" in persian  # names keep their own digits
     assert "۳ more" in persian and "۰۹:۳۰" in persian  # counts and times in Persian digits
+
+
+def test_findings_are_counted_as_problems_and_warnings_with_the_worst_first():
+    clash = stop("09:00", "10:00", kind="round_table", attendees=(COUNSELLOR, PRESIDENT))
+    empty = stop("11:00", "12:00", attendees=())
+    counts = count_findings(findings(clash, empty))
+    assert counts == FindingCounts(errors=1, warnings=1) and counts.worst == ERROR
+    assert count_findings(findings(empty)).worst == WARNING
+    clean = count_findings([])
+    assert clean == FindingCounts() and clean.worst is None and not clean

@@ -548,3 +548,27 @@ def check_plan(plan: Plan, settings: TravelSettings | None = None) -> list[Findi
         return (finding.severity != ERROR, first_stop)
 
     return sorted(findings, key=position)
+
+
+@dataclass(frozen=True)
+class FindingCounts:
+    """How many problems (errors) and warnings some findings hold, as pages badge them."""
+
+    errors: int = 0
+    warnings: int = 0
+
+    def __bool__(self) -> bool:
+        return bool(self.errors or self.warnings)
+
+    @property
+    def worst(self) -> str | None:
+        """The severity to flag a stop with: an error outweighs warnings; None when clean."""
+        if self.errors:
+            return ERROR
+        return WARNING if self.warnings else None
+
+
+def count_findings(findings: Iterable[Finding]) -> FindingCounts:
+    """The errors and warnings among findings: one count for the pages and checks.json."""
+    severities = [finding.severity for finding in findings]
+    return FindingCounts(errors=severities.count(ERROR), warnings=severities.count(WARNING))

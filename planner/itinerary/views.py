@@ -20,6 +20,7 @@ from flask_babel import ngettext
 from planner.extensions import db
 from planner.i18n import current_language
 from planner.itinerary import operations
+from planner.itinerary.checks import count_findings
 from planner.itinerary.forms import ShiftForm, StopForm
 from planner.itinerary.models import Stop, StopKind, StopStatus
 from planner.itinerary.snapshot import check_visit
@@ -30,6 +31,8 @@ from planner.venues.operations import active_venues
 from planner.visits.models import Visit, live_visit
 
 bp = Blueprint("itinerary", __name__)
+# `findings|finding_counts` badges errors and warnings on every page that shows findings.
+bp.add_app_template_filter(count_findings, "finding_counts")
 
 
 def live_visit_or_404(visit_id: int) -> Visit:
@@ -60,10 +63,11 @@ def programme_url(visit: Visit, stop: Stop | None = None) -> str:
 def visit_checks(visit_id: int):
     visit = live_visit_or_404(visit_id)
     findings = check_visit(db.session, visit, current_app.config)
+    counts = count_findings(findings)
     return jsonify(
         visit_id=visit.id,
-        errors=sum(1 for f in findings if f.severity == "error"),
-        warnings=sum(1 for f in findings if f.severity == "warning"),
+        errors=counts.errors,
+        warnings=counts.warnings,
         findings=[f.as_dict() for f in findings],
     )
 

@@ -31,8 +31,14 @@ def visit_timeline(visit_id: int):
         visit.timezone,
         visit.delegation_timezone,
     )
-    findings = findings_by_stop(check_visit(db.session, visit, current_app.config))
-    return render_template("programmes/timeline.html", visit=visit, days=days, findings=findings)
+    checked = check_visit(db.session, visit, current_app.config)
+    return render_template(
+        "programmes/timeline.html",
+        visit=visit,
+        days=days,
+        checked=checked,
+        findings=findings_by_stop(checked),
+    )
 
 
 @bp.get("/visits/<int:visit_id>/participants/<int:participant_id>/programme")
