@@ -212,3 +212,24 @@ def test_programme_page_removal_page_and_invitations_hold_the_same_stops(
     plan = mail.plan_programme(db.session, demo_visit)
     [invited] = [r for r in plan.recipients if r.participant.id == ambassador.id]
     assert [i.stop for i in invited.invitations] == [s for s in expected if s is not press]
+
+
+def test_one_stop_card_folds_a_crowd_on_the_visit_page_and_names_everyone_in_the_programme(
+    demo_visit, client, signed_in
+):
+    ambassador = demo_visit.head_of_delegation
+    crowded = max(attended(demo_visit, ambassador), key=lambda stop: len(stop.attendees))
+    assert len(crowded.attendees) > 6
+    signed_in(Role.VIEWER)
+
+    def card(page: str) -> str:
+        return page.split(f'id="stop-{crowded.id}"', 1)[1].split('<li class="stop ', 1)[0]
+
+    on_visit_page = card(client.get(f"/visits/{demo_visit.id}").text)
+    assert '<details class="stop__attendees">' in on_visit_page
+    in_programme = card(client.get(programme_url(demo_visit, ambassador)).text)
+    assert "<details" not in in_programme
+    assert f"{len(crowded.attendees)} people —" in in_programme
+    for attendee in crowded.attendees:
+        name = f"<bdi>{escape(attendee.person.display_name)}</bdi>"
+        assert name in on_visit_page and name in in_programme
