@@ -4,6 +4,7 @@ import sqlalchemy as sa
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
     make_response,
     redirect,
@@ -26,6 +27,7 @@ from planner.accounts.forms import (
 from planner.accounts.models import ApiToken, Role, User, user_by_email
 from planner.accounts.operations import UserError, create_user, update_user
 from planner.extensions import db
+from planner.i18n import html_gettext
 from planner.security import acting_user, admin_required, is_safe_next
 
 bp = Blueprint("accounts", __name__)
@@ -51,6 +53,8 @@ def login():
 
 @bp.post("/sign-out")
 def logout():
+    # Ends this session, and with it every copy of its cookies and the user's other browsers.
+    acting_user().end_sessions()
     logout_user()
     session.clear()
     flash(_("You have signed out."), "info")
@@ -70,11 +74,18 @@ def profile():
     if request.form.get("form") == "password" and password_form.validate_on_submit():
         if current_user.check_password(password_form.current_password.data):
             update_user(db.session, current_user, password=password_form.new_password.data)
+            stay_signed_in(acting_user())
             flash(_("Your password is changed."), "success")
             return redirect(url_for("accounts.profile"))
         password_form.current_password.errors.append(_("This is not your current password."))
     status = 400 if profile_form.errors or password_form.errors else 200
     return profile_page(profile_form, password_form, ApiTokenForm(prefix="token")), status
+
+
+def stay_signed_in(user: User) -> None:
+    """A new password ends the user's sessions: this browser's goes on, in a new generation."""
+    remembered = current_app.config["REMEMBER_COOKIE_NAME"] in request.cookies
+    login_user(user, remember=remembered)
 
 
 def profile_page(profile_form, password_form, token_form, new_token: str | None = None):
@@ -117,7 +128,10 @@ def revoke_api_token(token_id: int):
         abort(404)
     revoke_token(db.session, token)
     flash(
-        _("The token “%(name)s” is revoked: it opens nothing any more.", name=token.name), "success"
+        html_gettext(
+            "The token “%(name)s” is revoked: it opens nothing any more.", name=token.name
+        ),
+        "success",
     )
     return redirect(url_for("accounts.profile") + "#api-tokens")
 
@@ -147,7 +161,7 @@ def create_user_page():
             form.email.errors.append(str(error))
         else:
             user.active = form.active.data
-            flash(_("%(name)s can now sign in.", name=user.name), "success")
+            flash(html_gettext("%(name)s can now sign in.", name=user.name), "success")
             return redirect(url_for("accounts.list_users"))
     return render_template("accounts/user_form.html", form=form, user=None), (
         400 if form.errors else 200
@@ -176,7 +190,9 @@ def edit_user(user_id: int):
         except UserError as error:
             form.role.errors.append(str(error))
         else:
-            flash(_("%(name)s is saved.", name=user.name), "success")
+            if user.id == current_user.id and form.password.data:
+                stay_signed_in(user)
+            flash(html_gettext("%(name)s is saved.", name=user.name), "success")
             return redirect(url_for("accounts.list_users"))
     return render_template("accounts/user_form.html", form=form, user=user), (
         400 if form.errors else 200

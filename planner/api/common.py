@@ -8,6 +8,7 @@ from flask_smorest import Blueprint, Page, abort
 
 from planner import rules
 from planner.extensions import db
+from planner.rules import MAX_ID
 
 # One page of a list: ?page=1&page_size=25; X-Pagination says how many there are in all.
 PAGE_SIZE = 25
@@ -87,8 +88,6 @@ class QuerySchema(ma.Schema):
 # Visits happen in these years; anything else is a typo, and far dates overflow in zone maths.
 FIRST_YEAR, LAST_YEAR = 1900, 2199
 OUT_OF_RANGE = f"Give a time between the years {FIRST_YEAR} and {LAST_YEAR}."
-# Ids are 32-bit on every database we run on; larger numbers name nothing.
-MAX_ID = 2**31 - 1
 
 
 class Instant(ma.fields.AwareDateTime):
@@ -176,11 +175,15 @@ def column_length(column) -> int:
 
 class Text(ma.fields.String):
     """A string trimmed of surrounding spaces. Required text may not be blank; optional
-    text that is blank is stored as null, as the forms do."""
+    text that is blank is stored as null, as the forms do. Text is one line (a title, a
+    name) unless `multiline` (a description, notes), and refuses control characters by the
+    rule the pages' forms follow."""
 
-    def __init__(self, max_length: int | None = None, **kwargs):
+    def __init__(self, max_length: int | None = None, *, multiline: bool = False, **kwargs):
         self.max_length = max_length
         validators = list(kwargs.pop("validate", None) or [])
+        line_rule = rules.multi_line_error if multiline else rules.single_line_error
+        validators.insert(0, rule(line_rule))
         if max_length:
             validators.append(ma.validate.Length(max=max_length))
         if kwargs.get("required"):
@@ -189,12 +192,10 @@ class Text(ma.fields.String):
             kwargs.setdefault("allow_none", True)
         super().__init__(validate=validators, **kwargs)
 
-    default_error_messages = {"nul": "Text may not contain NUL characters (\\u0000)."}
-
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs).strip()
-        if "\x00" in text:  # PostgreSQL cannot store it; nobody means to send it
-            raise self.make_error("nul")
+        if (message := rules.nul_error(text)) is not None:
+            raise ma.ValidationError(str(message))
         if not text and not self.required:
             return None
         return text
@@ -205,17 +206,37 @@ class Text(ma.fields.String):
 
 
 class CountryCode(Text):
-    """An ISO 3166-1 alpha-2 code in any case (" kz" -> "KZ"), checked by the forms' rule."""
+    """An ISO 3166-1 alpha-2 code on the forms' list, checked by their rule.
+
+    Upper case, or all lower case (" kz" -> "KZ"); a mixed "Ch" is refused rather than read
+    as Switzerland: it is what is left of "China" typed into a two-letter box.
+    """
 
     def __init__(self, **kwargs):
-        kwargs.setdefault(
-            "metadata", {"description": "ISO 3166-1 alpha-2, e.g. IR or KZ.", "example": "KZ"}
-        )
-        super().__init__(validate=[rule(rules.country_error)], **kwargs)
+        metadata = {
+            "description": "ISO 3166-1 alpha-2, e.g. IR or KZ (kz is read as KZ).",
+            "example": "KZ",
+            **kwargs.pop("metadata", {}),
+            "enum": sorted(rules.COUNTRY_CODES),
+        }
+        super().__init__(validate=[rule(rules.country_error)], metadata=metadata, **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
         code = super()._deserialize(value, attr, data, **kwargs)
-        return code.upper() if code else code
+        return code.upper() if code and code.islower() else code
+
+
+class LanguageCodes(ma.fields.List):
+    """ISO 639-1 codes on the forms' list, in any case: read lower-case, each once, in the
+    order given (a person's are then sorted by the model), checked by the forms' rule."""
+
+    def __init__(self, **kwargs):
+        codes = ma.fields.String(metadata={"enum": sorted(rules.LANGUAGE_CODES)})
+        super().__init__(codes, validate=rule(rules.languages_error), **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        codes = super()._deserialize(value, attr, data, **kwargs)
+        return list(dict.fromkeys(code.strip().lower() for code in codes if code.strip()))
 
 
 def choice_field(enum_class, **kwargs) -> ma.fields.Enum:

@@ -7,25 +7,23 @@ from flask import current_app
 from flask_smorest import abort
 from sqlalchemy.orm import selectinload
 
-from planner import rules
 from planner.api.common import (
     MAX_ID,
     ApiBlueprint,
     Id,
+    LanguageCodes,
     QuerySchema,
     Schema,
     SelectPage,
     choice_field,
     existing,
     refuse,
-    rule,
 )
 from planner.api.visits import VISIT_PATH, visit_or_404
 from planner.calendars import mail
 from planner.calendars.views import feed_url
 from planner.clock import utc_now
 from planner.extensions import db
-from planner.forms import parse_language_codes
 from planner.people.models import Person
 from planner.security import acting_user, planner_required
 from planner.visits import operations
@@ -64,17 +62,6 @@ class FeedUrl(ma.fields.String):
 
     def get_value(self, obj, attr, accessor=None, default=ma.missing):
         return live_feed_url(obj)
-
-
-class LanguageCodes(ma.fields.List):
-    """ISO 639-1 codes, lower-cased, each once, in the order given (as the form reads them)."""
-
-    def __init__(self, **kwargs):
-        super().__init__(ma.fields.String(), validate=rule(rules.languages_error), **kwargs)
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        codes = super()._deserialize(value, attr, data, **kwargs)
-        return parse_language_codes(" ".join(codes))
 
 
 class ParticipantSchema(Schema):

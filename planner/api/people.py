@@ -4,11 +4,11 @@ import marshmallow as ma
 from flask_babel import gettext as _
 from flask_smorest import abort
 
-from planner import rules
 from planner.api.common import (
     ApiBlueprint,
     CountryCode,
     Id,
+    LanguageCodes,
     QuerySchema,
     Schema,
     SelectPage,
@@ -16,7 +16,6 @@ from planner.api.common import (
     column_length,
     existing,
     get_or_404,
-    rule,
 )
 from planner.extensions import db
 from planner.organizations.models import Organization
@@ -35,17 +34,6 @@ blp = ApiBlueprint(
     __name__,
     description="The people of the directory: delegates, hosts, interpreters, staff.",
 )
-
-
-class LanguageCodes(ma.fields.List):
-    """ISO 639-1 codes, given in any case; stored lower-case, sorted and each once."""
-
-    def __init__(self, **kwargs):
-        super().__init__(ma.fields.String(), **kwargs)
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        codes = super()._deserialize(value, attr, data, **kwargs)
-        return list(dict.fromkeys(code.strip().lower() for code in codes if code.strip()))
 
 
 class PersonSchema(Schema):
@@ -80,7 +68,6 @@ class PersonSchema(Schema):
     )
     nationality = CountryCode()
     languages = LanguageCodes(
-        validate=rule(rules.languages_error),
         metadata={
             "description": "ISO 639-1 codes of the languages they speak, any case; "
             "read back lower-case, sorted, each once.",
@@ -93,8 +80,8 @@ class PersonSchema(Schema):
         metadata={"format": "email", "example": "ambassador@embassy.example"},
     )
     phone = Text(column_length(Person.phone), metadata={"example": "+98 21 0000 0000"})
-    dietary_needs = Text(metadata={"example": "Halal"})
-    access_needs = Text(metadata={"example": "Wheelchair: step-free routes only."})
+    dietary_needs = Text(multiline=True, metadata={"example": "Halal"})
+    access_needs = Text(multiline=True, metadata={"example": "Wheelchair: step-free routes only."})
 
 
 class PersonFilter(QuerySchema):

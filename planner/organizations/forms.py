@@ -1,14 +1,14 @@
 """The organization form, and the country and organization fields other directory forms reuse."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectField, StringField, TextAreaField, URLField
 from wtforms.validators import URL, DataRequired, Length, Optional
 
 from planner import rules
 from planner.forms import (
+    CountryField,
+    PageForm,
     blank_to_none,
-    country_field,
     form_rule,
     optional_id,
     select_choices,
@@ -28,7 +28,7 @@ def organization_field(label) -> SelectField:
     return SelectField(label, coerce=optional_id, choices=[])
 
 
-class DirectoryForm(FlaskForm):
+class DirectoryForm(PageForm):
     """A form over one model: FIELDS name its attributes; an organization select gets choices."""
 
     FIELDS: tuple[str, ...] = ()
@@ -59,7 +59,7 @@ class OrganizationForm(DirectoryForm):
     kind = SelectField(
         _l("Kind"), choices=select_choices(OrganizationKind.choices()), coerce=OrganizationKind
     )
-    country = country_field(_l("Country"), required=True)
+    country = CountryField(_l("Country"), required=True)
     city = StringField(
         _l("City"),
         filters=[strip_whitespace, blank_to_none],

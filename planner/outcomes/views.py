@@ -21,9 +21,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from planner import params
 from planner.clock import app_office_today
 from planner.extensions import db
-from planner.i18n import current_language
+from planner.i18n import current_language, html_gettext
 from planner.organizations.operations import all_organizations
 from planner.outcomes import operations
 from planner.outcomes.documents import (
@@ -202,7 +203,7 @@ def upload_document(outcome_id: int):
     except DocumentNotStored as error:
         form.document.errors.append(error.message)
         return outcome_page(outcome, form, 500)
-    flash(_("%(name)s is attached.", name=document.filename), "success")
+    flash(html_gettext("%(name)s is attached.", name=document.filename), "success")
     return redirect(outcome_url(outcome, "documents"))
 
 
@@ -240,7 +241,7 @@ def delete_document_page(document_id: int):
             acting=acting_user(),
             folder=current_app.config["DOCUMENTS_FOLDER"],
         )
-        flash(_("%(name)s is deleted.", name=name), "success")
+        flash(html_gettext("%(name)s is deleted.", name=name), "success")
         return redirect(outcome_url(outcome, "documents"))
     return render_template(
         "outcomes/document_delete.html", document=document, outcome=outcome, visit=outcome.visit
@@ -288,7 +289,7 @@ def create_follow_up_page(ties: dict, cancel_url: str):
             db.session, acting=acting_user(), **ties, **form.values()
         )
         flash(
-            _(
+            html_gettext(
                 "“%(title)s” is due on %(day)s.",
                 title=follow_up.title,
                 day=format_short_date(follow_up.due_date, current_language()),
@@ -310,10 +311,10 @@ def create_follow_up(outcome_id: int):
 @planner_required
 def create_loose_follow_up():
     """A follow-up of a visit (?visit=ID) or of a partnership (?partnership=ID)."""
-    if visit_id := request.args.get("visit", type=int):
+    if (visit_id := params.id_arg("visit")) is not None:
         visit = live_visit_or_404(visit_id)
         return create_follow_up_page({"visit": visit}, visit_outcomes_url(visit.id))
-    if partnership_id := request.args.get("partnership", type=int):
+    if (partnership_id := params.id_arg("partnership")) is not None:
         partnership = db.session.get(Partnership, partnership_id) or abort(404)
         return create_follow_up_page({"partnership": partnership}, partnership_url(partnership))
     abort(404)
@@ -328,7 +329,7 @@ def edit_follow_up(follow_up_id: int):
     )
     if form.validate_on_submit():
         operations.update_follow_up(db.session, follow_up, acting=acting_user(), **form.values())
-        flash(_("“%(title)s” is saved.", title=follow_up.title), "success")
+        flash(html_gettext("“%(title)s” is saved.", title=follow_up.title), "success")
         return redirect(back_to(follow_up_home(follow_up)))
     return follow_up_form_page(
         form,
@@ -355,7 +356,9 @@ def change_status(follow_up_id: int, status: FollowUpStatus, said: Callable[[str
 @planner_required
 def complete_follow_up(follow_up_id: int):
     return change_status(
-        follow_up_id, FollowUpStatus.DONE, lambda title: _("“%(title)s” is done.", title=title)
+        follow_up_id,
+        FollowUpStatus.DONE,
+        lambda title: html_gettext("“%(title)s” is done.", title=title),
     )
 
 
@@ -365,7 +368,7 @@ def drop_follow_up(follow_up_id: int):
     return change_status(
         follow_up_id,
         FollowUpStatus.DROPPED,
-        lambda title: _("“%(title)s” is dropped.", title=title),
+        lambda title: html_gettext("“%(title)s” is dropped.", title=title),
     )
 
 
@@ -375,7 +378,7 @@ def reopen_follow_up(follow_up_id: int):
     return change_status(
         follow_up_id,
         FollowUpStatus.OPEN,
-        lambda title: _("“%(title)s” is open again.", title=title),
+        lambda title: html_gettext("“%(title)s” is open again.", title=title),
     )
 
 

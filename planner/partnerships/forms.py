@@ -1,13 +1,13 @@
 """Forms for a partnership, a move to another stage, and a return visit to the partner."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from planner.forms import (
+    CountryField,
+    PageForm,
     blank_to_none,
-    country_field,
     optional_text,
     select_choices,
     strip_whitespace,
@@ -29,7 +29,7 @@ def reason_field(label, description) -> TextAreaField:
     )
 
 
-class PartnershipForm(FlaskForm):
+class PartnershipForm(PageForm):
     """What a partnership is. Its stage is not here: it moves with StageForm, on the record."""
 
     title = StringField(
@@ -43,10 +43,10 @@ class PartnershipForm(FlaskForm):
         _l("Kind"), choices=select_choices(PartnershipKind.choices()), coerce=PartnershipKind
     )
     our_city = optional_text(_l("Our city"), 120, render_kw={"dir": "auto"})
-    our_country = country_field(_l("Our country"), required=True)
+    our_country = CountryField(_l("Our country"), required=True)
     our_organization_id = organization_field(_l("Our organization"))
     partner_city = optional_text(_l("Partner city"), 120, render_kw={"dir": "auto"})
-    partner_country = country_field(_l("Partner country"), required=True)
+    partner_country = CountryField(_l("Partner country"), required=True)
     partner_organization_id = organization_field(_l("Partner organization"))
     description = TextAreaField(
         _l("Description"),
@@ -101,7 +101,7 @@ class NewPartnershipForm(PartnershipForm):
     FIELDS = (*PartnershipForm.FIELDS, "stage")
 
 
-class StageForm(FlaskForm):
+class StageForm(PageForm):
     """Moving a partnership to another stage: the reason is required and kept for good."""
 
     to_stage = SelectField(_l("New stage"), choices=select_choices(Stage.choices()), coerce=Stage)
@@ -110,7 +110,7 @@ class StageForm(FlaskForm):
     )
 
 
-class ReturnVisitForm(FlaskForm):
+class ReturnVisitForm(PageForm):
     """The confirmation of a return visit to the partner: what the planner may correct first."""
 
     title = StringField(

@@ -8,9 +8,10 @@ partnership: it is closed by moving it to the stage "closed".
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from planner import params
 from planner.clock import app_office_today, office_zone
 from planner.extensions import db
-from planner.i18n import country_name, current_language
+from planner.i18n import country_name, html_gettext
 from planner.organizations.operations import all_organizations
 from planner.outcomes.models import FollowUp
 from planner.partnerships import operations
@@ -26,7 +27,6 @@ from planner.partnerships.return_visit import return_visit_defaults
 from planner.partnerships.timeline import build_timeline
 from planner.security import acting_user, planner_required
 from planner.timefmt import zone_names
-from planner.visits.forms import country_names
 
 bp = Blueprint("partnerships", __name__)
 
@@ -51,10 +51,6 @@ def form_page(template: str, form, **context):
     return render_template(template, form=form, **context), 400 if form.errors else 200
 
 
-def countries_datalist() -> dict:
-    return {"countries": country_names(current_language()), "zones": zone_names()}
-
-
 # --- The list ---------------------------------------------------------------------------
 
 
@@ -62,7 +58,7 @@ def countries_datalist() -> dict:
 def list_partnerships():
     kind = enum_from_args("kind", PartnershipKind)
     stage = enum_from_args("stage", Stage)
-    country = (request.args.get("country") or "").strip().upper() or None
+    country = params.text_arg("country").upper() or None
     order = request.args.get("order") or SortOrder.STAGE
     if order not in SortOrder.ALL:
         abort(400, _("Unknown order: %(order)s", order=order))
@@ -99,9 +95,12 @@ def create_partnership():
         except StageError as error:
             form[error.field].errors.append(error.message)
         else:
-            flash(_("The partnership “%(title)s” is created.", title=partnership.title), "success")
+            flash(
+                html_gettext("The partnership “%(title)s” is created.", title=partnership.title),
+                "success",
+            )
             return redirect(url_for("partnerships.show_partnership", partnership_id=partnership.id))
-    return form_page("partnerships/form.html", form, partnership=None, **countries_datalist())
+    return form_page("partnerships/form.html", form, partnership=None)
 
 
 @bp.route("/partnerships/<int:partnership_id>/edit", methods=["GET", "POST"])
@@ -115,11 +114,12 @@ def edit_partnership(partnership_id: int):
         operations.update_partnership(
             db.session, partnership, acting=acting_user(), **form.values()
         )
-        flash(_("The partnership “%(title)s” is saved.", title=partnership.title), "success")
+        flash(
+            html_gettext("The partnership “%(title)s” is saved.", title=partnership.title),
+            "success",
+        )
         return redirect(url_for("partnerships.show_partnership", partnership_id=partnership.id))
-    return form_page(
-        "partnerships/form.html", form, partnership=partnership, **countries_datalist()
-    )
+    return form_page("partnerships/form.html", form, partnership=partnership)
 
 
 # --- A partnership's page and its stage -------------------------------------------------
@@ -177,7 +177,7 @@ def move_stage(partnership_id: int):
             form[error.field].errors.append(error.message)
         else:
             flash(
-                _(
+                html_gettext(
                     "“%(title)s” moved from “%(before)s” to “%(after)s”.",
                     title=partnership.title,
                     before=before.label,
@@ -234,7 +234,7 @@ def return_visit_page(partnership: Partnership, follow_up: FollowUp | None):
         )
         place = partnership.partner_city or country_name(partnership.partner_country)
         flash(
-            _(
+            html_gettext(
                 "The return visit to %(place)s is a draft: check the host, the dates and the "
                 "time zone, then add the delegation and the programme.",
                 place=place,
@@ -249,7 +249,7 @@ def return_visit_page(partnership: Partnership, follow_up: FollowUp | None):
         follow_up=follow_up,
         copied_from=copied_from,
         office_zone=office_zone(),
-        **countries_datalist(),
+        zones=zone_names(),
     )
 
 
@@ -266,7 +266,7 @@ def plan_return_visit_from_follow_up(follow_up_id: int):
     partnership = operations.partnership_of_follow_up(db.session, follow_up)
     if partnership is None:
         flash(
-            _(
+            html_gettext(
                 "“%(title)s” is not tied to a partnership. Tie it to one, or copy its visit "
                 "as a return visit.",
                 title=follow_up.title,
