@@ -8,10 +8,10 @@ from datetime import date
 from decimal import Decimal
 
 from planner.accounts.models import Role, User
+from planner.clock import utc_now
 from planner.outcomes.models import FollowUp, Outcome, OutcomeKind, OutcomeStatus
 from planner.partnerships.models import Partnership, PartnershipKind, Stage, StageChange
 from planner.timefmt import to_local
-from planner.types import utcnow
 from planner.visits.models import Visit
 
 # Protocol and trade staff who own the follow-ups. They get random passwords: an
@@ -210,7 +210,7 @@ def load_outcomes(session, visit: Visit, organizations: dict) -> None:
                 to_stage=after,
                 reason=reason,
                 changed_by=staff["protocol"],
-                changed_at=utcnow(),
+                changed_at=utc_now(),
             )
             for before, after, reason in history
         ]

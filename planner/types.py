@@ -1,7 +1,7 @@
 """Column types shared by every domain: aware UTC datetimes and enums stored as text."""
 
 import enum
-from datetime import UTC, datetime
+from datetime import UTC
 
 import sqlalchemy as sa
 from sqlalchemy.types import TypeDecorator
@@ -34,10 +34,6 @@ class UTCDateTime(TypeDecorator):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 def enum_type(enum_class: type[enum.Enum], name: str) -> sa.Enum:

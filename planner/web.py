@@ -5,7 +5,7 @@ here, below them all, and above the domains it calls.
 """
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import datetime
 
 from flask import Response, abort, current_app, render_template, request, send_file, url_for
 from flask_babel import gettext as _
@@ -18,7 +18,6 @@ from planner.calendars.models import MailMessage
 from planner.database import after_commit
 from planner.extensions import db
 from planner.itinerary.models import visit_with_programme
-from planner.outcomes import overdue
 from planner.outcomes.documents import StoredFile
 from planner.visits.models import Participant, Visit, unless_binned
 
@@ -26,11 +25,6 @@ from planner.visits.models import Participant, Visit, unless_binned
 def acting_user() -> User:
     """The signed-in user as a plain model object, for the domain functions' `acting=`."""
     return current_user._get_current_object()
-
-
-def office_today() -> date:
-    """The office's calendar day: by it follow-ups fall overdue and visits are upcoming or past."""
-    return overdue.office_today(current_app.config["OFFICE_TIMEZONE"], overdue.utc_now())
 
 
 def live_visit_or_404(visit_id: int, *, with_programme: bool = False) -> Visit:

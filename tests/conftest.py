@@ -4,6 +4,7 @@ The schema is built once per run by the migrations themselves, the app is built 
 and every test runs in a transaction that is rolled back (see Databases).
 """
 
+import contextlib
 import contextvars
 import json
 import os
@@ -16,7 +17,7 @@ import sqlalchemy as sa
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 
-from planner import create_app
+from planner import clock, create_app
 from planner.accounts.api_tokens import issue_token
 from planner.accounts.models import Role
 from planner.accounts.operations import create_user
@@ -222,6 +223,14 @@ def app(databases, request):
         transaction.rollback()
         connection.close()
         databases.restore()
+
+
+@pytest.fixture
+def frozen_clock():
+    """frozen_clock(instant): "now" and the office's today stand at `instant` (aware) for
+    every page, the API and the column defaults, until the test ends; call again to move."""
+    with contextlib.ExitStack() as stack:
+        yield lambda instant: stack.enter_context(clock.frozen_at(instant))
 
 
 @pytest.fixture

@@ -5,10 +5,9 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 
 from planner.accounts.models import Role
+from planner.clock import utc_now
 from planner.extensions import db
-from planner.outcomes import overdue
 from planner.outcomes.models import FollowUp, FollowUpStatus
-from planner.types import utcnow
 from tests.conftest import reasons
 
 TIE_MISSING = "Tie the follow-up to an outcome, a visit or a partnership."
@@ -98,7 +97,7 @@ def test_bad_input_names_the_field_and_saves_nothing(
     gone = create_staff(Role.PLANNER, name="Former Colleague")
     gone.active = False
     other = create_visit(title="Visit of the Turkmen trade mission")
-    binned = create_visit(title="Cancelled visit", deleted_at=utcnow())
+    binned = create_visit(title="Cancelled visit", deleted_at=utc_now())
     db.session.commit()
     for changes, field, words in [
         ({"title": "  "}, "title", "This may not be blank."),
@@ -143,7 +142,7 @@ def test_a_disabled_owner_keeps_a_follow_up_but_cannot_be_given_a_new_one(
     assert db.session.get(FollowUp, other["id"]).owner_id == api.user.id
 
 
-def test_overdue_is_judged_by_the_office_s_day_not_utc(api_as, visit, monkeypatch):
+def test_overdue_is_judged_by_the_office_s_day_not_utc(api_as, visit, frozen_clock):
     api = api_as(Role.PLANNER)
     for title, due, status in [
         ("Photographs", "2026-12-30", "open"),
@@ -154,7 +153,7 @@ def test_overdue_is_judged_by_the_office_s_day_not_utc(api_as, visit, monkeypatc
         assert api.post("/api/v1/follow-ups", json=body).status_code == 201
     # 21:00 UTC on the 30th is already the 31st in Tehran: the 30th's is overdue, the 31st's
     # is due today, and a dropped one is never overdue.
-    monkeypatch.setattr(overdue, "utc_now", lambda: datetime(2026, 12, 30, 21, 0, tzinfo=UTC))
+    frozen_clock(datetime(2026, 12, 30, 21, 0, tzinfo=UTC))
 
     late = api.get("/api/v1/follow-ups?overdue=true").json
     assert [f["title"] for f in late] == ["Photographs"] and late[0]["overdue"] is True
@@ -162,7 +161,7 @@ def test_overdue_is_judged_by_the_office_s_day_not_utc(api_as, visit, monkeypatc
     assert [f["title"] for f in on_time] == ["Samples", "Letter"]
     assert [f["overdue"] for f in on_time] == [False, False]
 
-    monkeypatch.setattr(overdue, "utc_now", lambda: datetime(2026, 12, 30, 20, 0, tzinfo=UTC))
+    frozen_clock(datetime(2026, 12, 30, 20, 0, tzinfo=UTC))
     assert api.get("/api/v1/follow-ups?overdue=true").json == []
 
 

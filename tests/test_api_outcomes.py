@@ -9,10 +9,10 @@ from decimal import Decimal
 import pytest
 
 from planner.accounts.models import Role
+from planner.clock import utc_now
 from planner.config import UPLOAD_OVERHEAD_BYTES
 from planner.extensions import db
 from planner.outcomes.models import FollowUp, Outcome, OutcomeDocument, OutcomeKind
-from planner.types import utcnow
 from tests.conftest import count, reasons
 
 MEMORANDUM = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
@@ -80,7 +80,7 @@ def test_list_is_paged_and_filtered_by_visit_kind_partnership_and_dates(
     api_as, visit, create_visit, twinning
 ):
     other = create_visit(title="Visit of the Turkmen trade mission")
-    binned = create_visit(title="Cancelled visit", deleted_at=utcnow())
+    binned = create_visit(title="Cancelled visit", deleted_at=utc_now())
     for number in range(12):
         db.session.add(
             Outcome(
@@ -191,7 +191,7 @@ def test_references_must_exist_and_the_stop_must_be_of_that_visit(
 ):
     other = create_visit(title="Visit of the Turkmen trade mission")
     elsewhere = create_stop(other, date(2026, 12, 15), "09:00", "10:00")
-    binned = create_visit(title="Cancelled visit", deleted_at=utcnow())
+    binned = create_visit(title="Cancelled visit", deleted_at=utc_now())
     api = api_as(Role.PLANNER)
     for changes, field in [
         ({"stop_id": elsewhere.id}, "stop_id"),
@@ -244,7 +244,7 @@ def test_a_refused_change_keeps_what_was_saved(api_as, visit, create_visit, crea
 def test_outcomes_of_a_visit_in_the_bin_are_not_found(api_as, visit):
     api = api_as(Role.PLANNER)
     body = api.post("/api/v1/outcomes", json=export_lead(visit)).json
-    visit.deleted_at = utcnow()
+    visit.deleted_at = utc_now()
     db.session.commit()
     url = f"/api/v1/outcomes/{body['id']}"
     assert api.get(url).status_code == 404

@@ -18,11 +18,11 @@ from planner.accounts.models import Role
 from planner.bidi import FSI, PDI
 from planner.calendars.mail import POLICY, MailSettings, plan_programme, queue_messages
 from planner.calendars.models import MailMessage
+from planner.clock import utc_now
 from planner.extensions import db
 from planner.itinerary.checks import ERROR, Finding, Names
 from planner.itinerary.messages import HTML, TEXT, render_finding
 from planner.itinerary.models import StopKind
-from planner.types import utcnow
 from planner.venues.models import Venue, VenueClosure, VenueKind
 from planner.visits.models import ParticipantRole, Side
 
@@ -205,7 +205,7 @@ def test_a_letter_to_a_persian_reader_isolates_the_latin_titles(
     db.session.commit()
     settings = MailSettings("protocol@lorestan-chamber.example", "Protocol Office", "127.0.0.1", 25)
     queue_messages(
-        db.session, plan_programme(db.session, visit), settings, acting=None, now=utcnow()
+        db.session, plan_programme(db.session, visit), settings, acting=None, now=utc_now()
     )
     row = db.session.scalars(sa.select(MailMessage)).one()
     message = email.message_from_string(row.body, policy=email.policy.default)

@@ -3,18 +3,25 @@
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from planner.itinerary.checks import (
     ERROR,
+    IS_MEETING,
+    MEETING_KINDS,
     WARNING,
     AttendeeInfo,
     Code,
+    FindingCounts,
     Plan,
     StopInfo,
     TravelSettings,
     VenueInfo,
     check_plan,
+    count_findings,
     distance_km,
 )
+from planner.itinerary.kinds import StopKind
 
 TEHRAN = ZoneInfo("Asia/Tehran")
 DAY = date(2026, 12, 15)  # a Tuesday
@@ -282,6 +289,22 @@ def test_a_factory_tour_is_not_held_to_the_language_rule():
     )
 
 
+def test_every_stop_kind_is_classified_as_a_meeting_or_not_and_the_checker_names_no_other():
+    # A kind added to StopKind must be classified; a renamed one cannot silently drop out.
+    assert set(IS_MEETING) == set(StopKind)
+    assert all(type(kind) is StopKind for kind in IS_MEETING)
+    assert MEETING_KINDS == {kind for kind in StopKind if IS_MEETING[kind]}
+    assert StopKind.OFFICIAL_MEETING in MEETING_KINDS
+    assert StopKind.FACTORY_TOUR not in MEETING_KINDS
+
+
+@pytest.mark.parametrize("kind", list(StopKind))
+def test_the_language_rule_holds_at_meetings_and_only_there(kind):
+    # The plan carries the kind as the stored text, as snapshot.py builds it.
+    talk = stop("09:00", "10:00", venue=None, kind=kind.value, attendees=(COUNSELLOR, PRESIDENT))
+    assert (Code.NO_SHARED_LANGUAGE in codes(talk)) is IS_MEETING[kind]
+
+
 def test_stop_with_no_attendees_warns():
     [finding] = findings(stop("09:00", "10:00", attendees=()))
     assert (finding.code, finding.severity) == (Code.NO_ATTENDEES, WARNING)
@@ -326,3 +349,13 @@ def test_findings_read_naturally_in_english_with_long_lists_shortened():
     persian = render_finding(finding, "fa")
     assert "Delegate 10" in persian  # names keep their own digits
     assert "۳ more" in persian and "۰۹:۳۰" in persian  # counts and times in Persian digits
+
+
+def test_findings_are_counted_as_problems_and_warnings_with_the_worst_first():
+    clash = stop("09:00", "10:00", kind="round_table", attendees=(COUNSELLOR, PRESIDENT))
+    empty = stop("11:00", "12:00", attendees=())
+    counts = count_findings(findings(clash, empty))
+    assert counts == FindingCounts(errors=1, warnings=1) and counts.worst == ERROR
+    assert count_findings(findings(empty)).worst == WARNING
+    clean = count_findings([])
+    assert clean == FindingCounts() and clean.worst is None and not clean

@@ -123,3 +123,40 @@ def test_a_persian_officer_reads_the_findings_in_persian(demo_visit, client, sig
     assert "outside the visit" not in page
     # JSON stays in English for scripts.
     assert "outside the visit" in str(client.get(f"/visits/{demo_visit.id}/checks.json").json)
+
+
+def test_visit_page_timeline_and_checks_json_count_the_same_problems_and_warnings(
+    demo_visit, demo_findings, client, signed_in
+):
+    errors = sum(1 for f in demo_findings if f.severity == ERROR)
+    warnings = sum(1 for f in demo_findings if f.severity == WARNING)
+    assert errors and warnings
+    signed_in(Role.VIEWER)
+    body = client.get(f"/visits/{demo_visit.id}/checks.json").json
+    assert (body["errors"], body["warnings"]) == (errors, warnings)
+    visit_page = client.get(f"/visits/{demo_visit.id}").text
+    assert f'<span class="badge badge--error">{errors} problems</span>' in visit_page
+    assert f'<span class="badge badge--warning">{warnings} warnings</span>' in visit_page
+    timeline = client.get(f"/visits/{demo_visit.id}/timeline").text
+    assert f'<span class="badge timeline-badge--error">{errors} problems</span>' in timeline
+    assert f'<span class="badge timeline-badge--warning">{warnings} warnings</span>' in timeline
+
+
+def test_a_stop_with_a_problem_and_a_warning_is_flagged_as_a_problem_on_the_timeline(
+    demo_visit, demo_findings, client, signed_in
+):
+    by_stop = {}
+    for finding in demo_findings:
+        for stop_id in finding.stop_ids:
+            by_stop.setdefault(stop_id, set()).add(finding.severity)
+    mixed = next(i for i, severities in by_stop.items() if severities == {ERROR, WARNING})
+    warned = next(i for i, severities in by_stop.items() if severities == {WARNING})
+    signed_in(Role.VIEWER)
+    timeline = client.get(f"/visits/{demo_visit.id}/timeline").text
+
+    def flag(stop_id: int) -> str:
+        block = timeline.split(f'href="/visits/{demo_visit.id}#stop-{stop_id}"', 1)[1]
+        return block.split("</a>", 1)[0]
+
+    assert "tl-block__flag--error" in flag(mixed) and "tl-block__flag--warning" not in flag(mixed)
+    assert "tl-block__flag--warning" in flag(warned)

@@ -7,8 +7,9 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError, StatementError
 
+from planner.clock import utc_now
 from planner.extensions import db
-from planner.itinerary.models import EndBeforeStart, Stop, StopKind
+from planner.itinerary.models import EndBeforeStart, Stop, StopKind, StopStatus
 from planner.timefmt import local_to_utc
 
 DAY = date(2026, 12, 15)
@@ -121,3 +122,25 @@ def test_calendar_uid_is_stable_and_unique(create_visit, create_stop):
     db.session.commit()
     assert first.calendar_uid == uid != second.calendar_uid
     assert uid.endswith("@pishvaz")
+
+
+def test_live_means_not_binned_and_active_also_not_cancelled_in_python_and_in_queries(
+    create_visit, create_stop
+):
+    visit = create_visit()
+    held = create_stop(visit, DAY, "09:00", "10:00", title="Welcome")
+    called_off = create_stop(
+        visit, DAY, "11:00", "12:00", title="Press", status=StopStatus.CANCELLED
+    )
+    binned = create_stop(visit, DAY, "13:00", "14:00", title="Lunch", deleted_at=utc_now())
+    assert (held.is_live, held.is_active) == (True, True)
+    assert (called_off.is_live, called_off.is_active) == (True, False)
+    assert (binned.is_live, binned.is_active) == (False, False)
+    assert visit.live_stops == [held, called_off] and visit.active_stops == [held]
+
+    def titles(condition) -> list[str]:
+        query = sa.select(Stop.title).where(Stop.visit_id == visit.id, condition)
+        return list(db.session.scalars(query.order_by(Stop.starts_at)))
+
+    assert titles(Stop.is_live) == ["Welcome", "Press"]
+    assert titles(Stop.is_active) == ["Welcome"]

@@ -38,7 +38,7 @@ LAYERS = (
             "i18n",
         ),
     ),
-    ("models", ("models", "*/models", "*/queries", "outcomes/overdue")),
+    ("models", ("models", "*/models", "itinerary/kinds", "*/queries", "outcomes/overdue")),
     (
         "logic",
         (

@@ -5,20 +5,15 @@ from datetime import UTC, date, datetime
 import pytest
 import sqlalchemy as sa
 
+from planner import clock
 from planner.accounts.models import Role
 from planner.calendars.feeds import feed_token
 from planner.extensions import db
-from planner.outcomes import overdue
 from planner.outcomes.models import FollowUp, FollowUpStatus
 from planner.outcomes.operations import create_follow_up
 from tests.icscheck import check_ics, unfold
 
 SECRET = "test-secret"  # conftest.make_app's SECRET_KEY
-
-
-def stand_at(monkeypatch, instant: datetime) -> None:
-    """The pages' clock stops at `instant` (aware, any zone)."""
-    monkeypatch.setattr(overdue, "utc_now", lambda: instant)
 
 
 def noon_in_tehran(day: date) -> datetime:
@@ -43,9 +38,9 @@ def follow_up_of(app):
 
 
 def test_due_today_is_not_overdue_and_due_yesterday_is(
-    client, signed_in, visit, follow_up_of, monkeypatch
+    client, signed_in, visit, follow_up_of, frozen_clock
 ):
-    stand_at(monkeypatch, noon_in_tehran(date(2027, 1, 31)))
+    frozen_clock(noon_in_tehran(date(2027, 1, 31)))
     me = signed_in(Role.PLANNER)
     follow_up_of(me, date(2027, 1, 31), "Letter of intent to the city council", visit=visit)
     follow_up_of(me, date(2027, 1, 30), "Photographs to the embassy", visit=visit)
@@ -65,39 +60,39 @@ def test_due_today_is_not_overdue_and_due_yesterday_is(
 
 
 def test_at_21_utc_on_30_december_it_is_already_the_31st_in_tehran(
-    client, signed_in, visit, follow_up_of, monkeypatch
+    client, signed_in, visit, follow_up_of, frozen_clock
 ):
     me = signed_in(Role.PLANNER)
     follow_up = follow_up_of(me, date(2026, 12, 30), "Grinding-ball price list", visit=visit)
     late_evening_utc = datetime(2026, 12, 30, 21, 0, tzinfo=UTC)  # 00:30 on the 31st in Tehran
 
-    assert overdue.office_today("Asia/Tehran", late_evening_utc) == date(2026, 12, 31)
-    assert follow_up.is_overdue(overdue.office_today("Asia/Tehran", late_evening_utc))
-    stand_at(monkeypatch, late_evening_utc)
+    assert clock.office_today("Asia/Tehran", late_evening_utc) == date(2026, 12, 31)
+    assert follow_up.is_overdue(clock.office_today("Asia/Tehran", late_evening_utc))
+    frozen_clock(late_evening_utc)
     assert 'id="overdue-heading"' in client.get("/follow-ups/mine").text
 
     # A minute before midnight in Tehran the UTC date and the office's date agree: not late.
-    stand_at(monkeypatch, datetime(2026, 12, 30, 20, 29, tzinfo=UTC))
+    frozen_clock(datetime(2026, 12, 30, 20, 29, tzinfo=UTC))
     page = client.get("/follow-ups/mine").text
     assert 'id="overdue-heading"' not in page and "nav-badge" not in page
 
 
 def test_overdue_follows_the_office_zone_not_the_servers(
-    app, client, signed_in, visit, follow_up_of, monkeypatch
+    app, client, signed_in, visit, follow_up_of, frozen_clock
 ):
     me = signed_in(Role.PLANNER)
     follow_up_of(me, date(2026, 12, 30), "Grinding-ball price list", visit=visit)
     # 03:00 UTC on the 31st: morning in Tehran, still the evening of the 30th in New York.
-    stand_at(monkeypatch, datetime(2026, 12, 31, 3, 0, tzinfo=UTC))
+    frozen_clock(datetime(2026, 12, 31, 3, 0, tzinfo=UTC))
     assert "nav-badge--overdue" in client.get("/follow-ups/mine").text
     app.config["OFFICE_TIMEZONE"] = "America/New_York"
     assert "nav-badge--overdue" not in client.get("/follow-ups/mine").text
 
 
 def test_done_and_dropped_follow_ups_are_never_overdue(
-    client, signed_in, visit, follow_up_of, monkeypatch
+    client, signed_in, visit, follow_up_of, frozen_clock
 ):
-    stand_at(monkeypatch, noon_in_tehran(date(2027, 3, 1)))
+    frozen_clock(noon_in_tehran(date(2027, 3, 1)))
     me = signed_in(Role.PLANNER)
     done = follow_up_of(me, date(2027, 1, 10), "Memorandum texts to the embassy", visit=visit)
     dropped = follow_up_of(me, date(2027, 1, 20), "Pasta samples", visit=visit)
@@ -254,11 +249,11 @@ def test_my_follow_ups_lists_only_mine(client, signed_in, create_staff, visit, f
     assert "Visit of the Ambassador of Kazakhstan" in page  # what it is tied to
 
 
-def test_the_demo_owners_each_see_their_own(demo_visit, client, auth, monkeypatch):
+def test_the_demo_owners_each_see_their_own(demo_visit, client, auth, frozen_clock):
     from planner.accounts.models import User
     from tests.conftest import PASSWORD
 
-    stand_at(monkeypatch, noon_in_tehran(date(2027, 1, 15)))
+    frozen_clock(noon_in_tehran(date(2027, 1, 15)))
     culture = db.session.scalar(sa.select(User).where(User.name == "Shirin Bahrami"))
     culture.set_password(PASSWORD)
     db.session.commit()
@@ -270,12 +265,12 @@ def test_the_demo_owners_each_see_their_own(demo_visit, client, auth, monkeypatc
 
 
 def test_a_return_visit_is_planned_from_the_sister_city_follow_up(
-    demo_visit, client, auth, monkeypatch
+    demo_visit, client, auth, frozen_clock
 ):
     from planner.accounts.models import User
     from tests.conftest import PASSWORD
 
-    stand_at(monkeypatch, noon_in_tehran(date(2027, 1, 15)))
+    frozen_clock(noon_in_tehran(date(2027, 1, 15)))
     protocol = db.session.scalar(sa.select(User).where(User.name == "Maryam Rostami"))
     protocol.set_password(PASSWORD)
     db.session.commit()

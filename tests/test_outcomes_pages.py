@@ -8,7 +8,6 @@ import sqlalchemy as sa
 
 from planner.accounts.models import Role
 from planner.extensions import db
-from planner.outcomes import overdue
 from planner.outcomes.models import FollowUp, Outcome, OutcomeKind, OutcomeStatus
 from planner.partnerships.models import Partnership, PartnershipKind
 from tests.conftest import count
@@ -226,10 +225,10 @@ def test_outcomes_of_a_visit_in_the_bin_are_not_found(client, signed_in, visit):
 
 
 def test_the_ambassadors_visit_page_shows_what_it_produced_with_owners_and_the_overdue_marked(
-    demo_visit, client, signed_in, monkeypatch
+    demo_visit, client, signed_in, frozen_clock
 ):
     # 31 December 2026 in Khorramabad: the grinding-ball price list (due the 30th) is late.
-    monkeypatch.setattr(overdue, "utc_now", lambda: datetime(2026, 12, 31, 6, 0, tzinfo=UTC))
+    frozen_clock(datetime(2026, 12, 31, 6, 0, tzinfo=UTC))
     signed_in(Role.PLANNER)
     page = client.get(f"/visits/{demo_visit.id}").text
     section = page.split('id="outcomes"', 1)[1].split('id="participants"', 1)[0]

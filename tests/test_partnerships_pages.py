@@ -6,9 +6,9 @@ import pytest
 import sqlalchemy as sa
 
 from planner.accounts.models import Role
+from planner.clock import office_today
 from planner.extensions import db
 from planner.organizations.models import Organization, OrganizationKind
-from planner.outcomes.overdue import office_today
 from planner.partnerships.models import Partnership, PartnershipKind, Stage, StageChange
 from planner.timefmt import format_short_date
 

@@ -20,8 +20,8 @@ NOW = datetime(2026, 11, 15, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture(autouse=True)
-def clock(monkeypatch):
-    monkeypatch.setattr("planner.outcomes.overdue.utc_now", lambda: NOW)
+def clock(frozen_clock):
+    frozen_clock(NOW)
 
 
 def follow_up_titled(title: str) -> FollowUp:

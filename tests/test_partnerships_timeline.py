@@ -177,9 +177,9 @@ def test_a_visit_bringing_the_sides_together_is_on_the_timeline_without_any_outc
     ],
 )
 def test_partnership_page_marks_the_letter_of_intent_overdue_by_the_office_day(
-    client, signed_in, demo_visit, monkeypatch, now, overdue
+    client, signed_in, demo_visit, frozen_clock, now, overdue
 ):
-    monkeypatch.setattr("planner.outcomes.overdue.utc_now", lambda: now)
+    frozen_clock(now)
     signed_in(Role.VIEWER)
     twinning = db.session.scalar(
         sa.select(Partnership).where(Partnership.kind == PartnershipKind.SISTER_CITY)

@@ -5,10 +5,11 @@ from datetime import timedelta
 from markupsafe import escape
 
 from planner.accounts.models import Role
+from planner.calendars import mail
+from planner.clock import utc_now
 from planner.extensions import db
-from planner.itinerary.models import Stop, StopKind
+from planner.itinerary.models import Stop, StopKind, StopStatus
 from planner.timefmt import format_time
-from planner.types import utcnow
 from planner.visits.models import ParticipantRole, Side
 
 
@@ -72,7 +73,7 @@ def test_binned_stop_is_not_in_anyones_programme(demo_visit, client, signed_in):
     ambassador = demo_visit.head_of_delegation
     castle = next(s for s in demo_visit.live_stops if s.kind == StopKind.CULTURAL_VISIT)
     assert ambassador in castle.attendees
-    castle.deleted_at = utcnow()
+    castle.deleted_at = utc_now()
     db.session.commit()
     signed_in(Role.VIEWER)
     page = client.get(programme_url(demo_visit, ambassador)).text
@@ -183,3 +184,52 @@ def test_persian_programme_has_persian_digits_and_runs_right_to_left(demo_visit,
     page = client.get(programme_url(demo_visit, demo_visit.head_of_delegation)).text
     assert 'dir="rtl"' in page
     assert ">۰۸:۳۰</time>" in page and ">۱۰:۰۰</time>" in page  # Tehran and Almaty
+
+
+def test_programme_page_removal_page_and_invitations_hold_the_same_stops(
+    demo_visit, client, signed_in
+):
+    ambassador = demo_visit.head_of_delegation
+    press = next(s for s in attended(demo_visit, ambassador) if s.kind == StopKind.PRESS)
+    castle = next(s for s in attended(demo_visit, ambassador) if s.kind == StopKind.CULTURAL_VISIT)
+    press.status = StopStatus.CANCELLED
+    castle.deleted_at = utc_now()
+    db.session.commit()
+    expected = attended(demo_visit, ambassador)
+    assert press in expected and castle not in expected
+    signed_in(Role.PLANNER)
+
+    page = client.get(programme_url(demo_visit, ambassador)).text
+    assert listed_stops(page) == len(expected) and all(shows(page, stop) for stop in expected)
+    assert f"<del><bdi>{escape(press.title)}</bdi></del>" in page  # cancelled, still listed
+
+    removal = client.get(f"/visits/{demo_visit.id}/participants/{ambassador.id}/remove").text
+    taken_off = removal.split('class="confirm__list"', 1)[1].split("</ul>", 1)[0]
+    assert taken_off.count("<li>") == len(expected)
+    assert all(shows(taken_off, stop) for stop in expected)
+
+    # Invitations list only what takes place: the cancelled press statement is left out.
+    plan = mail.plan_programme(db.session, demo_visit)
+    [invited] = [r for r in plan.recipients if r.participant.id == ambassador.id]
+    assert [i.stop for i in invited.invitations] == [s for s in expected if s is not press]
+
+
+def test_one_stop_card_folds_a_crowd_on_the_visit_page_and_names_everyone_in_the_programme(
+    demo_visit, client, signed_in
+):
+    ambassador = demo_visit.head_of_delegation
+    crowded = max(attended(demo_visit, ambassador), key=lambda stop: len(stop.attendees))
+    assert len(crowded.attendees) > 6
+    signed_in(Role.VIEWER)
+
+    def card(page: str) -> str:
+        return page.split(f'id="stop-{crowded.id}"', 1)[1].split('<li class="stop ', 1)[0]
+
+    on_visit_page = card(client.get(f"/visits/{demo_visit.id}").text)
+    assert '<details class="stop__attendees">' in on_visit_page
+    in_programme = card(client.get(programme_url(demo_visit, ambassador)).text)
+    assert "<details" not in in_programme
+    assert f"{len(crowded.attendees)} people —" in in_programme
+    for attendee in crowded.attendees:
+        name = f"<bdi>{escape(attendee.person.display_name)}</bdi>"
+        assert name in on_visit_page and name in in_programme

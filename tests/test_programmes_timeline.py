@@ -7,6 +7,7 @@ from datetime import date, datetime, time, timedelta
 from markupsafe import escape
 
 from planner.accounts.models import Role
+from planner.clock import utc_now
 from planner.extensions import db
 from planner.itinerary.models import StopKind, StopStatus
 from planner.programmes.timeline import (
@@ -17,7 +18,6 @@ from planner.programmes.timeline import (
     layout_days,
 )
 from planner.timefmt import format_time, local_to_utc, to_local
-from planner.types import utcnow
 
 TEHRAN = "Asia/Tehran"
 DAY = date(2026, 12, 15)
@@ -198,7 +198,7 @@ def test_timeline_shows_every_live_stop_on_its_day_at_its_local_time(demo_visit,
 
 def test_stop_in_the_bin_is_not_on_the_timeline(demo_visit, client, signed_in):
     castle = next(s for s in demo_visit.live_stops if s.kind == StopKind.CULTURAL_VISIT)
-    castle.deleted_at = utcnow()
+    castle.deleted_at = utc_now()
     db.session.commit()
     signed_in(Role.VIEWER)
     page = client.get(f"/visits/{demo_visit.id}/timeline").text
@@ -282,7 +282,7 @@ def test_persian_timeline_is_right_to_left_with_persian_digits(demo_visit, clien
 
 
 def test_timeline_of_a_missing_or_binned_visit_is_a_404(create_visit, client, signed_in):
-    visit = create_visit(deleted_at=utcnow())
+    visit = create_visit(deleted_at=utc_now())
     signed_in(Role.VIEWER)
     assert client.get("/visits/999/timeline").status_code == 404
     assert client.get(f"/visits/{visit.id}/timeline").status_code == 404

@@ -10,18 +10,14 @@ import sqlalchemy as sa
 from markupsafe import escape
 
 from planner.accounts.models import Role
+from planner.clock import utc_now
 from planner.extensions import db
 from planner.i18n import country_name
 from planner.itinerary.models import Stop
 from planner.outcomes.models import FollowUp, Outcome, OutcomeKind
 from planner.partnerships.models import Partnership, Stage
-from planner.reports import charts, queries, views
-from planner.types import utcnow
+from planner.reports import charts, queries
 from planner.visits.models import VisitStatus
-
-
-def move_clock(monkeypatch, instant: datetime) -> None:
-    monkeypatch.setattr(views, "now", lambda: instant)
 
 
 def section(page: str, element_id: str) -> str:
@@ -56,9 +52,9 @@ def add_outcome(visit, kind=OutcomeKind.OTHER, day=date(2026, 12, 15), **fields)
 
 
 def test_demo_dashboard_shows_the_ambassadors_visit_and_what_it_produced(
-    demo_visit, client, signed_in, monkeypatch
+    demo_visit, client, signed_in, frozen_clock
 ):
-    move_clock(monkeypatch, datetime(2026, 12, 1, 8, tzinfo=UTC))
+    frozen_clock(datetime(2026, 12, 1, 8, tzinfo=UTC))
     signed_in(Role.VIEWER)
     response = client.get("/dashboard")
     assert response.status_code == 200
@@ -99,16 +95,16 @@ def test_demo_dashboard_shows_the_ambassadors_visit_and_what_it_produced(
 
 
 def test_overdue_follow_ups_appear_once_the_office_day_has_passed_their_due_date(
-    demo_visit, client, signed_in, monkeypatch
+    demo_visit, client, signed_in, frozen_clock
 ):
     signed_in(Role.VIEWER)
     # The grinding-ball price list is due on 30 December. At 23:59 in Tehran it is not late.
-    move_clock(monkeypatch, datetime(2026, 12, 30, 20, 29, tzinfo=UTC))
+    frozen_clock(datetime(2026, 12, 30, 20, 29, tzinfo=UTC))
     page = client.get("/dashboard").text
     assert "Nothing is overdue" in section(page, "overdue")
     assert "figure--alert" not in page
     # A minute after Tehran's midnight (20:30 UTC) it is, though the server's day is the 30th.
-    move_clock(monkeypatch, datetime(2026, 12, 30, 20, 31, tzinfo=UTC))
+    frozen_clock(datetime(2026, 12, 30, 20, 31, tzinfo=UTC))
     overdue = section(client.get("/dashboard").text, "overdue")
     assert "Grinding-ball price list in Russian to the counsellor" in overdue
     assert "Kaveh Nazari" in overdue
@@ -118,17 +114,17 @@ def test_overdue_follow_ups_appear_once_the_office_day_has_passed_their_due_date
     memorandum = db.session.scalar(sa.select(FollowUp).where(FollowUp.title.like("Send the%")))
     memorandum.status = memorandum.status.DONE
     db.session.commit()
-    move_clock(monkeypatch, datetime(2027, 6, 1, 8, tzinfo=UTC))
+    frozen_clock(datetime(2027, 6, 1, 8, tzinfo=UTC))
     overdue = section(client.get("/dashboard").text, "overdue")
     assert len(overdue_rows(overdue)) == 7
     assert "Send the memorandum" not in overdue
 
 
 def test_this_weeks_stops_show_local_times_for_the_next_seven_days(
-    demo_visit, client, signed_in, monkeypatch
+    demo_visit, client, signed_in, frozen_clock
 ):
     signed_in(Role.VIEWER)
-    move_clock(monkeypatch, datetime(2026, 12, 14, 6, tzinfo=UTC))
+    frozen_clock(datetime(2026, 12, 14, 6, tzinfo=UTC))
     week = section(client.get("/dashboard").text, "week")
     assert "Arrival at Khorramabad Airport" in week
     assert "Tuesday, 15 December 2026" in week
@@ -140,10 +136,10 @@ def test_this_weeks_stops_show_local_times_for_the_next_seven_days(
     arrival = db.session.scalar(
         sa.select(Stop).where(Stop.title == "Arrival at Khorramabad Airport")
     )
-    arrival.deleted_at = utcnow()
+    arrival.deleted_at = utc_now()
     db.session.commit()
     assert "Arrival at Khorramabad Airport" not in section(client.get("/dashboard").text, "week")
-    move_clock(monkeypatch, datetime(2026, 12, 18, 6, tzinfo=UTC))
+    frozen_clock(datetime(2026, 12, 18, 6, tzinfo=UTC))
     assert "No stops in the next 7 days" in section(client.get("/dashboard").text, "week")
 
 
@@ -172,7 +168,7 @@ def test_visits_per_month_counts_the_last_twelve_months_up_to_the_furthest_visit
         status=VisitStatus.CANCELLED,
     )
     binned = create_visit(title="Binned", start_date=date(2026, 6, 1), end_date=date(2026, 6, 2))
-    binned.deleted_at = utcnow()
+    binned.deleted_at = utc_now()
     db.session.commit()
 
     months = queries.visits_per_month(db.session, date(2026, 11, 25))
@@ -201,7 +197,7 @@ def test_outcomes_by_year_and_country_leave_out_binned_visits(create_visit, app)
     add_outcome(kazakh, OutcomeKind.AGREEMENT, date(2026, 5, 1))
     add_outcome(iraqi, OutcomeKind.CULTURAL_EVENT, date(2026, 5, 1))
     add_outcome(binned, OutcomeKind.OTHER, date(2026, 5, 1))
-    binned.deleted_at = utcnow()
+    binned.deleted_at = utc_now()
     db.session.commit()
 
     assert queries.outcomes_by_country(db.session) == [("KZ", 3), ("IQ", 1)]
@@ -261,8 +257,8 @@ def test_nice_steps_keep_gridlines_few_and_round():
 # --- Pages ----------------------------------------------------------------------------------
 
 
-def test_empty_dashboard_says_what_will_appear(client, signed_in, monkeypatch):
-    move_clock(monkeypatch, datetime(2026, 11, 25, 8, tzinfo=UTC))
+def test_empty_dashboard_says_what_will_appear(client, signed_in, frozen_clock):
+    frozen_clock(datetime(2026, 11, 25, 8, tzinfo=UTC))
     signed_in(Role.VIEWER)
     response = client.get("/dashboard")
     assert response.status_code == 200
@@ -276,9 +272,9 @@ def test_empty_dashboard_says_what_will_appear(client, signed_in, monkeypatch):
 
 
 def test_dashboard_speaks_persian_with_persian_digits(
-    demo_visit, client, auth, create_staff, monkeypatch
+    demo_visit, client, auth, create_staff, frozen_clock
 ):
-    move_clock(monkeypatch, datetime(2026, 12, 1, 8, tzinfo=UTC))
+    frozen_clock(datetime(2026, 12, 1, 8, tzinfo=UTC))
     auth.login(create_staff(Role.VIEWER, locale="fa"))
     page = client.get("/dashboard").text
     assert 'dir="rtl"' in page

@@ -14,11 +14,10 @@ import sqlalchemy as sa
 from markupsafe import escape
 
 from planner.accounts.models import Role
+from planner.clock import utc_now
 from planner.extensions import db
 from planner.itinerary.models import StopStatus
 from planner.outcomes.models import FollowUp, FollowUpStatus, Outcome, OutcomeKind
-from planner.reports import views
-from planner.types import utcnow
 
 CURRENCIES = ("USD", "EUR", "KZT", "IRR")
 SUMMARIES = (
@@ -28,10 +27,6 @@ SUMMARIES = (
     '=HYPERLINK("http://evil.example") looks like a formula',
 )
 CENT = Decimal("0.01")
-
-
-def move_clock(monkeypatch, instant: datetime) -> None:
-    monkeypatch.setattr(views, "now", lambda: instant)
 
 
 def expected_figures(visit_id: int):
@@ -155,9 +150,9 @@ def test_ambassador_visit_report_figures_equal_the_demo_data(demo_visit, client,
 
 
 def test_ambassador_visit_report_shows_each_outcome_with_owner_and_due_date(
-    demo_visit, client, signed_in, monkeypatch
+    demo_visit, client, signed_in, frozen_clock
 ):
-    move_clock(monkeypatch, datetime(2026, 12, 20, 8, tzinfo=UTC))
+    frozen_clock(datetime(2026, 12, 20, 8, tzinfo=UTC))
     signed_in(Role.VIEWER)
     page = client.get(f"/visits/{demo_visit.id}/report").text
     follow_ups = db.session.scalars(sa.select(FollowUp)).all()
@@ -174,14 +169,14 @@ def test_ambassador_visit_report_shows_each_outcome_with_owner_and_due_date(
 
 
 def test_report_marks_a_follow_up_overdue_by_the_office_day_not_the_servers(
-    demo_visit, client, signed_in, monkeypatch
+    demo_visit, client, signed_in, frozen_clock
 ):
     signed_in(Role.VIEWER)
     # The grinding-ball price list is due on 30 December; Tehran's 31st starts at 20:30 UTC.
-    move_clock(monkeypatch, datetime(2026, 12, 30, 20, 29, tzinfo=UTC))
+    frozen_clock(datetime(2026, 12, 30, 20, 29, tzinfo=UTC))
     page = client.get(f"/visits/{demo_visit.id}/report").text
     assert "follow-up--overdue" not in page
-    move_clock(monkeypatch, datetime(2026, 12, 30, 20, 31, tzinfo=UTC))
+    frozen_clock(datetime(2026, 12, 30, 20, 31, tzinfo=UTC))
     page = client.get(f"/visits/{demo_visit.id}/report").text
     overdue_rows = re.findall(r"<tr [^>]*follow-up--overdue[^>]*>.*?</tr>", page, re.S)
     assert len(overdue_rows) == 1
@@ -225,9 +220,9 @@ def generate_outcomes(visit, owners, seed: int) -> None:
 
 @pytest.mark.parametrize("seed", [1, 7, 2026])
 def test_report_figures_equal_generated_data(
-    seed, create_visit, create_staff, client, signed_in, monkeypatch
+    seed, create_visit, create_staff, client, signed_in, frozen_clock
 ):
-    move_clock(monkeypatch, datetime(2026, 12, 1, 8, tzinfo=UTC))
+    frozen_clock(datetime(2026, 12, 1, 8, tzinfo=UTC))
     visit = create_visit()
     owners = [create_staff(Role.PLANNER) for _ in range(3)]
     generate_outcomes(visit, owners, seed)
@@ -337,7 +332,7 @@ def test_persian_reader_gets_a_right_to_left_workbook(demo_visit, client, auth, 
 
 
 def test_report_counts_stops_held_still_to_come_and_cancelled(
-    create_visit, create_stop, client, signed_in, monkeypatch
+    create_visit, create_stop, client, signed_in, frozen_clock
 ):
     visit = create_visit()
     day = date(2026, 12, 15)
@@ -346,11 +341,11 @@ def test_report_counts_stops_held_still_to_come_and_cancelled(
     create_stop(visit, day, "13:00", "14:00", title="Lunch", status=StopStatus.CANCELLED)
     create_stop(visit, day, "16:00", "17:00", title="Castle")
     binned = create_stop(visit, day, "18:00", "19:00", title="Binned dinner")
-    binned.deleted_at = utcnow()
+    binned.deleted_at = utc_now()
     db.session.commit()
     signed_in(Role.VIEWER)
     # 12:30 in Tehran: two stops are over, the castle is still to come.
-    move_clock(monkeypatch, datetime(2026, 12, 15, 9, 0, tzinfo=UTC))
+    frozen_clock(datetime(2026, 12, 15, 9, 0, tzinfo=UTC))
     page = client.get(f"/visits/{visit.id}/report").text
     assert '<span data-stops="held">2 stops held</span>' in page
     assert '<span data-stops="to-come">1 still to come</span>' in page
@@ -359,7 +354,7 @@ def test_report_counts_stops_held_still_to_come_and_cancelled(
 
 def test_binned_or_missing_visit_has_no_report(create_visit, client, signed_in):
     visit = create_visit()
-    visit.deleted_at = utcnow()
+    visit.deleted_at = utc_now()
     db.session.commit()
     signed_in(Role.PLANNER)
     for suffix in ("", ".csv", ".xlsx"):

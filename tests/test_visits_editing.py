@@ -6,11 +6,11 @@ import pytest
 import sqlalchemy as sa
 
 from planner.accounts.models import Role
+from planner.clock import utc_now
 from planner.extensions import db
 from planner.itinerary.models import Stop, StopStatus
 from planner.organizations.models import Organization, OrganizationKind
 from planner.timefmt import to_local
-from planner.types import utcnow
 from planner.visits.models import ParticipantRole, Side, Visit, VisitStatus
 from planner.visits.operations import copy_as_return_visit
 from tests.conftest import chosen
@@ -179,7 +179,9 @@ def test_deleting_a_visit_asks_first_then_bins_it_and_restore_brings_it_back_wit
     visit = create_visit()
     kept = create_stop(visit, date(2026, 12, 15), "09:00", "10:00", title="Welcome meeting")
     create_stop(visit, date(2026, 12, 16), "10:00", "11:30", title="Falak-ol-Aflak castle")
-    create_stop(visit, date(2026, 12, 16), "13:00", "14:00", title="Old lunch", deleted_at=utcnow())
+    create_stop(
+        visit, date(2026, 12, 16), "13:00", "14:00", title="Old lunch", deleted_at=utc_now()
+    )
     add_participant(visit, "Yerlan Abenov", role=ParticipantRole.HEAD_OF_DELEGATION, precedence=1)
     signed_in(Role.PLANNER)
 

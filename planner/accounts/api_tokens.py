@@ -7,7 +7,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from planner.accounts.models import ApiToken, User
-from planner.types import utcnow
+from planner.clock import utc_now
 
 # "pv_" tells a leaked secret apart in logs and secret scanners; 32 bytes of randomness follow.
 TOKEN_PREFIX = "pv_"  # noqa: S105 - a label, not a secret
@@ -43,7 +43,7 @@ def tokens_of(session, user: User) -> list[ApiToken]:
 
 def revoke_token(session, token: ApiToken) -> None:
     if token.revoked_at is None:
-        token.revoked_at = utcnow()
+        token.revoked_at = utc_now()
         session.flush()
 
 
@@ -54,7 +54,7 @@ def user_for_token(session, secret: str) -> User | None:
     token = session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == hash_token(secret)))
     if token is None or token.revoked_at is not None or not token.user.active:
         return None
-    now = utcnow()
+    now = utc_now()
     if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
         token.last_used_at = now
     return token.user

@@ -8,9 +8,10 @@ from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from planner.clock import utc_now
 from planner.extensions import db
 from planner.rules import MAX_ID
-from planner.types import Choice, UTCDateTime, enum_type, utcnow
+from planner.types import Choice, UTCDateTime, enum_type
 
 
 class Role(Choice):
@@ -36,7 +37,7 @@ class User(UserMixin, db.Model):
     role: Mapped[Role] = mapped_column(enum_type(Role, "user_role"), default=Role.VIEWER)
     locale: Mapped[str] = mapped_column(sa.String(8), default="en")
     active: Mapped[bool] = mapped_column(default=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
     # See Participant.feed_generation: the staff feed across all visits.
     feed_generation: Mapped[int] = mapped_column(sa.Integer, default=1, server_default="1")
     feed_enabled: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
@@ -121,7 +122,7 @@ class ApiToken(db.Model):
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     # The first characters of the secret, so that its owner can tell their tokens apart.
     prefix: Mapped[str] = mapped_column(sa.String(12))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

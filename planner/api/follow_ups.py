@@ -2,7 +2,6 @@
 
 import marshmallow as ma
 import sqlalchemy as sa
-from flask import current_app
 from flask_smorest import abort
 
 from planner.accounts.models import User
@@ -20,8 +19,8 @@ from planner.api.common import (
     get_or_404,
     refuse,
 )
+from planner.clock import app_office_today
 from planner.extensions import db
-from planner.outcomes import overdue as clock
 from planner.outcomes.models import FollowUp, FollowUpStatus, Outcome
 from planner.outcomes.operations import (
     FOLLOW_UP_TIES,
@@ -46,11 +45,6 @@ blp = ApiBlueprint(
 
 
 FOLLOW_UP_PATH = "/follow-ups/<int:follow_up_id>"
-
-
-def office_today():
-    """The office's calendar day, by which follow-ups fall overdue (as on the pages)."""
-    return clock.office_today(current_app.config["OFFICE_TIMEZONE"], clock.utc_now())
 
 
 class FollowUpSchema(Schema):
@@ -80,7 +74,7 @@ class FollowUpSchema(Schema):
     visit_id = Id(allow_none=True)
     partnership_id = Id(allow_none=True)
     overdue = ma.fields.Function(
-        lambda follow_up: follow_up.is_overdue(office_today()),
+        lambda follow_up: follow_up.is_overdue(app_office_today()),
         dump_only=True,
         metadata={
             "type": "boolean",
@@ -166,7 +160,9 @@ def list_follow_ups(
     if to is not None:
         query = query.where(FollowUp.due_date <= to)
     if overdue is not None:
-        late = sa.and_(FollowUp.status == FollowUpStatus.OPEN, FollowUp.due_date < office_today())
+        late = sa.and_(
+            FollowUp.status == FollowUpStatus.OPEN, FollowUp.due_date < app_office_today()
+        )
         query = query.where(late if overdue else sa.not_(late))
     return query
 

@@ -23,10 +23,10 @@ from planner.api.common import (
 )
 from planner.calendars import operations as calendar_operations
 from planner.calendars.mail import letters
+from planner.clock import utc_now
 from planner.extensions import db
 from planner.people.models import Person
 from planner.security import planner_required
-from planner.types import utcnow
 from planner.visits import operations
 from planner.visits.models import Participant, ParticipantRole, Side
 from planner.visits.operations import VisitError, interpreting_languages_error
@@ -217,7 +217,7 @@ def remove_participant(visit_id: int, participant_id: int):
     cancellation, once the removal is saved; one that cannot be sent waits in the mail log.
     Their feed link stops working. The person stays in the directory."""
     participant = visit_participant(visit_id, participant_id)
-    now = utcnow()
+    now = utc_now()
     farewell = calendar_operations.remove_participant(
         db.session,
         participant,

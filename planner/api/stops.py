@@ -280,7 +280,7 @@ def list_stops(visit_id: int, day=None, from_=None, to=None, status=None):
     visit = visit_or_404(visit_id)
     query = (
         sa.select(Stop)
-        .where(Stop.visit_id == visit.id, Stop.deleted_at.is_(None))
+        .where(Stop.visit_id == visit.id, Stop.is_live)
         .options(selectinload(Stop.venue), selectinload(Stop.attendees))
         .order_by(Stop.starts_at, Stop.id)
     )

@@ -15,7 +15,7 @@ from sqlalchemy.orm import selectinload
 
 from planner.calendars.ics import CalendarEvent, CalendarTodo, Person
 from planner.calendars.models import Departure
-from planner.itinerary.models import Stop, StopStatus
+from planner.itinerary.models import Stop
 from planner.outcomes.models import FollowUp, FollowUpStatus
 from planner.rules import single_line
 from planner.visits.models import Participant, Visit
@@ -83,9 +83,9 @@ def visit_events(session, visit: Visit, options: EventOptions) -> list[CalendarE
     """Every stop of a visit, for staff; recently deleted ones as CANCELLED."""
     stops = session.scalars(_stops_query().where(Stop.visit_id == visit.id)).all()
     return [
-        stop_event(stop, options, cancelled=stop.deleted_at is not None)
+        stop_event(stop, options, cancelled=not stop.is_live)
         for stop in sorted(stops, key=lambda s: s.starts_at)
-        if stop.deleted_at is None or _recently(stop.deleted_at, options.now)
+        if stop.is_live or _recently(stop.deleted_at, options.now)
     ]
 
 
@@ -105,11 +105,9 @@ def participant_events(
     recipient = (Person(person.display_name, person.email),) if options.with_attendees else ()
     events = []
     for stop in attending:
-        if stop.deleted_at is not None and not _recently(stop.deleted_at, options.now):
+        if not stop.is_live and not _recently(stop.deleted_at, options.now):
             continue
-        events.append(
-            stop_event(stop, options, cancelled=stop.deleted_at is not None, attendees=recipient)
-        )
+        events.append(stop_event(stop, options, cancelled=not stop.is_live, attendees=recipient))
     attending_ids = {stop.id for stop in attending}
     for departure in departures:
         stop = departure.stop
@@ -123,9 +121,9 @@ def staff_events(session, options: EventOptions) -> list[CalendarEvent]:
     """Every stop of every visit not in the bin, for a staff member's own calendar."""
     stops = session.scalars(_stops_query().join(Stop.visit).where(Visit.deleted_at.is_(None))).all()
     return [
-        stop_event(stop, options, cancelled=stop.deleted_at is not None)
+        stop_event(stop, options, cancelled=not stop.is_live)
         for stop in sorted(stops, key=lambda s: s.starts_at)
-        if stop.deleted_at is None or _recently(stop.deleted_at, options.now)
+        if stop.is_live or _recently(stop.deleted_at, options.now)
     ]
 
 
@@ -159,7 +157,3 @@ def staff_todos(session, owner_id: int, options: EventOptions) -> list[CalendarT
         .order_by(FollowUp.due_date, FollowUp.id)
     )
     return [follow_up_todo(follow_up, options) for follow_up in follow_ups]
-
-
-def is_live(stop: Stop) -> bool:
-    return stop.deleted_at is None and stop.status != StopStatus.CANCELLED

@@ -63,7 +63,7 @@ def _stops_fingerprint(session, stop_ids, now: datetime) -> tuple[list, list[dat
     ones still shown changes the ETag on the day one drops out.
     """
     cutoff = now - CANCELLED_KEPT_FOR
-    shown = sa.or_(Stop.deleted_at.is_(None), Stop.deleted_at >= cutoff)
+    shown = sa.or_(Stop.is_live, Stop.deleted_at >= cutoff)
     count, id_sum, sequence_sum, shown_count, last_change = session.execute(
         sa.select(
             sa.func.count(Stop.id),

@@ -6,10 +6,10 @@ from markupsafe import Markup
 
 from planner.calendars.mail import letters, outbox, plans
 from planner.calendars.models import MailMessage, MailStatus
+from planner.clock import utc_now
 from planner.extensions import db
 from planner.i18n import current_language, html_ngettext
 from planner.security import planner_required
-from planner.types import utcnow
 from planner.visits.models import Visit
 from planner.web import acting_user, live_visit_or_404, send_after_commit
 
@@ -51,7 +51,7 @@ def preview_or_send(visit: Visit, plan: plans.MailPlan):
             if not plan.message_count:
                 flash(_("There was nothing to send."), "info")
                 return redirect(url_for("visits.show_visit", visit_id=visit.id))
-            now = utcnow()
+            now = utc_now()
             queued = outbox.queue_messages(
                 db.session, plan, settings(), acting=acting_user(), now=now
             )
@@ -113,7 +113,7 @@ def retry_message(visit_id: int, message_id: int):
     if message.status == MailStatus.SENT:
         flash(_("That message was already sent."), "info")
     else:
-        report = outbox.send_pending(db.session, settings(), messages=[message], now=utcnow())
+        report = outbox.send_pending(db.session, settings(), messages=[message], now=utc_now())
         flash_report(visit, report, link=False)
     return redirect(url_for("mail.mail_log", visit_id=visit.id))
 
@@ -122,7 +122,7 @@ def retry_message(visit_id: int, message_id: int):
 @planner_required
 def retry_unsent(visit_id: int):
     visit = live_visit_or_404(visit_id, with_programme=True)
-    report = outbox.send_pending(db.session, settings(), visit=visit, now=utcnow())
+    report = outbox.send_pending(db.session, settings(), visit=visit, now=utc_now())
     if not report.total:
         flash(_("No message is waiting to be sent."), "info")
     flash_report(visit, report, link=False)

@@ -6,9 +6,10 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from planner.clock import utc_now
 from planner.extensions import db
 from planner.itinerary.models import Stop
-from planner.types import Choice, UTCDateTime, enum_type, utcnow
+from planner.types import Choice, UTCDateTime, enum_type
 from planner.visits.models import Participant
 
 
@@ -23,7 +24,7 @@ class Departure(db.Model):
     participant_id: Mapped[int] = mapped_column(
         sa.ForeignKey("participants.id", ondelete="CASCADE"), index=True
     )
-    removed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    removed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
 
     stop: Mapped[Stop] = relationship()
     participant: Mapped[Participant] = relationship()
@@ -55,7 +56,7 @@ class SentEvent(db.Model):
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
     venue_name: Mapped[str | None] = mapped_column(sa.String(200))
     title: Mapped[str] = mapped_column(sa.String(200))
-    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
 
     stop: Mapped[Stop] = relationship()
     participant: Mapped[Participant] = relationship()
@@ -91,7 +92,7 @@ class MailMessage(db.Model):
     )
     attempts: Mapped[int] = mapped_column(sa.Integer, default=0)
     error: Mapped[str | None] = mapped_column(sa.Text)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL")

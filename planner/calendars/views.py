@@ -23,10 +23,10 @@ from planner.calendars.events import (
     visit_events,
 )
 from planner.calendars.ics import CalendarInfo, Person, build_calendar
+from planner.clock import utc_now
 from planner.extensions import db
 from planner.i18n import html_gettext
 from planner.security import planner_required
-from planner.types import utcnow
 from planner.visits.models import Participant
 from planner.web import acting_user, feed_url, live_visit_or_404, participant_or_404
 
@@ -101,7 +101,7 @@ def calendar_response(
 @bp.get("/visits/<int:visit_id>/calendar.ics")
 def visit_calendar(visit_id: int):
     visit = live_visit_or_404(visit_id)
-    now = utcnow()
+    now = utc_now()
     name = visit.title
     info = CalendarInfo(name=name, zone=visit.timezone, organizer=_organizer())
     options = EventOptions(now=now, stop_url=_stop_url)
@@ -131,7 +131,7 @@ def participant_calendar(visit_id: int, participant_id: int):
 def _participant_calendar(
     participant: Participant, *, refresh: bool, **response_options
 ) -> Response:
-    now = utcnow()
+    now = utc_now()
     name = _participant_calendar_name(participant)
     info = CalendarInfo(
         name=name,
@@ -148,7 +148,7 @@ def _participant_calendar(
 
 
 def _staff_calendar(user: User, **response_options) -> Response:
-    now = utcnow()
+    now = utc_now()
     name = _staff_calendar_name(user)
     info = CalendarInfo(
         name=name,

@@ -1,6 +1,7 @@
 """The itinerary checker: plain functions from a visit's plan to findings a person understands.
 
-No Flask and no database here. `snapshot.py` turns models into the plain records below;
+No request and no database here (kinds are the shared StopKind enum of kinds.py).
+`snapshot.py` turns models into the plain records below;
 each check sorts and sweeps, so a visit of 1,000 stops is checked in well under a second
 (see bench/bench_checks.py).
 """
@@ -13,18 +14,28 @@ from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from planner.itinerary.findings import ERROR, WARNING, Code, Finding
+from planner.itinerary.kinds import StopKind
 from planner.itinerary.messages import N_, Day, Names, Weekday
 
-MEETING_KINDS = frozenset(
-    {
-        "courtesy_call",
-        "official_meeting",
-        "round_table",
-        "sister_city_meeting",
-        "signing_ceremony",
-        "press",
-    }
-)
+# Every kind of stop, and whether it is a meeting: people talk there, so the languages
+# check looks for a way to understand each other. A new StopKind is classified here
+# (tests/test_itinerary_checks.py refuses one that is not).
+IS_MEETING = {
+    StopKind.ARRIVAL: False,
+    StopKind.DEPARTURE: False,
+    StopKind.COURTESY_CALL: True,
+    StopKind.OFFICIAL_MEETING: True,
+    StopKind.ROUND_TABLE: True,
+    StopKind.FACTORY_TOUR: False,
+    StopKind.CULTURAL_VISIT: False,
+    StopKind.SISTER_CITY_MEETING: True,
+    StopKind.SIGNING_CEREMONY: True,
+    StopKind.MEAL: False,
+    StopKind.PRESS: True,
+    StopKind.TRANSFER: False,
+    StopKind.FREE_TIME: False,
+}
+MEETING_KINDS = frozenset(kind for kind, is_meeting in IS_MEETING.items() if is_meeting)
 
 
 @dataclass(frozen=True)
@@ -435,7 +446,7 @@ def check_attendance(plan: Plan) -> list[Finding]:
                     (stop.id,),
                 )
             )
-        elif stop.kind == "official_meeting" and not any(
+        elif stop.kind == StopKind.OFFICIAL_MEETING and not any(
             a.role == "head_of_delegation" for a in stop.attendees
         ):
             findings.append(
@@ -470,3 +481,27 @@ def check_plan(plan: Plan, settings: TravelSettings | None = None) -> list[Findi
         return (finding.severity != ERROR, first_stop)
 
     return sorted(findings, key=position)
+
+
+@dataclass(frozen=True)
+class FindingCounts:
+    """How many problems (errors) and warnings some findings hold, as pages badge them."""
+
+    errors: int = 0
+    warnings: int = 0
+
+    def __bool__(self) -> bool:
+        return bool(self.errors or self.warnings)
+
+    @property
+    def worst(self) -> str | None:
+        """The severity to flag a stop with: an error outweighs warnings; None when clean."""
+        if self.errors:
+            return ERROR
+        return WARNING if self.warnings else None
+
+
+def count_findings(findings: Iterable[Finding]) -> FindingCounts:
+    """The errors and warnings among findings: one count for the pages and checks.json."""
+    severities = [finding.severity for finding in findings]
+    return FindingCounts(errors=severities.count(ERROR), warnings=severities.count(WARNING))

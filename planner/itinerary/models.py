@@ -5,29 +5,16 @@ from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
 
 from planner.accounts.models import User
+from planner.clock import utc_now
 from planner.extensions import db
-from planner.types import Choice, UTCDateTime, enum_type, utcnow
+from planner.itinerary.kinds import StopKind
+from planner.types import Choice, UTCDateTime, enum_type
 from planner.venues.models import Venue
 from planner.visits.models import Participant, Visit
-
-
-class StopKind(Choice):
-    ARRIVAL = "arrival", _l("Arrival")
-    DEPARTURE = "departure", _l("Departure")
-    COURTESY_CALL = "courtesy_call", _l("Courtesy call")
-    OFFICIAL_MEETING = "official_meeting", _l("Official meeting")
-    ROUND_TABLE = "round_table", _l("Round-table")
-    FACTORY_TOUR = "factory_tour", _l("Factory tour")
-    CULTURAL_VISIT = "cultural_visit", _l("Cultural site visit")
-    SISTER_CITY_MEETING = "sister_city_meeting", _l("Sister-city meeting")
-    SIGNING_CEREMONY = "signing_ceremony", _l("Signing ceremony")
-    MEAL = "meal", _l("Meal")
-    PRESS = "press", _l("Press")
-    TRANSFER = "transfer", _l("Transfer")
-    FREE_TIME = "free_time", _l("Free time")
 
 
 class StopStatus(Choice):
@@ -83,8 +70,8 @@ class Stop(db.Model):
     sequence: Mapped[int] = mapped_column(sa.Integer, default=0)
     # Optimistic locking: a save based on an older version is refused.
     version: Mapped[int] = mapped_column(sa.Integer)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now, onupdate=utc_now)
     deleted_at: Mapped[datetime | None] = mapped_column(
         UTCDateTime, doc="Set when moved to the bin; cleared by restore."
     )
@@ -145,6 +132,27 @@ class Stop(db.Model):
     @property
     def is_cancelled(self) -> bool:
         return self.status == StopStatus.CANCELLED
+
+    # Live: not in the bin, so on the programme (cancelled ones shown struck through).
+    # Active: live and not cancelled, so it takes place: what the checker checks and what
+    # invitations list. One name each, in Python and in queries.
+    @hybrid_property
+    def is_live(self) -> bool:
+        return self.deleted_at is None
+
+    @is_live.inplace.expression
+    @classmethod
+    def _is_live_expression(cls):
+        return cls.deleted_at.is_(None)
+
+    @hybrid_property
+    def is_active(self) -> bool:
+        return self.deleted_at is None and self.status != StopStatus.CANCELLED
+
+    @is_active.inplace.expression
+    @classmethod
+    def _is_active_expression(cls):
+        return sa.and_(cls.deleted_at.is_(None), cls.status != StopStatus.CANCELLED)
 
     @property
     def timezone(self) -> str:

@@ -12,9 +12,9 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from planner.accounts.models import User
 from planner.calendars.models import Departure
+from planner.clock import utc_now
 from planner.itinerary.models import Stop, StopStatus, new_calendar_uid
 from planner.timefmt import to_local
-from planner.types import utcnow
 from planner.visits.models import Participant, Side, Visit
 
 # What a planner sees of a stop when two edits collide, in the order of the form.
@@ -158,7 +158,7 @@ def record_departures(session, stop: Stop, before, after) -> None:
     }
     for participant_id in left:
         if participant_id in known:
-            known[participant_id].removed_at = utcnow()
+            known[participant_id].removed_at = utc_now()
         else:
             session.add(Departure(stop_id=stop.id, participant_id=participant_id))
     for participant_id in back & set(known):
@@ -166,7 +166,7 @@ def record_departures(session, stop: Stop, before, after) -> None:
 
 
 def delete_stop(session, stop: Stop, *, acting: User) -> None:
-    stop.deleted_at = utcnow()
+    stop.deleted_at = utc_now()
     stop.updated_by = acting
     session.flush()
 
@@ -207,8 +207,7 @@ def later_stops_of_the_day(stop: Stop) -> list[Stop]:
     return [
         other
         for other in stop.visit.stops
-        if other.deleted_at is None
-        and other.status != StopStatus.CANCELLED
+        if other.is_active
         and other.starts_at >= stop.starts_at
         and to_local(other.starts_at, zone).date() == day
     ]

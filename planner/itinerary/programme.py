@@ -1,5 +1,6 @@
-"""A visit's itinerary arranged day by day in the host's time zone."""
+"""A visit's itinerary arranged day by day in the host's time zone, and one participant's part."""
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -14,6 +15,24 @@ class ProgrammeDay:
     @property
     def is_empty(self) -> bool:
         return not self.stops
+
+
+def programmes_by_participant(stops) -> dict[int, list]:
+    """Participant id -> the stops they attend that are not in the bin, in start order.
+
+    Each participant's programme: cancelled stops stay (a programme shows them struck
+    through); whoever needs only what takes place keeps the `is_active` ones.
+    """
+    by_participant = defaultdict(list)
+    for stop in sorted((s for s in stops if s.is_live), key=lambda s: (s.starts_at, s.id)):
+        for attendee in stop.attendees:
+            by_participant[attendee.id].append(stop)
+    return dict(by_participant)
+
+
+def programme_of(stops, participant) -> list:
+    """One participant's programme (see `programmes_by_participant`)."""
+    return programmes_by_participant(stops).get(participant.id, [])
 
 
 def programme_by_day(stops, first_day: date, last_day: date, zone_name: str) -> list[ProgrammeDay]:

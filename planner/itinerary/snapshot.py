@@ -15,7 +15,7 @@ from planner.itinerary.checks import (
     check_plan,
 )
 from planner.itinerary.findings import Finding
-from planner.itinerary.models import Stop, StopStatus
+from planner.itinerary.models import Stop
 from planner.timefmt import local_day_bounds
 from planner.venues.models import TravelTime, Venue
 from planner.visits.models import Participant, Visit
@@ -61,10 +61,6 @@ def stop_info(stop: Stop) -> StopInfo:
     )
 
 
-def _taking_place():
-    return sa.and_(Stop.deleted_at.is_(None), Stop.status != StopStatus.CANCELLED)
-
-
 def _stops_query():
     return sa.select(Stop).options(
         selectinload(Stop.attendees).selectinload(Participant.person),
@@ -74,8 +70,8 @@ def _stops_query():
 
 
 def build_plan(session, visit: Visit) -> Plan:
-    """The visit's live stops, plus the other visits' stops in the same period."""
-    stops = session.scalars(_stops_query().where(Stop.visit_id == visit.id, _taking_place())).all()
+    """The visit's active stops, plus the other visits' active stops in the same period."""
+    stops = session.scalars(_stops_query().where(Stop.visit_id == visit.id, Stop.is_active)).all()
     # Other visits during the visit's days (a day's margin for zones and overnight stops).
     start, _ = local_day_bounds(visit.start_date - timedelta(days=1), visit.timezone)
     _, end = local_day_bounds(visit.end_date + timedelta(days=1), visit.timezone)
@@ -84,7 +80,7 @@ def build_plan(session, visit: Visit) -> Plan:
         .join(Visit, Visit.id == Stop.visit_id)
         .where(
             Stop.visit_id != visit.id,
-            _taking_place(),
+            Stop.is_active,
             Visit.deleted_at.is_(None),
             Stop.starts_at < end,
             Stop.ends_at > start,

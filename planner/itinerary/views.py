@@ -20,6 +20,7 @@ from markupsafe import Markup
 from planner.extensions import db
 from planner.i18n import current_language, html_gettext, html_ngettext
 from planner.itinerary import operations
+from planner.itinerary.checks import count_findings
 from planner.itinerary.findings import Finding
 from planner.itinerary.forms import ShiftForm, StopForm
 from planner.itinerary.messages import HTML, render_finding
@@ -33,6 +34,8 @@ from planner.visits.models import Visit
 from planner.web import acting_user, live_visit_or_404
 
 bp = Blueprint("itinerary", __name__)
+# `findings|finding_counts` badges errors and warnings on every page that shows findings.
+bp.add_app_template_filter(count_findings, "finding_counts")
 
 
 @bp.app_template_filter("finding_message")
@@ -65,10 +68,11 @@ def programme_url(visit: Visit, stop: Stop | None = None) -> str:
 def visit_checks(visit_id: int):
     visit = live_visit_or_404(visit_id)
     findings = check_visit(db.session, visit, current_app.config)
+    counts = count_findings(findings)
     return jsonify(
         visit_id=visit.id,
-        errors=sum(1 for f in findings if f.severity == "error"),
-        warnings=sum(1 for f in findings if f.severity == "warning"),
+        errors=counts.errors,
+        warnings=counts.warnings,
         findings=[f.as_dict() for f in findings],
     )
 

@@ -10,11 +10,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.accounts.models import User
+from planner.clock import utc_now
 from planner.extensions import db
 from planner.itinerary.models import Stop, new_calendar_uid
 from planner.organizations.models import Organization
 from planner.partnerships.models import Partnership
-from planner.types import Choice, UTCDateTime, enum_type, utcnow
+from planner.types import Choice, UTCDateTime, enum_type
 from planner.visits.models import Visit
 
 
@@ -112,7 +113,7 @@ class Outcome(db.Model):
     status: Mapped[OutcomeStatus] = mapped_column(
         enum_type(OutcomeStatus, "outcome_status"), default=OutcomeStatus.PROPOSED
     )
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
     created_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL")
     )
@@ -155,7 +156,7 @@ class OutcomeDocument(db.Model):
     content_type: Mapped[str] = mapped_column(sa.String(100))
     size: Mapped[int] = mapped_column(sa.Integer)
     sha256: Mapped[str] = mapped_column(sa.String(64))
-    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
     uploaded_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL")
     )
@@ -196,8 +197,8 @@ class FollowUp(db.Model):
     # Calendar identity for the owner's staff feed (a VTODO).
     calendar_uid: Mapped[str] = mapped_column(sa.String(120), unique=True, default=new_calendar_uid)
     sequence: Mapped[int] = mapped_column(sa.Integer, default=0)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now, onupdate=utc_now)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     owner: Mapped[User] = relationship()

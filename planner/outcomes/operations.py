@@ -12,10 +12,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from planner.accounts.models import User
+from planner.clock import utc_now
 from planner.outcomes.documents import remove_files_on_commit
 from planner.outcomes.models import FollowUp, FollowUpStatus, Outcome
 from planner.partnerships.models import Partnership
-from planner.types import utcnow
 from planner.visits.models import Visit
 
 log = logging.getLogger(__name__)
@@ -45,7 +45,7 @@ def update_outcome(session, outcome: Outcome, *, acting: User, **values) -> Outc
         # The summary is each follow-up's DESCRIPTION in its owner's calendar: touching
         # them changes the feed's validator, so that calendar apps fetch it again.
         for follow_up in outcome.follow_ups:
-            follow_up.updated_at = utcnow()
+            follow_up.updated_at = utc_now()
     session.flush()
     log.info("%s changed outcome %s", acting.email, outcome.id)
     return outcome
@@ -110,7 +110,7 @@ def create_follow_up(
         raise FollowUpError(error)
     follow_up = FollowUp(outcome=outcome, visit=visit, partnership=partnership, **values)
     if follow_up.status == FollowUpStatus.DONE:
-        follow_up.completed_at = utcnow()
+        follow_up.completed_at = utc_now()
     session.add(follow_up)
     session.flush()
     log.info("%s added follow-up %s", acting.email, follow_up.id)
@@ -126,7 +126,7 @@ def update_follow_up(session, follow_up: FollowUp, *, acting: User, **values) ->
     for name in changed:
         setattr(follow_up, name, values[name])
     if "status" in changed:
-        follow_up.completed_at = utcnow() if follow_up.status == FollowUpStatus.DONE else None
+        follow_up.completed_at = utc_now() if follow_up.status == FollowUpStatus.DONE else None
     if changed & set(FOLLOW_UP_CALENDAR_FIELDS):
         follow_up.sequence += 1
     session.flush()

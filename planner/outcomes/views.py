@@ -22,6 +22,7 @@ from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from planner import params
+from planner.clock import app_office_today
 from planner.extensions import db
 from planner.i18n import current_language, html_gettext
 from planner.organizations.operations import all_organizations
@@ -41,7 +42,7 @@ from planner.partnerships.models import Partnership
 from planner.security import is_safe_next, planner_required
 from planner.timefmt import format_number, format_short_date
 from planner.visits.models import Visit
-from planner.web import acting_user, download, form_page, live_visit_or_404, office_today
+from planner.web import acting_user, download, form_page, live_visit_or_404
 
 bp = Blueprint("outcomes", __name__)
 
@@ -109,7 +110,7 @@ def outcome_form_page(form: OutcomeForm, visit: Visit, outcome: Outcome | None):
 
 def default_day(visit: Visit) -> date:
     """Today if the visit is on, else its first or last day: when the outcome arose."""
-    return min(max(office_today(), visit.start_date), visit.end_date)
+    return min(max(app_office_today(), visit.start_date), visit.end_date)
 
 
 @bp.route("/visits/<int:visit_id>/outcomes/new", methods=["GET", "POST"])
@@ -138,7 +139,7 @@ def outcome_page(outcome: Outcome, document_form: DocumentForm | None = None, st
         visit=outcome.visit,
         document_form=document_form or DocumentForm(formdata=None),
         max_size=size_text(current_app.config["OUTCOME_DOCUMENT_MAX_BYTES"]),
-        today=office_today(),
+        today=app_office_today(),
     ), status
 
 
@@ -379,7 +380,7 @@ def reopen_follow_up(follow_up_id: int):
 
 @bp.get("/follow-ups/mine")
 def my_follow_ups():
-    today = office_today()
+    today = app_office_today()
     return render_template(
         "outcomes/mine.html",
         mine=operations.follow_ups_of_owner(db.session, current_user.id, today),
@@ -396,7 +397,7 @@ def _overdue_badge():
         """The signed-in user's overdue follow-ups: one COUNT, only when the page asks."""
         if not current_user.is_authenticated:
             return 0
-        return operations.count_overdue(db.session, office_today(), current_user.id)
+        return operations.count_overdue(db.session, app_office_today(), current_user.id)
 
     return {"overdue_follow_up_count": overdue_follow_up_count}
 

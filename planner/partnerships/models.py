@@ -8,9 +8,10 @@ from flask_babel import lazy_pgettext
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.accounts.models import User
+from planner.clock import utc_now
 from planner.extensions import db
 from planner.organizations.models import Organization
-from planner.types import Choice, UTCDateTime, enum_type, utcnow
+from planner.types import Choice, UTCDateTime, enum_type
 
 
 class PartnershipKind(Choice):
@@ -54,7 +55,7 @@ class Partnership(db.Model):
     # The current stage; every change is also a row in the history, which is never rewritten.
     stage: Mapped[Stage] = mapped_column(enum_type(Stage, "partnership_stage"), default=Stage.IDEA)
     description: Mapped[str | None] = mapped_column(sa.Text)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
 
     our_organization: Mapped[Organization | None] = relationship(foreign_keys=[our_organization_id])
     partner_organization: Mapped[Organization | None] = relationship(
@@ -84,7 +85,7 @@ class StageChange(db.Model):
     from_stage: Mapped[Stage | None] = mapped_column(enum_type(Stage, "stage_change_from"))
     to_stage: Mapped[Stage] = mapped_column(enum_type(Stage, "stage_change_to"))
     reason: Mapped[str] = mapped_column(sa.Text)
-    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
     changed_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL")
     )

@@ -12,10 +12,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from planner.accounts.models import User
+from planner.clock import utc_now
 from planner.outcomes.models import FollowUp, Outcome
 from planner.partnerships.models import Partnership, PartnershipKind, Stage, StageChange
 from planner.timefmt import to_local
-from planner.types import utcnow
 from planner.visits import operations as visit_operations
 from planner.visits.models import Visit, VisitStatus
 
@@ -74,7 +74,7 @@ def create_partnership(session, *, acting: User, reason: str, **values) -> Partn
             to_stage=partnership.stage or Stage.IDEA,
             reason=reason,
             changed_by=acting,
-            changed_at=utcnow(),
+            changed_at=utc_now(),
         )
     )
     session.add(partnership)
@@ -109,7 +109,7 @@ def move_stage(
         to_stage=to_stage,
         reason=reason,
         changed_by=acting,
-        changed_at=utcnow(),
+        changed_at=utc_now(),
     )
     partnership.stage = to_stage
     session.add(change)
@@ -215,7 +215,7 @@ def partnerships_for_list(
     pipeline = list(Stage)
     if order == SortOrder.CHANGED:
         rows.sort(key=lambda row: (row.partnership.title.casefold(), row.partnership.id))
-        rows.sort(key=lambda row: row.last_changed_at or utcnow(), reverse=True)
+        rows.sort(key=lambda row: row.last_changed_at or utc_now(), reverse=True)
     else:
         rows.sort(
             key=lambda row: (

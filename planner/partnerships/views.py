@@ -5,14 +5,14 @@ There is no page that edits or deletes a stage change, nor one that deletes a
 partnership: it is closed by moving it to the stage "closed".
 """
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from planner import params
+from planner.clock import app_office_today, office_zone
 from planner.extensions import db
 from planner.i18n import country_name, html_gettext
 from planner.organizations.operations import all_organizations
-from planner.outcomes import overdue
 from planner.outcomes.models import FollowUp
 from planner.partnerships import operations
 from planner.partnerships.forms import (
@@ -30,15 +30,6 @@ from planner.timefmt import zone_names
 from planner.web import acting_user, form_page
 
 bp = Blueprint("partnerships", __name__)
-
-
-def office_zone() -> str:
-    return current_app.config["OFFICE_TIMEZONE"]
-
-
-def today():
-    # Through the module, so that a test standing the clock still moves this page too.
-    return overdue.office_today(office_zone(), overdue.utc_now())
 
 
 def partnership_or_404(partnership_id: int) -> Partnership:
@@ -131,7 +122,7 @@ def edit_partnership(partnership_id: int):
 
 
 def show_page(partnership: Partnership, stage_form: StageForm):
-    day = today()
+    day = app_office_today()
     timeline = build_timeline(
         visits=operations.visits_concerning(db.session, partnership),
         outcomes=operations.outcomes_of(db.session, partnership),
@@ -213,7 +204,7 @@ def return_visit_page(partnership: Partnership, follow_up: FollowUp | None):
         partner_country=partnership.partner_country,
         partner_city=partnership.partner_city,
         description=partnership.description,
-        today=today(),
+        today=app_office_today(),
         due_date=follow_up.due_date if follow_up else None,
         follow_up_line=_("Follow-up: %(title)s", title=follow_up.title) if follow_up else None,
     )

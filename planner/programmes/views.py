@@ -2,10 +2,11 @@
 
 from flask import Blueprint, abort, current_app, render_template, request
 
+from planner.clock import utc_now
 from planner.extensions import db
+from planner.itinerary.programme import programme_of
 from planner.itinerary.snapshot import check_visit, findings_by_stop
 from planner.programmes.timeline import Canvas, layout_days
-from planner.types import utcnow
 from planner.visits.models import Side
 from planner.web import live_visit_or_404
 
@@ -27,8 +28,14 @@ def visit_timeline(visit_id: int):
         visit.timezone,
         visit.delegation_timezone,
     )
-    findings = findings_by_stop(check_visit(db.session, visit, current_app.config))
-    return render_template("programmes/timeline.html", visit=visit, days=days, findings=findings)
+    checked = check_visit(db.session, visit, current_app.config)
+    return render_template(
+        "programmes/timeline.html",
+        visit=visit,
+        days=days,
+        checked=checked,
+        findings=findings_by_stop(checked),
+    )
 
 
 @bp.get("/visits/<int:visit_id>/participants/<int:participant_id>/programme")
@@ -37,11 +44,7 @@ def participant_programme(visit_id: int, participant_id: int):
     participant = next((p for p in visit.participants if p.id == participant_id), None)
     if participant is None:
         abort(404)
-    stops = [
-        stop
-        for stop in visit.live_stops
-        if any(attendee.id == participant.id for attendee in stop.attendees)
-    ]
+    stops = programme_of(visit.stops, participant)
     days = layout_days(
         stops, visit.start_date, visit.end_date, visit.timezone, visit.delegation_timezone
     )
@@ -53,5 +56,5 @@ def participant_programme(visit_id: int, participant_id: int):
         # The copy handed to the guest: staff notes are not even sent to the browser.
         for_participant=request.args.get("print") == "participant",
         is_delegate=participant.side == Side.DELEGATION,
-        printed_at=utcnow(),
+        printed_at=utc_now(),
     )

@@ -68,7 +68,7 @@ def week_stops(session, today: date, office_zone: str, days: int = 7) -> list[St
             sa.select(Stop)
             .join(Stop.visit)
             .where(
-                Stop.deleted_at.is_(None),
+                Stop.is_live,
                 Visit.deleted_at.is_(None),
                 Stop.starts_at >= start,
                 Stop.starts_at < end,

@@ -1,31 +1,19 @@
 """The dashboard of what visits produced, and a visit's report as a page, CSV and Excel."""
 
 import io
-from datetime import date, datetime
 
 from flask import Blueprint, abort, current_app, render_template, send_file, url_for
 from flask_babel import gettext as _
 from werkzeug.routing import BuildError
 
+from planner.clock import app_office_today, office_today, office_zone, utc_now
 from planner.extensions import db
 from planner.i18n import RTL_LANGUAGES, country_name, current_language
-from planner.outcomes.overdue import office_today
 from planner.reports import charts, export, queries
-from planner.types import utcnow
 
 bp = Blueprint("reports", __name__)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def now() -> datetime:
-    """The current instant. Tests move the office's clock by replacing this function."""
-    return utcnow()
-
-
-def today() -> date:
-    """Today in the office's time zone, not the server's."""
-    return office_today(current_app.config["OFFICE_TIMEZONE"], now())
 
 
 def link_to(endpoint: str, **values) -> str | None:
@@ -45,10 +33,10 @@ def _report_helpers():
 
 @bp.get("/dashboard")
 def dashboard():
-    day = today()
+    day = app_office_today()
     session = db.session
     language = current_language()
-    week = queries.week_stops(session, day, current_app.config["OFFICE_TIMEZONE"])
+    week = queries.week_stops(session, day, office_zone())
     return render_template(
         "reports/dashboard.html",
         today=day,
@@ -71,7 +59,8 @@ def report_or_404(visit_id: int) -> queries.VisitReport:
     visit = queries.live_visit(db.session, visit_id)
     if visit is None:
         abort(404)
-    return queries.visit_report(db.session, visit, today(), now())
+    now = utc_now()
+    return queries.visit_report(db.session, visit, office_today(office_zone(), now), now)
 
 
 def download(data: bytes, mimetype: str, report: queries.VisitReport, extension: str):

@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from planner.accounts.models import User
+from planner.clock import utc_now
 from planner.itinerary.models import Stop
-from planner.types import utcnow
 from planner.venues.models import OpeningHours, TravelTime, Venue, VenueClosure, VenueKind
 from planner.visits.models import Visit
 
@@ -113,7 +113,7 @@ def upcoming_stops_at(session, venue: Venue, now: datetime) -> list[Stop]:
             .join(Stop.visit)
             .where(
                 Stop.venue_id == venue.id,
-                Stop.deleted_at.is_(None),
+                Stop.is_live,
                 Visit.deleted_at.is_(None),
                 Stop.ends_at >= now,
             )
@@ -162,7 +162,7 @@ def update_venue(
 
 def delete_venue(session, venue: Venue, *, acting: User) -> None:
     """Move to the bin: past stops keep the venue, new stops cannot choose it."""
-    venue.deleted_at = utcnow()
+    venue.deleted_at = utc_now()
     session.flush()
     log.info("%s moved venue %s to the bin", acting.email, venue.id)
 

@@ -5,12 +5,12 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 
 from planner import params
+from planner.clock import utc_now
 from planner.extensions import db
 from planner.i18n import current_language, html_gettext
 from planner.organizations.operations import all_organizations
 from planner.security import planner_required
 from planner.timefmt import zone_names
-from planner.types import utcnow
 from planner.venues.forms import (
     WEEK_FROM_SATURDAY,
     ClosureForm,
@@ -90,7 +90,7 @@ def render_venue_page(venue: Venue, closure_form=None, travel_form=None):
         travel_times=travel_times_from(db.session, venue),
         closure_form=closure_form,
         travel_form=travel_form,
-        now=utcnow(),
+        now=utc_now(),
     ), status
 
 
@@ -164,7 +164,7 @@ def delete_venue_page(venue_id: int):
             "info",
         )
         return redirect(url_for("venues.list_venues"))
-    stops = upcoming_stops_at(db.session, venue, utcnow())
+    stops = upcoming_stops_at(db.session, venue, utc_now())
     return render_template("venues/delete.html", venue=venue, stops=stops)
 
 

@@ -6,10 +6,11 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
 
+from planner.clock import utc_now
 from planner.extensions import db
 from planner.organizations.models import Organization
 from planner.people.models import Person
-from planner.types import Choice, UTCDateTime, enum_type, utcnow
+from planner.types import Choice, UTCDateTime, enum_type
 
 
 class VisitStatus(Choice):
@@ -66,8 +67,8 @@ class Visit(db.Model):
     )
     purpose: Mapped[str | None] = mapped_column(sa.Text)
     notes: Mapped[str | None] = mapped_column(sa.Text, doc="Staff only.")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now, onupdate=utc_now)
     deleted_at: Mapped[datetime | None] = mapped_column(
         UTCDateTime, doc="Set when moved to the bin; cleared by restore."
     )
@@ -88,7 +89,8 @@ class Visit(db.Model):
         cascade="all, delete-orphan",
         order_by="(Participant.side, Participant.precedence, Participant.id)",
     )
-    # Every stop, including those in the bin; `live_stops` is what the programme shows.
+    # Every stop, including those in the bin; `live_stops` is what the programme shows,
+    # `active_stops` what takes place (see Stop.is_live and Stop.is_active).
     stops: Mapped[list["Stop"]] = relationship(  # noqa: F821 - planner.itinerary.models
         back_populates="visit", cascade="all, delete-orphan", order_by="Stop.starts_at"
     )
@@ -101,7 +103,11 @@ class Visit(db.Model):
 
     @property
     def live_stops(self) -> list["Stop"]:  # noqa: F821
-        return [stop for stop in self.stops if stop.deleted_at is None]
+        return [stop for stop in self.stops if stop.is_live]
+
+    @property
+    def active_stops(self) -> list["Stop"]:  # noqa: F821
+        return [stop for stop in self.stops if stop.is_active]
 
     @property
     def duration_days(self) -> int:

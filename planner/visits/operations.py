@@ -11,10 +11,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from planner.accounts.models import User
+from planner.clock import utc_now
 from planner.itinerary.models import Stop, StopStatus
 from planner.people.models import Person
 from planner.timefmt import NonexistentLocalTime, local_to_utc, to_local, zone
-from planner.types import utcnow
 from planner.visits.models import Participant, ParticipantRole, Side, Visit, VisitStatus
 
 MIN_INTERPRETING_LANGUAGES = 2
@@ -62,7 +62,7 @@ def update_visit(session, visit: Visit, *, acting: User, **values) -> Visit:
 
 def delete_visit(session, visit: Visit, *, acting: User) -> None:
     """Move the visit to the bin. Its stops stay as they are, so a restore brings them back."""
-    visit.deleted_at = utcnow()
+    visit.deleted_at = utc_now()
     session.flush()
 
 
@@ -176,7 +176,7 @@ def copy_as_return_visit(
       original host and are not copied.
     - Roles stay, except the head of delegation: the original host with the best
       precedence leads the new delegation, and the original head becomes a host.
-    - Stops (live, not cancelled) keep their kind, title and public description, on the
+    - Active stops (live, not cancelled) keep their kind, title and public description, on the
       corresponding day at the same local wall-clock time in the new host zone. They get
       no venue (the venues are in the other country), no staff notes, the status
       "planned" and new calendar identities. Attendees follow their copied participants.
@@ -216,9 +216,7 @@ def copy_as_return_visit(
     copy.participants = list(copied.values())
 
     day_shift = (start_date - visit.start_date).days
-    for stop in visit.live_stops:
-        if stop.is_cancelled:
-            continue
+    for stop in visit.active_stops:
         new_stop = Stop(
             kind=stop.kind,
             title=stop.title,

@@ -15,17 +15,17 @@ from flask_babel import gettext as _
 
 from planner.calendars import operations as calendar_operations
 from planner.calendars.mail import letters, outbox
+from planner.clock import app_office_today, utc_now
 from planner.extensions import db
 from planner.i18n import html_gettext, html_ngettext
 from planner.itinerary.checks import check_dates
-from planner.itinerary.programme import programme_by_day
+from planner.itinerary.programme import programme_by_day, programme_of
 from planner.itinerary.snapshot import build_plan, check_visit, findings_by_stop
 from planner.organizations.operations import all_organizations
 from planner.outcomes.queries import visit_outcomes
 from planner.people.models import Person
 from planner.security import planner_required
 from planner.timefmt import zone_names
-from planner.types import utcnow
 from planner.visits import operations
 from planner.visits.forms import (
     ParticipantForm,
@@ -43,7 +43,6 @@ from planner.web import (
     acting_user,
     form_page,
     live_visit_or_404,
-    office_today,
     participant_or_404,
     send_after_commit,
 )
@@ -64,7 +63,7 @@ def list_visits():
             status = VisitStatus(status_value)
         except ValueError:
             abort(400, _("Unknown status: %(status)s", status=status_value))
-    today = office_today()
+    today = app_office_today()
     visits = visits_for_list(db.session, today, status)
     return render_template(
         "visits/list.html", visits=visits, status=status, statuses=list(VisitStatus), today=today
@@ -85,7 +84,7 @@ def show_visit(visit_id: int):
         findings=findings,
         stop_findings=findings_by_stop(findings),
         produced=visit_outcomes(db.session, visit.id),
-        follow_ups_today=office_today(),
+        follow_ups_today=app_office_today(),
     )
 
 
@@ -288,10 +287,10 @@ def edit_participant(visit_id: int, participant_id: int):
 def remove_participant(visit_id: int, participant_id: int):
     visit = live_visit_or_404(visit_id)
     participant = participant_or_404(visit, participant_id)
-    stops = [stop for stop in visit.live_stops if participant in stop.attendees]
+    stops = programme_of(visit.stops, participant)
     if request.method == "POST":
         name = participant.person.display_name
-        now = utcnow()
+        now = utc_now()
         farewell = calendar_operations.remove_participant(
             db.session,
             participant,

@@ -16,10 +16,10 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
-from planner.calendars.events import is_live
 from planner.calendars.ics import EVENT_STATUS
 from planner.calendars.models import MailMessage, MailStatus, Method, SentEvent
 from planner.itinerary.models import Stop, StopStatus
+from planner.itinerary.programme import programmes_by_participant
 from planner.rules import single_line
 from planner.visits.models import Participant, Visit
 
@@ -137,13 +137,12 @@ def _visit_stops(session, visit: Visit) -> list[Stop]:
 
 
 def _programmes(visit: Visit, stops: list[Stop]) -> dict[int, list[Stop]]:
-    """Each participant's live stops (not binned, not cancelled), in time order."""
-    programmes: dict[int, list[Stop]] = {p.id: [] for p in visit.participants}
-    for stop in stops:
-        if is_live(stop):
-            for attendee in stop.attendees:
-                programmes.setdefault(attendee.id, []).append(stop)
-    return programmes
+    """Each participant's programme as invitations list it: only the stops that take place."""
+    by_participant = programmes_by_participant(stops)
+    return {
+        participant.id: [stop for stop in by_participant.get(participant.id, []) if stop.is_active]
+        for participant in visit.participants
+    }
 
 
 def _request_sequence(stop: Stop, sent: SentEvent | None) -> int:
@@ -155,7 +154,7 @@ def _request_sequence(stop: Stop, sent: SentEvent | None) -> int:
 
 
 def plan_programme(session, visit: Visit) -> MailPlan:
-    """Everyone with an address and at least one live stop: one invitation listing all of them."""
+    """Everyone with an address and at least one active stop: one invitation listing them all."""
     programmes = _programmes(visit, _visit_stops(session, visit))
     sent = _sent_events(session, visit)
     recipients, without_address = [], []
@@ -263,7 +262,7 @@ def plan_farewell(session, visit: Visit, participant: Participant) -> MailPlan:
 
 
 def _departure_reason(stop: Stop) -> str:
-    if stop.deleted_at is not None:
+    if not stop.is_live:
         return "binned"
     if stop.is_cancelled:
         return "cancelled"

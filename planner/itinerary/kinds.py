@@ -1,0 +1,21 @@
+"""The kinds of stop: a base-level enum that the models and the plain-Python checker share."""
+
+from flask_babel import lazy_gettext as _l
+
+from planner.types import Choice
+
+
+class StopKind(Choice):
+    ARRIVAL = "arrival", _l("Arrival")
+    DEPARTURE = "departure", _l("Departure")
+    COURTESY_CALL = "courtesy_call", _l("Courtesy call")
+    OFFICIAL_MEETING = "official_meeting", _l("Official meeting")
+    ROUND_TABLE = "round_table", _l("Round-table")
+    FACTORY_TOUR = "factory_tour", _l("Factory tour")
+    CULTURAL_VISIT = "cultural_visit", _l("Cultural site visit")
+    SISTER_CITY_MEETING = "sister_city_meeting", _l("Sister-city meeting")
+    SIGNING_CEREMONY = "signing_ceremony", _l("Signing ceremony")
+    MEAL = "meal", _l("Meal")
+    PRESS = "press", _l("Press")
+    TRANSFER = "transfer", _l("Transfer")
+    FREE_TIME = "free_time", _l("Free time")
