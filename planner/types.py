@@ -2,6 +2,7 @@
 
 import enum
 from datetime import UTC, datetime
+from typing import Self
 
 import sqlalchemy as sa
 from sqlalchemy.types import TypeDecorator
@@ -56,7 +57,10 @@ def enum_type(enum_class: type[enum.Enum], name: str) -> sa.Enum:
 class Choice(enum.StrEnum):
     """An enum whose members carry a translatable label: `ARRIVAL = "arrival", _l("Arrival")`."""
 
-    def __new__(cls, value, label=None):
+    # A lazy_gettext string (translated when shown), or the value itself when none is given.
+    label: str
+
+    def __new__(cls, value: str, label: str | None = None) -> Self:
         member = str.__new__(cls, value)
         member._value_ = value
         member.label = label if label is not None else value

@@ -8,7 +8,7 @@ from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from planner.extensions import db
+from planner.extensions import Model
 from planner.types import Choice, UTCDateTime, enum_type, utcnow
 
 
@@ -25,7 +25,7 @@ class Role(Choice):
 MIN_PASSWORD_LENGTH = 10
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -78,7 +78,7 @@ def user_by_email(session, email: str) -> User | None:
     return session.scalar(sa.select(User).where(User.email == email.strip().lower()))
 
 
-class ApiToken(db.Model):
+class ApiToken(Model):
     """A personal API token: only its SHA-256 is kept; the secret is shown once, at creation.
 
     The secret carries 256 random bits, so a fast hash is enough: there is nothing to

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.accounts.models import User
-from planner.extensions import db
+from planner.extensions import Model, db
 from planner.types import Choice, UTCDateTime, enum_type, utcnow
 from planner.venues.models import Venue
 from planner.visits.models import Participant, Visit
@@ -58,7 +58,7 @@ class EndBeforeStart(ValueError):
     """A stop must end after it starts; the database holds the same rule as a CHECK."""
 
 
-class Stop(db.Model):
+class Stop(Model):
     __tablename__ = "stops"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.accounts.models import User
-from planner.extensions import db
+from planner.extensions import Model
 from planner.itinerary.models import Stop, new_calendar_uid
 from planner.organizations.models import Organization
 from planner.partnerships.models import Partnership
@@ -82,7 +82,7 @@ def currency_error(currency: str | None, estimated_value: Decimal | None):
     return None
 
 
-class Outcome(db.Model):
+class Outcome(Model):
     __tablename__ = "outcomes"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -141,7 +141,7 @@ class Outcome(db.Model):
     )
 
 
-class OutcomeDocument(db.Model):
+class OutcomeDocument(Model):
     """A file attached to an outcome (a signed memorandum), stored under instance/documents/."""
 
     __tablename__ = "outcome_documents"
@@ -169,7 +169,7 @@ class FollowUpStatus(Choice):
     DROPPED = "dropped", _l("Dropped")
 
 
-class FollowUp(db.Model):
+class FollowUp(Model):
     """A promise a staff member made, with a due date; tied to an outcome, visit or partnership."""
 
     __tablename__ = "follow_ups"

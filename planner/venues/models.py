@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from planner.extensions import db
+from planner.extensions import Model
 from planner.organizations.models import Organization
 from planner.types import Choice, UTCDateTime, enum_type
 
@@ -28,7 +28,7 @@ class VenueKind(Choice):
     OTHER = "other", _l("Other")
 
 
-class Venue(db.Model):
+class Venue(Model):
     __tablename__ = "venues"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -119,7 +119,7 @@ def overlap_error(intervals: list[Interval]):
     return None
 
 
-class OpeningHours(db.Model):
+class OpeningHours(Model):
     """One opening interval on one weekday (0 = Monday), in the venue's local time.
 
     A weekday may have several intervals (a midday break); a weekday with none is closed.
@@ -143,7 +143,7 @@ class OpeningHours(db.Model):
     )
 
 
-class VenueClosure(db.Model):
+class VenueClosure(Model):
     """A date on which the venue is closed whatever its weekly hours say."""
 
     __tablename__ = "venue_closures"
@@ -160,7 +160,7 @@ class VenueClosure(db.Model):
     __table_args__ = (sa.UniqueConstraint("venue_id", "day", name="uq_venue_closures_day"),)
 
 
-class TravelTime(db.Model):
+class TravelTime(Model):
     """A known driving time between two venues, in either direction; beats the estimate."""
 
     __tablename__ = "venue_travel_times"

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
 
-from planner.extensions import db
+from planner.extensions import Model
 from planner.organizations.models import Organization
 from planner.people.models import Person
 from planner.types import Choice, UTCDateTime, enum_type, utcnow
@@ -41,7 +41,7 @@ class ParticipantRole(Choice):
     OTHER = "other", _l("Other")
 
 
-class Visit(db.Model):
+class Visit(Model):
     __tablename__ = "visits"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -125,7 +125,7 @@ class Visit(db.Model):
         return f"<Visit {self.title}>"
 
 
-class Participant(db.Model):
+class Participant(Model):
     """A person in one visit: their side, role and order of precedence."""
 
     __tablename__ = "participants"
