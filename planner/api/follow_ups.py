@@ -3,7 +3,6 @@
 import marshmallow as ma
 import sqlalchemy as sa
 from flask import current_app
-from flask_smorest import abort
 
 from planner.accounts.models import User
 from planner.api.common import (
@@ -14,6 +13,7 @@ from planner.api.common import (
     Schema,
     SelectPage,
     Text,
+    abort,
     choice_field,
     column_length,
     existing,

@@ -1,10 +1,11 @@
 """/api/v1/visits/{visit_id}/participants: who takes part in a visit, on which side, in which
 role, and the link to their calendar feed."""
 
+from typing import cast
+
 import marshmallow as ma
 import sqlalchemy as sa
 from flask import current_app
-from flask_smorest import abort
 from sqlalchemy.orm import selectinload
 
 from planner import rules
@@ -15,6 +16,7 @@ from planner.api.common import (
     QuerySchema,
     Schema,
     SelectPage,
+    abort,
     choice_field,
     existing,
     refuse,
@@ -73,7 +75,8 @@ class LanguageCodes(ma.fields.List):
         super().__init__(ma.fields.String(), validate=rule(rules.languages_error), **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
-        codes = super()._deserialize(value, attr, data, **kwargs)
+        # marshmallow types a List's items as possibly None; the inner String refuses null.
+        codes = cast(list[str], super()._deserialize(value, attr, data, **kwargs))
         return parse_language_codes(" ".join(codes))
 
 

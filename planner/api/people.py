@@ -1,8 +1,9 @@
 """/api/v1/people: the directory's people, with the same rules as the person form."""
 
+from typing import cast
+
 import marshmallow as ma
 from flask_babel import gettext as _
-from flask_smorest import abort
 
 from planner import rules
 from planner.api.common import (
@@ -13,6 +14,7 @@ from planner.api.common import (
     Schema,
     SelectPage,
     Text,
+    abort,
     column_length,
     existing,
     get_or_404,
@@ -44,7 +46,8 @@ class LanguageCodes(ma.fields.List):
         super().__init__(ma.fields.String(), **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
-        codes = super()._deserialize(value, attr, data, **kwargs)
+        # marshmallow types a List's items as possibly None; the inner String refuses null.
+        codes = cast(list[str], super()._deserialize(value, attr, data, **kwargs))
         return list(dict.fromkeys(code.strip().lower() for code in codes if code.strip()))
 
 

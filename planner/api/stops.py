@@ -5,7 +5,6 @@ from datetime import datetime
 
 import marshmallow as ma
 import sqlalchemy as sa
-from flask_smorest import abort
 from sqlalchemy.orm import selectinload
 
 from planner.api.common import (
@@ -17,6 +16,7 @@ from planner.api.common import (
     Schema,
     SelectPage,
     Text,
+    abort,
     choice_field,
     column_length,
     rule,
