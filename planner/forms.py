@@ -10,8 +10,9 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from planner import rules
 
 
-def select_choices(pairs: Iterable[tuple[str, str]]) -> list[SelectChoice]:
-    """WTForms choices from (value, label) pairs, e.g. `select_choices(StopKind.choices())`."""
+def select_choices(pairs: Iterable[tuple[str | int, str]]) -> list[SelectChoice]:
+    """WTForms choices from (value, label) pairs, e.g. `select_choices(StopKind.choices())`;
+    the values are ids for a field that coerces to int."""
     return [SelectChoice(value, label) for value, label in pairs]
 
 

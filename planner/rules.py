@@ -12,12 +12,17 @@ from flask_babel import lazy_gettext as _l
 from planner.timefmt import is_valid_zone
 
 # ISO 3166-1 alpha-2 codes as CLDR knows them, less its codes for unknown or grouped regions.
+# (Babel types the keys of its locale data as str, int or None; these are all text.)
 COUNTRY_CODES = frozenset(
-    code for code in Locale("en").territories if len(code) == 2 and code.isalpha()
+    code
+    for code in Locale("en").territories
+    if isinstance(code, str) and len(code) == 2 and code.isalpha()
 ) - {"ZZ", "QO", "EZ", "UN"}
 
 # ISO 639-1: the two-letter codes among the languages CLDR knows.
-LANGUAGE_CODES = frozenset(code for code in Locale("en").languages if len(code) == 2)
+LANGUAGE_CODES = frozenset(
+    code for code in Locale("en").languages if isinstance(code, str) and len(code) == 2
+)
 
 
 def country_error(code: str | None):

@@ -63,7 +63,9 @@ def estimated_value_error(value: Decimal | None):
         return None
     if not value.is_finite() or not 0 <= value <= LARGEST_VALUE:
         return _l("Enter a value of zero or more, below ten million billion.")
-    if value.as_tuple().exponent < -2:
+    exponent = value.as_tuple().exponent
+    assert isinstance(exponent, int)  # the letters are for infinities and NaN, refused above
+    if exponent < -2:
         return _l("Give the value to the cent at most, e.g. 450000.50.")
     return None
 

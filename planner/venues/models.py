@@ -70,6 +70,13 @@ class Venue(Model):
         return self.latitude is not None and self.longitude is not None
 
     @property
+    def coordinates(self) -> tuple[float, float] | None:
+        """(latitude, longitude), or None unless both are known."""
+        if self.latitude is None or self.longitude is None:
+            return None
+        return (self.latitude, self.longitude)
+
+    @property
     def always_open(self) -> bool:
         """A venue with no weekly hours at all is open at all hours (hotels, airports)."""
         return not self.opening_hours
@@ -104,7 +111,7 @@ def opening_times_error(opens: time | None, closes: time | None):
     """The rule on one opening interval (the database holds its second half as a CHECK)."""
     if (opens is None) != (closes is None):
         return _l("Enter both the opening and the closing time.")
-    if opens is not None and closes <= opens:
+    if opens is not None and closes is not None and closes <= opens:
         return _l(
             "It must close after it opens. For hours past midnight, "
             "close at 23:59 and open the next day at 00:00."

@@ -1,6 +1,7 @@
 """A visit of a delegation, and who takes part in it on which side."""
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -10,6 +11,9 @@ from planner.extensions import Model
 from planner.organizations.models import Organization
 from planner.people.models import Person
 from planner.types import Choice, UTCDateTime, enum_type, utcnow
+
+if TYPE_CHECKING:  # itinerary's models import these: a stop belongs to a visit
+    from planner.itinerary.models import Stop
 
 
 class VisitStatus(Choice):
@@ -89,7 +93,7 @@ class Visit(Model):
         order_by="(Participant.side, Participant.precedence, Participant.id)",
     )
     # Every stop, including those in the bin; `live_stops` is what the programme shows.
-    stops: Mapped[list["Stop"]] = relationship(  # noqa: F821 - planner.itinerary.models
+    stops: Mapped[list["Stop"]] = relationship(
         back_populates="visit", cascade="all, delete-orphan", order_by="Stop.starts_at"
     )
 
@@ -100,7 +104,7 @@ class Visit(Model):
         return self.deleted_at is not None
 
     @property
-    def live_stops(self) -> list["Stop"]:  # noqa: F821
+    def live_stops(self) -> list["Stop"]:
         return [stop for stop in self.stops if stop.deleted_at is None]
 
     @property
