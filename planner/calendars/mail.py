@@ -113,12 +113,28 @@ class MailSettings:
 
 
 @dataclass(frozen=True)
-class Change:
-    """One thing a participant's calendar shows differently now; raw values, worded on output."""
+class TimeChange:
+    before: tuple[datetime, datetime]  # (starts_at, ends_at)
+    after: tuple[datetime, datetime]
+    field = "time"
 
-    field: str  # time | venue | title | status
-    before: object  # (starts_at, ends_at) for time; None when not known (status)
-    after: object
+
+@dataclass(frozen=True)
+class TextChange:
+    field: str  # venue (a name, None for no venue) | title
+    before: str | None
+    after: str | None
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    before: StopStatus | None  # None when the mail log does not say
+    after: StopStatus
+    field = "status"
+
+
+# One thing a participant's calendar shows differently now: raw values, worded on output.
+Change = TimeChange | TextChange | StatusChange
 
 
 @dataclass(frozen=True)
@@ -156,7 +172,11 @@ class RecipientPlan:
 
     @property
     def address(self) -> str:
-        return self.participant.person.email
+        """Only a participant with an address is planned any message."""
+        email = self.participant.person.email
+        if not email:
+            raise ValueError(f"participant {self.participant.id} has no e-mail address")
+        return email
 
     @property
     def new(self) -> list[Invitation]:
@@ -198,8 +218,8 @@ class MailPlan:
                     f"R{stop.id}:{item.sequence}:{stop.starts_at.isoformat()}:"
                     f"{stop.ends_at.isoformat()}:{stop.venue_id}:{stop.status}:{stop.title}\n".encode()
                 )
-            for item in recipient.cancellations:
-                digest.update(f"C{item.stop.id}:{item.sequence}\n".encode())
+            for cancellation in recipient.cancellations:
+                digest.update(f"C{cancellation.stop.id}:{cancellation.sequence}\n".encode())
         return digest.hexdigest()[:32]
 
 
@@ -349,21 +369,19 @@ def _departure_reason(stop: Stop) -> str:
 
 
 def _changes(sent: SentEvent, stop: Stop, statuses: "_StatusesSent") -> list[Change]:
-    changes = []
+    changes: list[Change] = []
     if (sent.starts_at, sent.ends_at) != (stop.starts_at, stop.ends_at):
-        changes.append(
-            Change("time", (sent.starts_at, sent.ends_at), (stop.starts_at, stop.ends_at))
-        )
+        changes.append(TimeChange((sent.starts_at, sent.ends_at), (stop.starts_at, stop.ends_at)))
     venue_name = stop.venue.name if stop.venue is not None else None
     if sent.venue_name != venue_name:
-        changes.append(Change("venue", sent.venue_name, venue_name))
+        changes.append(TextChange("venue", sent.venue_name, venue_name))
     if sent.title != stop.title:
-        changes.append(Change("title", sent.title, stop.title))
+        changes.append(TextChange("title", sent.title, stop.title))
     # Every change of status raises the SEQUENCE; only then is the sent status worth looking up.
     if stop.sequence > sent.sequence:
         before = statuses.get(stop.calendar_uid)
         if before != stop.status:
-            changes.append(Change("status", before, stop.status))
+            changes.append(StatusChange(before, stop.status))
     return changes
 
 
@@ -372,7 +390,8 @@ class _StatusesSent:
     log on first need (SentEvent keeps times, place and title, but not the status)."""
 
     def __init__(self, session, participant: Participant):
-        self.session, self.participant, self.statuses = session, participant, None
+        self.session, self.participant = session, participant
+        self.statuses: dict[str, StopStatus | None] | None = None
 
     def get(self, uid: str) -> StopStatus | None:
         if self.statuses is None:
@@ -427,7 +446,7 @@ def home_range(starts_at: datetime, ends_at: datetime, visit: Visit, locale: str
 def describe_change(change: Change, zone_name: str, locale: str) -> tuple[str, str, str]:
     """(what, before, after) in words; times in the visit's local time."""
     label = str(CHANGE_LABELS[change.field])
-    if change.field == "time":
+    if isinstance(change, TimeChange):
         (old_start, old_end), (new_start, new_end) = change.before, change.after
         same_day = to_local(old_start, zone_name).date() == to_local(new_start, zone_name).date()
         words = time_range if same_day else dated_range
@@ -436,12 +455,12 @@ def describe_change(change: Change, zone_name: str, locale: str) -> tuple[str, s
             words(old_start, old_end, zone_name, locale),
             words(new_start, new_end, zone_name, locale),
         )
+    if isinstance(change, StatusChange):
+        before = change.before.label if change.before is not None else _("unknown")
+        return label, str(before), str(change.after.label)
     if change.field == "venue":
         nowhere = _("no venue")
         return label, change.before or nowhere, change.after or nowhere
-    if change.field == "status":
-        before = change.before.label if change.before is not None else _("unknown")
-        return label, str(before), str(change.after.label)
     return label, str(change.before), str(change.after)
 
 
@@ -716,14 +735,14 @@ def queue_messages(
             letter,
             build_calendar(info, events, now=now),
             method=method,
-            to=(person.name, person.email),
+            to=(person.name, recipient.address),
             settings=settings,
             now=now,
         )
         row = MailMessage(
             visit_id=visit.id,
             participant_id=recipient.participant.id,
-            recipient=person.email,
+            recipient=recipient.address,
             subject=letter.subject,
             method=method,
             stop_ids=[stop.id for stop in stops],
