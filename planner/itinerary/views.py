@@ -1,6 +1,7 @@
 """Editing a visit's stops, and the checker's findings as JSON."""
 
 from datetime import date, datetime
+from typing import cast
 
 from flask import (
     Blueprint,
@@ -220,7 +221,7 @@ def stop_bin(visit_id: int):
     visit = live_visit_or_404(visit_id)
     binned = sorted(
         (stop for stop in visit.stops if stop.deleted_at is not None),
-        key=lambda stop: stop.deleted_at,
+        key=lambda stop: cast(datetime, stop.deleted_at),  # binned: set, as filtered above
         reverse=True,
     )
     return render_template("itinerary/stop_bin.html", visit=visit, stops=binned)
