@@ -7,13 +7,14 @@ from flask import Flask
 from werkzeug.routing import IntegerConverter
 
 from planner import config as settings
+from planner.rules import MAX_ID
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 class BoundedIntConverter(IntegerConverter):
     def __init__(self, url_map, *args, **kwargs):
-        kwargs.setdefault("max", 2**31 - 1)
+        kwargs.setdefault("max", MAX_ID)
         super().__init__(url_map, *args, **kwargs)
 
 

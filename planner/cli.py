@@ -8,6 +8,7 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
+from planner import rules
 from planner.accounts.models import Role, user_by_email
 from planner.accounts.operations import UserError, create_user
 from planner.extensions import db
@@ -42,6 +43,8 @@ def read_password(stream=None) -> str:
 @click.option("--locale", type=click.Choice(["en", "fa"]), default="en", show_default=True)
 def create_user_command(email: str, name: str, role: str, locale: str) -> None:
     """Add a staff user; the password is read from standard input or prompted for."""
+    if (message := rules.single_line_error(name)) is not None:
+        raise click.ClickException(str(message))
     password = read_password()
     try:
         create_user(

@@ -2,6 +2,7 @@
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -15,6 +16,8 @@ DEFAULTS = {
     "BABEL_DEFAULT_LOCALE": "en",
     # Calendars and e-mail.
     "BASE_URL": "http://127.0.0.1:5000",  # for links in e-mails and feeds
+    # Sign-in cookies only over https: yes/no; empty means yes when BASE_URL is https.
+    "COOKIE_SECURE": "",
     "MAIL_SENDER": "protocol@pishvaz.invalid",  # the ORGANIZER and From: address
     "SMTP_HOST": "localhost",
     "SMTP_PORT": "25",
@@ -38,6 +41,10 @@ UPLOAD_OVERHEAD_BYTES = 64 * 1024
 
 LANGUAGES = {"en": "English", "fa": "فارسی"}
 
+# "Keep me signed in" lasts this long, unless a sign-out or a new password ends it sooner.
+REMEMBER_ME_FOR = timedelta(days=14)
+YES, NO = {"1", "true", "yes", "on"}, {"0", "false", "no", "off"}
+
 
 class ConfigError(RuntimeError):
     """A setting has a value the application cannot run with."""
@@ -60,6 +67,24 @@ def instance_secret_key(instance_path: str) -> str:
         with os.fdopen(fd, "w") as handle:
             handle.write(secrets.token_hex(32))
     return path.read_text().strip()
+
+
+def cookie_settings(config) -> dict:
+    """The session and remember-me cookies: never read by scripts (HttpOnly), not sent with
+    another site's forms or scripts (SameSite=Lax), and Secure when served over https."""
+    secure = config.get("COOKIE_SECURE")
+    if not isinstance(secure, bool):  # the environment's text, or None: work it out
+        word = str(secure or "").strip().lower()
+        if word and word not in YES | NO:
+            raise ConfigError(f"COOKIE_SECURE={secure!r} is not yes, no or empty")
+        secure = word in YES if word else config["BASE_URL"].startswith("https://")
+    settings = {"REMEMBER_COOKIE_NAME": config.get("REMEMBER_COOKIE_NAME", "remember_token")}
+    settings["REMEMBER_COOKIE_DURATION"] = config.get("REMEMBER_COOKIE_DURATION", REMEMBER_ME_FOR)
+    for cookie in ("SESSION_COOKIE", "REMEMBER_COOKIE"):
+        settings[f"{cookie}_SECURE"] = bool(secure)
+        settings[f"{cookie}_HTTPONLY"] = True
+        settings[f"{cookie}_SAMESITE"] = "Lax"
+    return settings
 
 
 def from_environment(environ=os.environ) -> dict:
@@ -92,6 +117,7 @@ def finalise(config, instance_path: str) -> None:
         config["MAX_CONTENT_LENGTH"] = config["OUTCOME_DOCUMENT_MAX_BYTES"] + UPLOAD_OVERHEAD_BYTES
     config["SMTP_STARTTLS"] = bool(config.get("SMTP_STARTTLS"))
     config["BASE_URL"] = str(config["BASE_URL"]).rstrip("/")
+    config.update(cookie_settings(config))
     for key in ("TRAVEL_ROAD_FACTOR", "TRAVEL_AVERAGE_SPEED_KMH", "TRAVEL_BUFFER_MINUTES"):
         try:
             value = float(config[key])

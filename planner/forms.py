@@ -1,11 +1,13 @@
-"""Form pieces shared by every domain: choices, countries, languages, optional text."""
+"""Form pieces shared by every domain: the base form, choices, countries, languages, text."""
 
 import re
 from collections.abc import Iterable
 
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectChoice, StringField
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, PasswordField, SelectChoice, StringField, TextAreaField
+from wtforms.meta import DefaultMeta
+from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
 
 from planner import rules
 
@@ -39,6 +41,48 @@ def form_rule(check):
 
     validate.__name__ = check.__name__
     return validate
+
+
+def refuse_nul(_form, field) -> None:
+    """A WTForms validator: what was sent may not hold a NUL character (rules.nul_error).
+
+    It stops the field's other validators, some of which look the value up in the database.
+    """
+    for value in getattr(field, "raw_data", None) or ():
+        if isinstance(value, str) and (message := rules.nul_error(value)) is not None:
+            raise StopValidation(str(message))
+
+
+single_line_text = form_rule(rules.single_line_error)
+multi_line_text = form_rule(rules.multi_line_error)
+
+
+def text_rule(field):
+    """The control-character rule a field's text must follow, or None for fields that hold
+    no typed text (passwords are never stored or shown; hidden fields are the app's own)."""
+    if isinstance(field, TextAreaField):
+        return multi_line_text
+    if isinstance(field, StringField) and not isinstance(field, HiddenField | PasswordField):
+        return single_line_text
+    return None
+
+
+class PageForm(FlaskForm):
+    """The base of every page's form, so that no form can forget what every field must obey.
+
+    As each field is bound it gets, first among its validators, the NUL check (before any
+    other check sees the value, some look it up in the database), then the control-character
+    rule of the API's Text fields: one line unless the field is a text area.
+    """
+
+    # WTForms merges the Meta of every class in a form's MRO into one class; naming its base
+    # here says the same to a type checker, for which a plain `class Meta:` has no super().
+    class Meta(DefaultMeta):
+        def bind_field(self, form, unbound_field, options):
+            field = super().bind_field(form, unbound_field, options)
+            text_check = text_rule(field)
+            field.validators = [refuse_nul, *filter(None, [text_check]), *field.validators]
+            return field
 
 
 # An ISO 3166-1 alpha-2 country code (the field's filter uppercases it).

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.exceptions import Unauthorized
 
-from planner.accounts.models import Role, User
+from planner.accounts.models import Role, User, user_for_session
 from planner.api import PUBLIC_API_ENDPOINTS
 from planner.api.problems import is_api_request
 from planner.extensions import db, login_manager
@@ -35,8 +35,8 @@ def init_app(app: Flask) -> None:
     login_manager.session_protection = "strong"
 
     @login_manager.user_loader
-    def _load_user(user_id: str) -> User | None:
-        return db.session.get(User, int(user_id))
+    def _load_user(session_id: str) -> User | None:
+        return user_for_session(db.session, session_id)
 
     @login_manager.unauthorized_handler
     def _unauthorized():

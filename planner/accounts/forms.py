@@ -1,19 +1,18 @@
 """Forms for signing in, one's own profile, and user management."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
 from planner.accounts.models import MIN_PASSWORD_LENGTH, Role, user_by_email
 from planner.config import LANGUAGES
 from planner.extensions import db
-from planner.forms import select_choices, strip_whitespace
+from planner.forms import PageForm, select_choices, strip_whitespace
 
 LANGUAGE_CHOICES = select_choices(LANGUAGES.items())
 
 
-class LoginForm(FlaskForm):
+class LoginForm(PageForm):
     email = EmailField(
         _l("E-mail"), filters=[strip_whitespace], validators=[DataRequired(), Email()]
     )
@@ -21,14 +20,14 @@ class LoginForm(FlaskForm):
     remember = BooleanField(_l("Keep me signed in"))
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(PageForm):
     name = StringField(
         _l("Name"), filters=[strip_whitespace], validators=[DataRequired(), Length(max=200)]
     )
     locale = SelectField(_l("Language"), choices=LANGUAGE_CHOICES)
 
 
-class PasswordChangeForm(FlaskForm):
+class PasswordChangeForm(PageForm):
     current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
     new_password = PasswordField(
         _l("New password"), validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH)]
@@ -39,7 +38,7 @@ class PasswordChangeForm(FlaskForm):
     )
 
 
-class UserForm(FlaskForm):
+class UserForm(PageForm):
     email = EmailField(
         _l("E-mail"),
         filters=[strip_whitespace],
@@ -63,7 +62,12 @@ class UserForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.user = user
         if user is None:
-            self.password.validators = [DataRequired(), Length(min=MIN_PASSWORD_LENGTH)]
+            # A new user needs a password: the edit's Optional() becomes DataRequired(),
+            # the others (PageForm's NUL check among them) stay.
+            self.password.validators = [
+                DataRequired() if isinstance(check, Optional) else check
+                for check in self.password.validators
+            ]
             self.password.description = ""
 
     def validate_email(self, field) -> None:
@@ -72,7 +76,7 @@ class UserForm(FlaskForm):
             raise ValidationError(_l("Another user already has this e-mail address."))
 
 
-class ApiTokenForm(FlaskForm):
+class ApiTokenForm(PageForm):
     name = StringField(
         _l("What is it for?"),
         filters=[strip_whitespace],

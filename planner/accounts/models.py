@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from planner.extensions import Model
+from planner.rules import MAX_ID
 from planner.types import Choice, UTCDateTime, enum_type, utcnow
 
 
@@ -39,6 +40,9 @@ class User(UserMixin, Model):
     # See Participant.feed_generation: the staff feed across all visits.
     feed_generation: Mapped[int] = mapped_column(sa.Integer, default=1, server_default="1")
     feed_enabled: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    # Part of every session and remember-me cookie (get_id): raising it, at sign-out or on a
+    # new password, ends every session the user has, in every browser, copied or not.
+    session_generation: Mapped[int] = mapped_column(sa.Integer, default=1, server_default="1")
 
     __table_args__ = (sa.CheckConstraint("email = lower(email)", name="email_lowercase"),)
 
@@ -50,9 +54,19 @@ class User(UserMixin, Model):
     def is_active(self) -> bool:  # Flask-Login refuses inactive users at sign-in and on load.
         return self.active
 
+    def get_id(self) -> str:
+        """What Flask-Login keeps in the session and the remember-me cookie."""
+        return f"{self.id}:{self.session_generation}"
+
+    def end_sessions(self) -> None:
+        """Make every session and remember-me cookie issued so far open nothing."""
+        self.session_generation += 1
+
     def set_password(self, password: str) -> None:
         if len(password) < MIN_PASSWORD_LENGTH:
             raise ValueError(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
+        if self.password_hash is not None:
+            self.end_sessions()  # whoever knew the old password is signed out everywhere
         self.password_hash = generate_password_hash(password)
 
     def check_password(self, password: str) -> bool:
@@ -76,6 +90,20 @@ class User(UserMixin, Model):
 
 def user_by_email(session, email: str) -> User | None:
     return session.scalar(sa.select(User).where(User.email == email.strip().lower()))
+
+
+def user_for_session(session, session_id: str) -> User | None:
+    """The user a session's "<id>:<generation>" names, None once that generation has ended
+    (or for a cookie from before generations, which held the id alone)."""
+    user_id, _, generation = session_id.partition(":")
+    if not all(part.isascii() and part.isdigit() for part in (user_id, generation)):
+        return None
+    if not 0 < int(user_id) <= MAX_ID:  # the cookie is signed: only our own ids get here
+        return None
+    user = session.get(User, int(user_id))
+    if user is None or str(user.session_generation) != generation:
+        return None
+    return user
 
 
 class ApiToken(Model):

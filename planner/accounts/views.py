@@ -4,6 +4,7 @@ import sqlalchemy as sa
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
     make_response,
     redirect,
@@ -51,6 +52,8 @@ def login():
 
 @bp.post("/sign-out")
 def logout():
+    # Ends this session, and with it every copy of its cookies and the user's other browsers.
+    acting_user().end_sessions()
     logout_user()
     session.clear()
     flash(_("You have signed out."), "info")
@@ -70,11 +73,18 @@ def profile():
     if request.form.get("form") == "password" and password_form.validate_on_submit():
         if current_user.check_password(password_form.current_password.data):
             update_user(db.session, current_user, password=password_form.new_password.data)
+            stay_signed_in(acting_user())
             flash(_("Your password is changed."), "success")
             return redirect(url_for("accounts.profile"))
         password_form.current_password.errors.append(_("This is not your current password."))
     status = 400 if profile_form.errors or password_form.errors else 200
     return profile_page(profile_form, password_form, ApiTokenForm(prefix="token")), status
+
+
+def stay_signed_in(user: User) -> None:
+    """A new password ends the user's sessions: this browser's goes on, in a new generation."""
+    remembered = current_app.config["REMEMBER_COOKIE_NAME"] in request.cookies
+    login_user(user, remember=remembered)
 
 
 def profile_page(profile_form, password_form, token_form, new_token: str | None = None):
@@ -176,6 +186,8 @@ def edit_user(user_id: int):
         except UserError as error:
             form.role.errors.append(str(error))
         else:
+            if user.id == current_user.id and form.password.data:
+                stay_signed_in(user)
             flash(_("%(name)s is saved.", name=user.name), "success")
             return redirect(url_for("accounts.list_users"))
     return render_template("accounts/user_form.html", form=form, user=user), (

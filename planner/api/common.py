@@ -10,6 +10,7 @@ from flask_smorest import Blueprint, Page
 
 from planner import rules
 from planner.extensions import db
+from planner.rules import MAX_ID
 
 Row = TypeVar("Row")
 
@@ -99,8 +100,6 @@ class QuerySchema(ma.Schema):
 # Visits happen in these years; anything else is a typo, and far dates overflow in zone maths.
 FIRST_YEAR, LAST_YEAR = 1900, 2199
 OUT_OF_RANGE = f"Give a time between the years {FIRST_YEAR} and {LAST_YEAR}."
-# Ids are 32-bit on every database we run on; larger numbers name nothing.
-MAX_ID = 2**31 - 1
 
 
 class Instant(ma.fields.AwareDateTime):
@@ -194,11 +193,15 @@ def column_length(column) -> int:
 
 class Text(ma.fields.String):
     """A string trimmed of surrounding spaces. Required text may not be blank; optional
-    text that is blank is stored as null, as the forms do."""
+    text that is blank is stored as null, as the forms do. Text is one line (a title, a
+    name) unless `multiline` (a description, notes), and refuses control characters by the
+    rule the pages' forms follow."""
 
-    def __init__(self, max_length: int | None = None, **kwargs):
+    def __init__(self, max_length: int | None = None, *, multiline: bool = False, **kwargs):
         self.max_length = max_length
         validators = list(kwargs.pop("validate", None) or [])
+        line_rule = rules.multi_line_error if multiline else rules.single_line_error
+        validators.insert(0, rule(line_rule))
         if max_length:
             validators.append(ma.validate.Length(max=max_length))
         if kwargs.get("required"):
@@ -207,12 +210,10 @@ class Text(ma.fields.String):
             kwargs.setdefault("allow_none", True)
         super().__init__(validate=validators, **kwargs)
 
-    default_error_messages = {"nul": "Text may not contain NUL characters (\\u0000)."}
-
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs).strip()
-        if "\x00" in text:  # PostgreSQL cannot store it; nobody means to send it
-            raise self.make_error("nul")
+        if (message := rules.nul_error(text)) is not None:
+            raise ma.ValidationError(str(message))
         if not text and not self.required:
             return None
         return text

@@ -68,7 +68,7 @@ class FollowUpSchema(Schema):
     )
     due_date = ma.fields.Date(required=True, metadata={"example": "2027-01-31"})
     status = choice_field(FollowUpStatus, metadata={"description": "open when not given."})
-    notes = Text(metadata={"description": "Staff only: not shown in calendars."})
+    notes = Text(multiline=True, metadata={"description": "Staff only: not shown in calendars."})
     outcome_id = Id(
         allow_none=True,
         metadata={

@@ -49,7 +49,9 @@ class OrganizationSchema(Schema):
     country = CountryCode(required=True)
     city = Text(column_length(Organization.city))
     sector = Text(column_length(Organization.sector))
-    products = Text(metadata={"description": "For companies: what they make and can export."})
+    products = Text(
+        multiline=True, metadata={"description": "For companies: what they make and can export."}
+    )
     website = Text(column_length(Organization.website), validate=[rule(rules.website_error)])
 
 

@@ -115,6 +115,7 @@ class OutcomeSchema(Schema):
     partnership_id = Id(allow_none=True)
     kind = choice_field(OutcomeKind, required=True)
     summary = Text(
+        multiline=True,
         required=True,
         metadata={
             "description": "What was signed, asked for or agreed, in a sentence or two.",

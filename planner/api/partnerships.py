@@ -52,7 +52,7 @@ SIDES = (("our_city", "our_organization_id"), ("partner_city", "partner_organiza
 def reason_field(**kwargs) -> Text:
     """Why a stage changes: required, and a blank one is refused by the stage rule in the
     form's words ("Say why the stage changes."), not by Text's own "may not be blank"."""
-    field = Text(allow_none=False, validate=[rule(reason_error)], **kwargs)
+    field = Text(multiline=True, allow_none=False, validate=[rule(reason_error)], **kwargs)
     field.required = True
     return field
 
@@ -87,7 +87,7 @@ class PartnershipSchema(Schema):
         allow_none=True,
         metadata={"description": "Each side names a city, an organization or both."},
     )
-    description = Text(metadata={"description": "What the partnership is for."})
+    description = Text(multiline=True, metadata={"description": "What the partnership is for."})
     created_at = Instant(dump_only=True)
 
     @ma.validates_schema(skip_on_field_errors=False)

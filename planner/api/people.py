@@ -96,8 +96,8 @@ class PersonSchema(Schema):
         metadata={"format": "email", "example": "ambassador@embassy.example"},
     )
     phone = Text(column_length(Person.phone), metadata={"example": "+98 21 0000 0000"})
-    dietary_needs = Text(metadata={"example": "Halal"})
-    access_needs = Text(metadata={"example": "Wheelchair: step-free routes only."})
+    dietary_needs = Text(multiline=True, metadata={"example": "Halal"})
+    access_needs = Text(multiline=True, metadata={"example": "Wheelchair: step-free routes only."})
 
 
 class PersonFilter(QuerySchema):

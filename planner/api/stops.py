@@ -118,9 +118,12 @@ class StopSchema(Schema):
         },
     )
     public_description = Text(
-        metadata={"description": "Shown in every participant's programme and calendar."}
+        multiline=True,
+        metadata={"description": "Shown in every participant's programme and calendar."},
     )
-    staff_notes = Text(metadata={"description": "Never leaves the staff pages and this API."})
+    staff_notes = Text(
+        multiline=True, metadata={"description": "Never leaves the staff pages and this API."}
+    )
     status = choice_field(
         StopStatus, metadata={"description": "A new stop left without one is planned."}
     )

@@ -197,7 +197,7 @@ class VenueSchema(Schema):
         allow_none=True,
         metadata={"description": "The organization that runs it (/api/v1/organizations)."},
     )
-    address = Text()
+    address = Text(multiline=True)
     city = Text(column_length(Venue.city), metadata={"example": "Khorramabad"})
     latitude = coordinate(90, "Degrees, north positive, e.g. 33.4876.")
     longitude = coordinate(180, "Degrees, east positive, e.g. 48.3551.")
@@ -219,9 +219,10 @@ class VenueSchema(Schema):
         metadata={"description": "How many people it seats or receives.", "example": 30},
     )
     access_notes = Text(
+        multiline=True,
         metadata={
             "description": "Parking, ramps and lifts, what guests must wear, photography rules."
-        }
+        },
     )
     always_open = ma.fields.Boolean(
         metadata={

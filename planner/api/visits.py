@@ -87,8 +87,10 @@ class VisitSchema(Schema):
     status = choice_field(
         VisitStatus, metadata={"description": "Draft when not given.", "example": "confirmed"}
     )
-    purpose = Text()
-    notes = Text(metadata={"description": "Staff only: never shown to participants."})
+    purpose = Text(multiline=True)
+    notes = Text(
+        multiline=True, metadata={"description": "Staff only: never shown to participants."}
+    )
     copied_from_id = ma.fields.Integer(
         dump_only=True,
         allow_none=True,

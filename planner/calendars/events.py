@@ -17,6 +17,7 @@ from planner.calendars.ics import CalendarEvent, CalendarTodo, Person
 from planner.calendars.models import Departure
 from planner.itinerary.models import Stop, StopStatus
 from planner.outcomes.models import FollowUp, FollowUpStatus
+from planner.rules import single_line
 from planner.visits.models import Participant, Visit
 
 # How long a stop someone left (or a deleted stop) stays in feeds as CANCELLED.
@@ -34,7 +35,7 @@ class EventOptions:
 def stop_location(stop: Stop) -> str:
     if stop.venue is None:
         return ""
-    parts = [stop.venue.name, stop.venue.address, stop.venue.city]
+    parts = [single_line(stop.venue.name), stop.venue.address, single_line(stop.venue.city)]
     return ", ".join(dict.fromkeys(part for part in parts if part))
 
 
@@ -54,7 +55,7 @@ def stop_event(
         starts_at=stop.starts_at,
         ends_at=stop.ends_at,
         zone=stop.timezone,
-        title=stop.title,
+        title=single_line(stop.title),
         status="cancelled" if cancelled or stop.is_cancelled else stop.status.value,
         last_modified=stop.updated_at,
         description=stop.public_description or "",
@@ -132,7 +133,7 @@ def follow_up_todo(follow_up: FollowUp, options: EventOptions) -> CalendarTodo:
         uid=follow_up.calendar_uid,
         sequence=follow_up.sequence,
         due=follow_up.due_date,
-        title=follow_up.title,
+        title=single_line(follow_up.title),
         status=follow_up.status.value,
         last_modified=follow_up.updated_at,
         description=follow_up.outcome.summary if follow_up.outcome is not None else "",

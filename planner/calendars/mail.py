@@ -33,6 +33,7 @@ from planner.config import LANGUAGES
 from planner.i18n import RTL_LANGUAGES
 from planner.itinerary.models import Stop, StopStatus
 from planner.people.models import Person as DirectoryPerson
+from planner.rules import single_line
 from planner.timefmt import (
     format_date,
     format_short_date,
@@ -372,11 +373,15 @@ def _changes(sent: SentEvent, stop: Stop, statuses: "_StatusesSent") -> list[Cha
     changes: list[Change] = []
     if (sent.starts_at, sent.ends_at) != (stop.starts_at, stop.ends_at):
         changes.append(TimeChange((sent.starts_at, sent.ends_at), (stop.starts_at, stop.ends_at)))
-    venue_name = stop.venue.name if stop.venue is not None else None
-    if sent.venue_name != venue_name:
-        changes.append(TextChange("venue", sent.venue_name, venue_name))
-    if sent.title != stop.title:
-        changes.append(TextChange("title", sent.title, stop.title))
+    # Compared as calendars are sent them, on one line: a title stored with a line break
+    # (before titles had to be one line) must not read as changed at every send.
+    venue_before = single_line(sent.venue_name) or None
+    venue_name = single_line(stop.venue.name) if stop.venue is not None else None
+    if venue_before != venue_name:
+        changes.append(TextChange("venue", venue_before, venue_name))
+    title_before, title = single_line(sent.title), single_line(stop.title)
+    if title_before != title:
+        changes.append(TextChange("title", title_before, title))
     # Every change of status raises the SEQUENCE; only then is the sent status worth looking up.
     if stop.sequence > sent.sequence:
         before = statuses.get(stop.calendar_uid)
@@ -512,7 +517,7 @@ def _item(stop: Stop, visit: Visit, locale: str, *, dated: bool, notes=()) -> Le
     return LetterItem(
         when=ranges(stop.starts_at, stop.ends_at, visit.timezone, locale),
         home_when=home_range(stop.starts_at, stop.ends_at, visit, locale),
-        title=stop.title,
+        title=single_line(stop.title),
         place=_place(stop),
         description=stop.public_description or "",  # never staff_notes
         notes=tuple(notes),
@@ -610,8 +615,8 @@ def cancellation_letter(visit, recipient: RecipientPlan, settings: MailSettings)
             LetterItem(
                 when=dated_range(sent.starts_at, sent.ends_at, visit.timezone, locale),
                 home_when=home_range(sent.starts_at, sent.ends_at, visit, locale),
-                title=sent.title,
-                place=(sent.venue_name,) if sent.venue_name else (),
+                title=single_line(sent.title),
+                place=(single_line(sent.venue_name),) if sent.venue_name else (),
                 notes=(str(DEPARTURE_NOTES[cancellation.reason]),),
                 cancelled=True,
             )
@@ -684,9 +689,10 @@ def build_message(
     cancellation is shown as an ordinary attachment and the event stays in the calendar.
     """
     message = EmailMessage(policy=POLICY)
-    message["Subject"] = letter.subject
-    message["From"] = email.utils.formataddr((settings.office_name, settings.sender))
-    message["To"] = email.utils.formataddr(to)
+    name, address = to
+    message["Subject"] = single_line(letter.subject)
+    message["From"] = email.utils.formataddr((single_line(settings.office_name), settings.sender))
+    message["To"] = email.utils.formataddr((single_line(name), single_line(address)))
     message["Date"] = email.utils.format_datetime(now.astimezone(UTC))
     message["Message-ID"] = email.utils.make_msgid(
         domain=settings.sender.rpartition("@")[2] or None
@@ -716,7 +722,9 @@ def message_calendar(body: str) -> icalendar.Calendar:
 
 
 def _recipient_person(participant: Participant) -> Person:
-    return Person(participant.person.display_name, participant.person.email)
+    """Who a message goes to, each part fit for a header whatever was stored."""
+    person = participant.person
+    return Person(single_line(person.display_name), person.email and single_line(person.email))
 
 
 def queue_messages(
@@ -731,19 +739,20 @@ def queue_messages(
     def queue(recipient: RecipientPlan, method: Method, letter: Letter, events, stops) -> None:
         info = CalendarInfo(visit.title, visit.timezone, organizer, method=method.value)
         person = _recipient_person(recipient.participant)
+        address = single_line(recipient.address)  # as _recipient_person has it, never None
         message = build_message(
             letter,
             build_calendar(info, events, now=now),
             method=method,
-            to=(person.name, recipient.address),
+            to=(person.name, address),
             settings=settings,
             now=now,
         )
         row = MailMessage(
             visit_id=visit.id,
             participant_id=recipient.participant.id,
-            recipient=recipient.address,
-            subject=letter.subject,
+            recipient=address,
+            subject=single_line(letter.subject),
             method=method,
             stop_ids=[stop.id for stop in stops],
             body=message.as_string(),
@@ -876,8 +885,8 @@ def _venue_shown(location: str, stop: Stop) -> str | None:
     """The venue name inside a LOCATION ("name, address, city")."""
     if not location:
         return None
-    if stop.venue is not None and location.startswith(stop.venue.name):
-        return stop.venue.name
+    if stop.venue is not None and location.startswith(single_line(stop.venue.name)):
+        return single_line(stop.venue.name)
     return location[:200]
 
 

@@ -4,7 +4,6 @@ import json
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from markupsafe import Markup
 from wtforms import (
     DateField,
@@ -25,7 +24,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from planner.forms import select_choices, strip_whitespace
+from planner.forms import PageForm, select_choices, strip_whitespace
 from planner.itinerary.models import Stop, StopKind, StopStatus
 from planner.itinerary.operations import shift_error, stop_values
 from planner.timefmt import NonexistentLocalTime, local_to_utc, to_local
@@ -40,7 +39,7 @@ class CheckboxList(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class StopForm(FlaskForm):
+class StopForm(PageForm):
     kind = SelectField(_l("Kind"), choices=select_choices(StopKind.choices()))
     title = StringField(
         _l("Title"), filters=[strip_whitespace], validators=[DataRequired(), Length(max=200)]
@@ -202,7 +201,7 @@ def attendee_label(participant: Participant) -> Markup:
     )
 
 
-class ShiftForm(FlaskForm):
+class ShiftForm(PageForm):
     minutes = IntegerField(
         _l("Move by (minutes)"),
         validators=[

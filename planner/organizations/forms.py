@@ -1,12 +1,12 @@
 """The organization form, and the country and organization fields other directory forms reuse."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectField, StringField, TextAreaField, URLField
 from wtforms.validators import URL, DataRequired, Length, Optional
 
 from planner import rules
 from planner.forms import (
+    PageForm,
     blank_to_none,
     country_field,
     form_rule,
@@ -28,7 +28,7 @@ def organization_field(label) -> SelectField:
     return SelectField(label, coerce=optional_id, choices=[])
 
 
-class DirectoryForm(FlaskForm):
+class DirectoryForm(PageForm):
     """A form over one model: FIELDS name its attributes; an organization select gets choices."""
 
     FIELDS: tuple[str, ...] = ()

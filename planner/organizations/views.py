@@ -3,6 +3,7 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from planner import params
 from planner.extensions import db
 from planner.organizations.forms import OrganizationForm
 from planner.organizations.models import Organization, OrganizationKind
@@ -34,7 +35,7 @@ def kind_from_args(enum_class):
 
 @bp.get("/organizations")
 def list_organizations():
-    search = (request.args.get("q") or "").strip()
+    search = params.text_arg("q")
     kind = kind_from_args(OrganizationKind)
     organizations = organizations_for_list(db.session, search=search, kind=kind)
     return render_template(

@@ -1,13 +1,13 @@
 """Forms for an outcome, its documents and follow-ups."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, DecimalField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from planner.accounts.models import User
 from planner.forms import (
+    PageForm,
     blank_to_none,
     form_rule,
     optional_id,
@@ -37,7 +37,7 @@ def none_choice(label) -> list[SelectChoice]:
     return [SelectChoice("", label)]
 
 
-class OutcomeForm(FlaskForm):
+class OutcomeForm(PageForm):
     kind = SelectField(
         _l("Kind"), choices=select_choices(OutcomeKind.choices()), coerce=OutcomeKind
     )
@@ -134,7 +134,7 @@ class OutcomeForm(FlaskForm):
         return {name: self[name].data for name in self.FIELDS}
 
 
-class DocumentForm(FlaskForm):
+class DocumentForm(PageForm):
     document = FileField(
         _l("Document"),
         validators=[FileRequired(_l("Choose a file to upload."))],
@@ -146,7 +146,7 @@ def owner_label(user: User):
     return user.name if user.active else _l("%(name)s (inactive)", name=user.name)
 
 
-class FollowUpForm(FlaskForm):
+class FollowUpForm(PageForm):
     title = StringField(
         _l("What is to be done"),
         filters=[strip_whitespace],

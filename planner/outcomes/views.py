@@ -21,6 +21,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from planner import params
 from planner.extensions import db
 from planner.i18n import current_language
 from planner.organizations.operations import all_organizations
@@ -317,10 +318,10 @@ def create_follow_up(outcome_id: int):
 @planner_required
 def create_loose_follow_up():
     """A follow-up of a visit (?visit=ID) or of a partnership (?partnership=ID)."""
-    if visit_id := request.args.get("visit", type=int):
+    if (visit_id := params.id_arg("visit")) is not None:
         visit = live_visit_or_404(visit_id)
         return create_follow_up_page({"visit": visit}, visit_outcomes_url(visit.id))
-    if partnership_id := request.args.get("partnership", type=int):
+    if (partnership_id := params.id_arg("partnership")) is not None:
         partnership = db.session.get(Partnership, partnership_id) or abort(404)
         return create_follow_up_page({"partnership": partnership}, partnership_url(partnership))
     abort(404)

@@ -1,11 +1,11 @@
 """Forms for a partnership, a move to another stage, and a return visit to the partner."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from planner.forms import (
+    PageForm,
     blank_to_none,
     country_field,
     optional_text,
@@ -29,7 +29,7 @@ def reason_field(label, description) -> TextAreaField:
     )
 
 
-class PartnershipForm(FlaskForm):
+class PartnershipForm(PageForm):
     """What a partnership is. Its stage is not here: it moves with StageForm, on the record."""
 
     title = StringField(
@@ -101,7 +101,7 @@ class NewPartnershipForm(PartnershipForm):
     FIELDS = (*PartnershipForm.FIELDS, "stage")
 
 
-class StageForm(FlaskForm):
+class StageForm(PageForm):
     """Moving a partnership to another stage: the reason is required and kept for good."""
 
     to_stage = SelectField(_l("New stage"), choices=select_choices(Stage.choices()), coerce=Stage)
@@ -110,7 +110,7 @@ class StageForm(FlaskForm):
     )
 
 
-class ReturnVisitForm(FlaskForm):
+class ReturnVisitForm(PageForm):
     """The confirmation of a return visit to the partner: what the planner may correct first."""
 
     title = StringField(

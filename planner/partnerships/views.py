@@ -8,6 +8,7 @@ partnership: it is closed by moving it to the stage "closed".
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from planner import params
 from planner.extensions import db
 from planner.i18n import country_name, current_language
 from planner.organizations.operations import all_organizations
@@ -71,7 +72,7 @@ def countries_datalist() -> dict:
 def list_partnerships():
     kind = enum_from_args("kind", PartnershipKind)
     stage = enum_from_args("stage", Stage)
-    country = (request.args.get("country") or "").strip().upper() or None
+    country = params.text_arg("country").upper() or None
     order = request.args.get("order") or SortOrder.STAGE
     if order not in SortOrder.ALL:
         abort(400, _("Unknown order: %(order)s", order=order))

@@ -3,6 +3,7 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from planner import params
 from planner.extensions import db
 from planner.i18n import country_name
 from planner.organizations.models import Organization
@@ -29,14 +30,11 @@ def get_person(person_id: int) -> Person:
 
 @bp.get("/people")
 def list_people():
-    search = (request.args.get("q") or "").strip()
-    nationality = (request.args.get("nationality") or "").upper() or None
-    organization_value = request.args.get("organization") or None
+    search = params.text_arg("q")
+    nationality = params.text_arg("nationality").upper() or None
     organization = None
-    if organization_value is not None:
-        if not organization_value.isdigit():
-            abort(400, _("Unknown organization: %(value)s", value=organization_value))
-        organization = db.session.get(Organization, int(organization_value)) or abort(404)
+    if (organization_id := params.id_arg("organization")) is not None:
+        organization = db.session.get(Organization, organization_id) or abort(404)
     people = people_for_list(
         db.session,
         search=search,

@@ -3,7 +3,6 @@
 from datetime import time
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -20,7 +19,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from planner import rules
-from planner.forms import blank_to_none, form_rule, select_choices, strip_whitespace
+from planner.forms import PageForm, blank_to_none, form_rule, select_choices, strip_whitespace
 from planner.organizations.forms import DirectoryForm, organization_field
 from planner.venues.models import (
     LONGEST_DRIVE_MINUTES,
@@ -185,7 +184,7 @@ class VenueForm(DirectoryForm):
         }
 
 
-class ClosureForm(FlaskForm):
+class ClosureForm(PageForm):
     day = DateField(_l("Date"), validators=[DataRequired()])
     reason = StringField(
         _l("Reason"),
@@ -203,7 +202,7 @@ class ClosureForm(FlaskForm):
             raise ValidationError(error)
 
 
-class TravelTimeForm(FlaskForm):
+class TravelTimeForm(PageForm):
     other_venue_id = SelectField(_l("To"), coerce=int, choices=[])
     minutes = IntegerField(
         _l("Minutes by car"),

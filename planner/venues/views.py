@@ -4,6 +4,7 @@ from babel.dates import get_day_names
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from planner import params
 from planner.extensions import db
 from planner.i18n import current_language
 from planner.organizations.operations import all_organizations
@@ -53,9 +54,9 @@ def get_venue(venue_id: int) -> Venue:
 
 @bp.get("/venues")
 def list_venues():
-    search = (request.args.get("q") or "").strip()
+    search = params.text_arg("q")
     kind = kind_from_args(VenueKind)
-    city = request.args.get("city") or None
+    city = params.text_arg("city") or None
     venues = venues_for_list(db.session, search=search, kind=kind, city=city)
     return render_template(
         "venues/list.html",

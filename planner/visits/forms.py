@@ -2,7 +2,6 @@
 
 from babel import Locale
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import (
     DataRequired,
@@ -16,6 +15,7 @@ from wtforms.validators import (
 from planner import rules
 from planner.forms import (
     LanguageListField,
+    PageForm,
     blank_to_none,
     country_field,
     form_rule,
@@ -51,7 +51,7 @@ def zone_field(label, *, required: bool, description) -> StringField:
     )
 
 
-class VisitForm(FlaskForm):
+class VisitForm(PageForm):
     title = StringField(
         _l("Title"), filters=[strip_whitespace], validators=[DataRequired(), Length(max=200)]
     )
@@ -120,7 +120,7 @@ class VisitForm(FlaskForm):
         return {name: self[name].data for name in self.FIELDS}
 
 
-class ReturnVisitForm(FlaskForm):
+class ReturnVisitForm(PageForm):
     start_date = DateField(_l("First day of the return visit"), validators=[DataRequired()])
     title = StringField(
         _l("Title"), filters=[strip_whitespace], validators=[DataRequired(), Length(max=200)]
@@ -140,7 +140,7 @@ def person_label(person: Person) -> str:
     return f"{person.full_name_latin} ({details})" if details else person.full_name_latin
 
 
-class ParticipantForm(FlaskForm):
+class ParticipantForm(PageForm):
     """Adding a person to a visit (`people=` the choices); editing leaves the person out."""
 
     person = SelectField(_l("Person"), coerce=optional_id, validators=[DataRequired()])
