@@ -34,7 +34,7 @@ translations: $(VENV)/.runtime-installed
 # After adding or changing user-facing strings: extract, then translate the new entries in
 # planner/translations/fa/LC_MESSAGES/messages.po.
 extract-messages: $(VENV)/.runtime-installed
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_pgettext:1c,2 -k N_ -c "Translators:" --project=Pishvaz -o planner/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_pgettext:1c,2 -k N_ -k html_gettext -k html_ngettext:1,2 -k text_gettext -k text_ngettext:1,2 -c "Translators:" --project=Pishvaz -o planner/translations/messages.pot .
 	$(BIN)/pybabel update -i planner/translations/messages.pot -d planner/translations --no-fuzzy-matching
 
 migrate: $(VENV)/.runtime-installed

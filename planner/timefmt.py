@@ -5,6 +5,7 @@ Persian readers get the Solar Hijri (Jalali) calendar through jdatetime; everyon
 else gets Babel's CLDR formats.
 """
 
+import re
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
@@ -121,6 +122,34 @@ def format_number(value: int | float | str, locale: str = "en") -> str:
     """Digits as the reader writes them: Persian digits on Persian pages."""
     text = str(value)
     return text.translate(PERSIAN_DIGITS) if locale == "fa" else text
+
+
+_PLACEHOLDER = re.compile(r"%\((\w+)\)([^a-zA-Z%]*[a-zA-Z])")
+
+
+def in_reader_digits(translated: str, variables: dict, language: str) -> tuple[str, dict]:
+    """A translated sentence and its values with every number in the reader's digits.
+
+    '%(num)d' becomes '%(num)s' for a number written out in Persian digits; a number
+    with another format ('%(share).1f') is left as it is.
+    """
+    if language != "fa":
+        return translated, variables
+    specs: dict[str, set[str]] = {}
+    for name, spec in _PLACEHOLDER.findall(translated):
+        specs.setdefault(name, set()).add(spec)
+    numbers = {
+        name
+        for name, value in variables.items()
+        if isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and specs.get(name, {"s"}) <= {"s", "d"}
+    }
+    if not numbers:
+        return translated, variables
+    translated = _PLACEHOLDER.sub(lambda m: f"%({m[1]})s" if m[1] in numbers else m[0], translated)
+    digits = {name: format_number(variables[name], language) for name in numbers}
+    return translated, {**variables, **digits}
 
 
 def days_between(first: date, last: date) -> list[date]:

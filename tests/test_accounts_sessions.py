@@ -179,6 +179,7 @@ def test_the_sign_in_cookies_are_lax_http_only_and_remembered_for_14_days(client
     assert abs(expires - (datetime.now(UTC) + timedelta(days=14))) < timedelta(minutes=5)
 
 
+@pytest.mark.committed  # the https app is another app, on another connection
 def test_the_cookies_are_secure_when_the_site_is_served_over_https(database_url, create_staff):
     app = make_app(database_url, BASE_URL="https://protocol.lorestan.example")
     with app.app_context():

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 
 from planner.accounts.models import Role
+from planner.bidi import isolate_text
 from planner.calendars.mail import letter_locale, plan_updates
 from planner.calendars.models import MailMessage, MailStatus, Method, SentEvent
 from planner.extensions import db
@@ -225,8 +226,8 @@ def writes_to_in_persian(participant: Participant) -> bool:
 
 def programme_subject(participant: Participant, visit: Visit) -> str:
     if writes_to_in_persian(participant):
-        return f"برنامهٔ سفر: {visit.title}"
-    return f"Programme: {visit.title}"
+        return f"برنامهٔ سفر: {isolate_text(visit.title)}"
+    return f"Programme: {isolate_text(visit.title)}"
 
 
 def _list(value) -> list:
@@ -283,11 +284,11 @@ def test_each_participant_is_written_to_in_their_own_language(
     president = participant_named(visit, "Bahram Sepahvand")  # languages: fa, en
     host = received[president.person.email]
 
-    assert ambassador.message["Subject"] == f"Programme: {visit.title}"
+    assert ambassador.message["Subject"] == f"Programme: {isolate_text(visit.title)}"
     assert ambassador.text.startswith("Dear ")
     assert 'dir="ltr"' in ambassador.html
 
-    assert host.message["Subject"] == f"برنامهٔ سفر: {visit.title}"
+    assert host.message["Subject"] == f"برنامهٔ سفر: {isolate_text(visit.title)}"
     assert "گرامی،" in host.text and "Dear " not in host.text
     assert 'dir="rtl"' in host.html and 'lang="fa"' in host.html
     assert "۱۴۰۵" in host.text  # December 2026 in the Solar Hijri calendar
@@ -366,11 +367,11 @@ def test_updates_go_to_the_affected_only_with_a_higher_sequence_and_cancellation
         assert mail.events[stone.calendar_uid]["SEQUENCE"] == stone.sequence
         if writes_to_in_persian(participant):
             languages.add("fa")
-            assert mail.message["Subject"] == f"برنامهٔ سفر به‌روزشده: {visit.title}"
+            assert mail.message["Subject"] == f"برنامهٔ سفر به‌روزشده: {isolate_text(visit.title)}"
             assert "۰۹:۰۰–۱۰:۱۵ ← ۰۹:۳۰–۱۰:۴۵" in mail.text
         else:
             languages.add("en")
-            assert mail.message["Subject"] == f"Updated programme: {visit.title}"
+            assert mail.message["Subject"] == f"Updated programme: {isolate_text(visit.title)}"
             assert "09:00–10:15 → 09:30–10:45" in mail.text
     assert languages == {"en", "fa"}  # the tour has Kazakh guests and Persian hosts
 
@@ -378,7 +379,7 @@ def test_updates_go_to_the_affected_only_with_a_higher_sequence_and_cancellation
     assert cancellation.calendar_part.get_param("method") == "CANCEL"
     assert cancellation.method == "CANCEL"
     assert writes_to_in_persian(photographer)
-    assert cancellation.message["Subject"] == "لغو شد: Visit to Falak-ol-Aflak Castle"
+    assert cancellation.message["Subject"] == "لغو شد: \u2068Visit to Falak-ol-Aflak Castle\u2069"
     event = cancellation.events[castle.calendar_uid]
     assert str(event["STATUS"]) == "CANCELLED"
     assert event["SEQUENCE"] > cancelled_from

@@ -238,7 +238,8 @@ def test_deleted_venue_leaves_the_list_and_the_stop_choices_until_restored(clien
     add_venue("Zagros Hotel")
     signed_in(Role.PLANNER)
     assert (
-        "Move Falak-ol-Aflak Castle to the bin?" in client.get(f"/venues/{castle.id}/delete").text
+        "Move <bdi>Falak-ol-Aflak Castle</bdi> to the bin?"
+        in client.get(f"/venues/{castle.id}/delete").text
     )
     assert client.post(f"/venues/{castle.id}/delete").status_code == 302
     db.session.expire_all()

@@ -27,6 +27,7 @@ from planner.accounts.forms import (
 from planner.accounts.models import ApiToken, Role, User, user_by_email
 from planner.accounts.operations import UserError, create_user, update_user
 from planner.extensions import db
+from planner.i18n import html_gettext
 from planner.security import acting_user, admin_required, is_safe_next
 
 bp = Blueprint("accounts", __name__)
@@ -127,7 +128,10 @@ def revoke_api_token(token_id: int):
         abort(404)
     revoke_token(db.session, token)
     flash(
-        _("The token “%(name)s” is revoked: it opens nothing any more.", name=token.name), "success"
+        html_gettext(
+            "The token “%(name)s” is revoked: it opens nothing any more.", name=token.name
+        ),
+        "success",
     )
     return redirect(url_for("accounts.profile") + "#api-tokens")
 
@@ -157,7 +161,7 @@ def create_user_page():
             form.email.errors.append(str(error))
         else:
             user.active = form.active.data
-            flash(_("%(name)s can now sign in.", name=user.name), "success")
+            flash(html_gettext("%(name)s can now sign in.", name=user.name), "success")
             return redirect(url_for("accounts.list_users"))
     return render_template("accounts/user_form.html", form=form, user=None), (
         400 if form.errors else 200
@@ -188,7 +192,7 @@ def edit_user(user_id: int):
         else:
             if user.id == current_user.id and form.password.data:
                 stay_signed_in(user)
-            flash(_("%(name)s is saved.", name=user.name), "success")
+            flash(html_gettext("%(name)s is saved.", name=user.name), "success")
             return redirect(url_for("accounts.list_users"))
     return render_template("accounts/user_form.html", form=form, user=user), (
         400 if form.errors else 200

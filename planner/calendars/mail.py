@@ -6,6 +6,7 @@ sent for each stop, and moves only when a message actually went out, so a failed
 offered again. Plain functions over the session and model objects: no request, the view commits.
 """
 
+import email.header
 import email.policy
 import email.utils
 import hashlib
@@ -20,17 +21,18 @@ import icalendar
 import jinja2
 import sqlalchemy as sa
 from babel.languages import get_official_languages
-from flask_babel import force_locale, ngettext
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from planner import ROOT
+from planner.bidi import isolate_text
 from planner.calendars.events import EventOptions, is_live, stop_event
 from planner.calendars.ics import EVENT_STATUS, CalendarInfo, Person, build_calendar
 from planner.calendars.models import MailMessage, MailStatus, Method, SentEvent
 from planner.config import LANGUAGES
-from planner.i18n import RTL_LANGUAGES
+from planner.i18n import RTL_LANGUAGES, text_gettext, text_ngettext
 from planner.itinerary.models import Stop, StopStatus
 from planner.people.models import Person as DirectoryPerson
 from planner.rules import single_line
@@ -43,9 +45,25 @@ from planner.timefmt import (
 )
 from planner.visits.models import Participant, Visit
 
+
+class _MailPolicy(email.policy.EmailPolicy):
+    """SMTP's policy, but a non-ASCII subject is encoded whole, in RFC 2047 chunks.
+
+    Python 3.11's folder drops the space between two encoded words when it folds a long
+    subject there (a Persian subject with an isolated Latin title, for one); the older
+    Header encoder keeps every space inside the encoded text.
+    """
+
+    def fold(self, name, value):
+        if name.lower() == "subject" and not value.isascii():
+            encoded = email.header.Header(value, "utf-8", header_name=name).encode(self.linesep)
+            return f"{name}: {encoded}{self.linesep}"
+        return super().fold(name, value)
+
+
 # Quoted-printable or base64 bodies: the stored text is plain ASCII with CRLF line ends,
 # which any SMTP server takes as it is, with or without 8BITMIME.
-POLICY = email.policy.SMTP.clone(cte_type="7bit")
+POLICY = _MailPolicy().clone(linesep="\r\n", cte_type="7bit")  # email.policy.SMTP, 7-bit
 
 STATUS_FROM_CALENDAR = {value: StopStatus(key) for key, value in EVENT_STATUS.items()}
 
@@ -532,14 +550,14 @@ def _visit_dates(visit: Visit, locale: str) -> str:
 
 
 def _times_paragraph(visit: Visit, first: datetime) -> str:
-    text = _(
+    text = text_gettext(
         "Times are local time in %(city)s (%(zone)s, %(offset)s).",
         city=visit.host_city or zone_city(visit.timezone),
         zone=visit.timezone,
         offset=utc_offset_label(first, visit.timezone),
     )
     if visit.delegation_timezone and visit.delegation_timezone != visit.timezone:
-        text += " " + _(
+        text += " " + text_gettext(
             "The time in %(city)s is given beside each one.",
             city=zone_city(visit.delegation_timezone),
         )
@@ -549,7 +567,7 @@ def _times_paragraph(visit: Visit, first: datetime) -> str:
 def _letter(visit, participant, settings, subject, paragraphs, sections, first) -> Letter:
     return Letter(
         subject=subject,
-        greeting=_("Dear %(name)s,", name=participant.person.display_name),
+        greeting=text_gettext("Dear %(name)s,", name=participant.person.display_name),
         paragraphs=(*paragraphs, _times_paragraph(visit, first)),
         sections=tuple(sections),
         closing=_("With kind regards,"),
@@ -564,7 +582,7 @@ def programme_letter(visit, recipient: RecipientPlan, settings: MailSettings) ->
     for invitation in recipient.invitations:
         day = to_local(invitation.stop.starts_at, visit.timezone).date()
         days.setdefault(day, []).append(_item(invitation.stop, visit, locale, dated=False))
-    intro = _(
+    intro = text_gettext(
         "Here is your programme for the visit “%(title)s”, %(dates)s. "
         "The invitation in this message adds it to your calendar.",
         title=visit.title,
@@ -573,7 +591,7 @@ def programme_letter(visit, recipient: RecipientPlan, settings: MailSettings) ->
     sections = [
         LetterSection(format_date(day, locale), tuple(items)) for day, items in days.items()
     ]
-    subject = _("Programme: %(title)s", title=visit.title)
+    subject = text_gettext("Programme: %(title)s", title=visit.title)
     first = recipient.invitations[0].stop.starts_at
     return _letter(visit, recipient.participant, settings, subject, [intro], sections, first)
 
@@ -588,20 +606,20 @@ def update_letter(visit, recipient: RecipientPlan, settings: MailSettings) -> Le
         items = []
         for invitation in recipient.changed:
             arrow = "←" if locale in RTL_LANGUAGES else "→"
-            notes = [
-                f"{what}: {before} {arrow} {after}"
-                for what, before, after in (
-                    describe_change(change, visit.timezone, locale) for change in invitation.changes
-                )
-            ]
+            notes = []
+            for change in invitation.changes:
+                what, before, after = describe_change(change, visit.timezone, locale)
+                if change.field != "time":  # a title or a venue keeps its own direction
+                    before, after = isolate_text(before), isolate_text(after)
+                notes.append(f"{what}: {before} {arrow} {after}")
             items.append(_item(invitation.stop, visit, locale, dated=True, notes=notes))
         sections.append(LetterSection(_("Changed"), tuple(items)))
-    intro = _(
+    intro = text_gettext(
         "Your programme for the visit “%(title)s” has changed. "
         "The invitation in this message updates your calendar.",
         title=visit.title,
     )
-    subject = _("Updated programme: %(title)s", title=visit.title)
+    subject = text_gettext("Updated programme: %(title)s", title=visit.title)
     first = min(i.stop.starts_at for i in recipient.invitations)
     return _letter(visit, recipient.participant, settings, subject, [intro], sections, first)
 
@@ -621,16 +639,16 @@ def cancellation_letter(visit, recipient: RecipientPlan, settings: MailSettings)
                 cancelled=True,
             )
         )
-    intro = _(
+    intro = text_gettext(
         "The following is no longer in your programme for the visit “%(title)s”. "
         "The cancellation in this message removes it from your calendar.",
         title=visit.title,
     )
     count = len(recipient.cancellations)
     if count == 1:
-        subject = _("Cancelled: %(stop)s", stop=recipient.cancellations[0].sent.title)
+        subject = text_gettext("Cancelled: %(stop)s", stop=recipient.cancellations[0].sent.title)
     else:
-        subject = ngettext(
+        subject = text_ngettext(
             "Cancelled: %(num)d stop of %(title)s",
             "Cancelled: %(num)d stops of %(title)s",
             count,

@@ -2,13 +2,12 @@
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from markupsafe import Markup
 
 from planner.calendars import mail
 from planner.calendars.models import MailMessage, MailStatus
 from planner.extensions import db
-from planner.i18n import current_language
+from planner.i18n import current_language, html_ngettext
 from planner.security import acting_user, planner_required
 from planner.types import utcnow
 from planner.visits.models import Visit, live_visit
@@ -33,10 +32,10 @@ def flash_report(visit: Visit, report: mail.SendReport, *, link: bool = True) ->
     """How many went out and how many failed, with the way to the log unless already there."""
     with_link = (lambda text: log_link(visit, text)) if link else (lambda text: text)
     if report.sent:
-        text = ngettext("%(num)d message sent.", "%(num)d messages sent.", report.sent)
+        text = html_ngettext("%(num)d message sent.", "%(num)d messages sent.", report.sent)
         flash(with_link(text), "success")
     if report.failed:
-        text = ngettext(
+        text = html_ngettext(
             "%(num)d message could not be sent (%(error)s). "
             "It is kept in the mail log and can be sent again from there.",
             "%(num)d messages could not be sent (%(error)s). "

@@ -25,6 +25,7 @@ from planner.calendars.events import (
 )
 from planner.calendars.ics import CalendarInfo, Person, build_calendar
 from planner.extensions import db
+from planner.i18n import html_gettext
 from planner.security import acting_user, planner_required
 from planner.types import utcnow
 from planner.visits.models import Participant
@@ -190,7 +191,7 @@ def revoke_participant_feed(visit_id: int, participant_id: int):
     participant = participant_or_404(live_visit_or_404(visit_id), participant_id)
     feeds.revoke_feed(db.session, participant)
     flash(
-        _(
+        html_gettext(
             "The calendar link of %(name)s no longer works. Issue a new one when they need it.",
             name=participant.person.display_name,
         ),
@@ -205,7 +206,7 @@ def reissue_participant_feed(visit_id: int, participant_id: int):
     participant = participant_or_404(live_visit_or_404(visit_id), participant_id)
     feeds.reissue_feed(db.session, participant)
     flash(
-        _(
+        html_gettext(
             "%(name)s has a new calendar link; the earlier one no longer works.",
             name=participant.person.display_name,
         ),

@@ -2,47 +2,83 @@
 
 checks.py keeps a message as a template and typed parameters; this module fills
 them in: dates in the reader's calendar (Jalali for Persian), weekdays and
-languages by name, lists joined the reader's way, Persian digits where due.
+languages by name, lists joined the reader's way, Persian digits where due, and
+every name or title isolated in the way of the medium (HTML or plain text), so
+that a Latin venue name cannot turn a Persian sentence around.
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from babel import Locale
 from babel.lists import format_list
+from markupsafe import escape
 
+from planner.bidi import isolate_html, isolate_text
 from planner.itinerary.checks import Day, Finding, Names, Weekday
 from planner.timefmt import format_number, format_short_date
 
 MORE_THAN = 3  # list three names, then "and N more"
 
 
+@dataclass(frozen=True)
+class Medium:
+    """How a message is written out: the sentence as the medium needs it, and each name."""
+
+    sentence: Callable[[str], str]
+    name: Callable[[str], str]
+
+
+BARE = Medium(str, str)  # JSON and logs: the words as they are
+TEXT = Medium(str, isolate_text)  # e-mail and other plain text: names in FSI ... PDI
+HTML = Medium(escape, isolate_html)  # pages: the sentence escaped, each name in <bdi>
+
+
 def render_finding(
-    finding: Finding, locale: str, gettext: Callable[[str], str] | None = None
+    finding: Finding,
+    locale: str,
+    gettext: Callable[[str], str] | None = None,
+    medium: Medium = BARE,
 ) -> str:
     """The finding's message; `gettext` translates the template (identity for English)."""
-    template = gettext(finding.text) if gettext else finding.text
-    values = {name: _render(value, locale, gettext) for name, value in finding.params.items()}
+    template = medium.sentence(gettext(finding.text) if gettext else finding.text)
+    values = {
+        name: _render(value, locale, gettext, medium) for name, value in finding.params.items()
+    }
     return template % values
 
 
-def _render(value, locale: str, gettext) -> str:
+def _render(value, locale: str, gettext, medium: Medium) -> str:
     if isinstance(value, Day):
         return format_short_date(value.value, locale)
     if isinstance(value, Weekday):
         return Locale.parse(locale).days["format"]["wide"][value.value]
     if isinstance(value, Names):
-        items = list(value.items)
-        if value.languages:
-            names = Locale.parse(locale).languages
-            items = [names.get(code, code) for code in items]
-        if len(items) > MORE_THAN:
-            more = len(items) - MORE_THAN
-            template = gettext("%(num)s more") if gettext else "%(num)s more"
-            items = [*items[:MORE_THAN], template % {"num": format_number(more, locale)}]
-        return format_list(items, locale=locale) if items else ""
+        return _render_names(value, locale, gettext, medium)
     if isinstance(value, int | float):
         return format_number(value, locale)
-    return format_number(value, locale) if _is_clock(value) else str(value)
+    return format_number(value, locale) if _is_clock(value) else medium.name(str(value))
+
+
+def _render_names(value: Names, locale: str, gettext, medium: Medium) -> str:
+    """Names joined the reader's way ('A, B and C'), each isolated; languages in their name."""
+    if value.languages:
+        languages = Locale.parse(locale).languages
+        items = [languages.get(code, code) for code in value.items]
+    else:  # names isolated; opening hours ('08:00–12:00') in the reader's digits
+        items = [
+            format_number(name, locale) if _is_clock(name) else medium.name(name)
+            for name in value.items
+        ]
+    if len(items) > MORE_THAN:
+        more = len(items) - MORE_THAN
+        template = gettext("%(num)s more") if gettext else "%(num)s more"
+        items = [*items[:MORE_THAN], template % {"num": format_number(more, locale)}]
+    if not items:
+        return ""
+    # The list's pattern around placeholders, then the items: an HTML list keeps its <bdi>.
+    pattern = format_list([f"%(item{n})s" for n in range(len(items))], locale=locale)
+    return medium.sentence(pattern) % {f"item{n}": item for n, item in enumerate(items)}
 
 
 def _is_clock(text) -> bool:

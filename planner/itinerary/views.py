@@ -16,10 +16,9 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 
 from planner.extensions import db
-from planner.i18n import current_language
+from planner.i18n import current_language, html_gettext, html_ngettext
 from planner.itinerary import operations
 from planner.itinerary.forms import ShiftForm, StopForm
 from planner.itinerary.models import Stop, StopKind, StopStatus
@@ -79,7 +78,7 @@ def create_stop(visit_id: int):
     if form.validate_on_submit():
         values = form.values()
         stop = operations.create_stop(db.session, visit, acting=acting_user(), **values)
-        flash(_("“%(title)s” is in the programme.", title=stop.title), "success")
+        flash(html_gettext("“%(title)s” is in the programme.", title=stop.title), "success")
         return redirect(programme_url(visit, stop))
     return render_template(
         "itinerary/stop_form.html", form=form, visit=visit, stop=None
@@ -112,7 +111,7 @@ def edit_stop(visit_id: int, stop_id: int):
         )
     except operations.StaleEdit as conflict:
         return conflict_page(form, visit, conflict)
-    flash(_("“%(title)s” is saved.", title=stop.title), "success")
+    flash(html_gettext("“%(title)s” is saved.", title=stop.title), "success")
     return redirect(programme_url(visit, stop))
 
 
@@ -209,7 +208,9 @@ def delete_stop(visit_id: int, stop_id: int):
     if request.method == "POST":
         operations.delete_stop(db.session, stop, acting=acting_user())
         flash(
-            _("“%(title)s” is in the bin; you can restore it from there.", title=stop.title),
+            html_gettext(
+                "“%(title)s” is in the bin; you can restore it from there.", title=stop.title
+            ),
             "success",
         )
         return redirect(programme_url(visit))
@@ -233,7 +234,7 @@ def restore_stop(visit_id: int, stop_id: int):
     visit = live_visit_or_404(visit_id)
     stop = visit_stop(visit, stop_id, binned=True)
     operations.restore_stop(db.session, stop, acting=acting_user())
-    flash(_("“%(title)s” is back in the programme.", title=stop.title), "success")
+    flash(html_gettext("“%(title)s” is back in the programme.", title=stop.title), "success")
     return redirect(programme_url(visit, stop))
 
 
@@ -255,7 +256,7 @@ def shift_stops(visit_id: int, stop_id: int):
     if form.validate_on_submit():
         moved = operations.shift_from(db.session, stop, form.minutes.data, acting=acting_user())
         flash(
-            ngettext(
+            html_ngettext(
                 "%(num)s stop moved by %(minutes)s minutes.",
                 "%(num)s stops moved by %(minutes)s minutes.",
                 len(moved),
@@ -289,7 +290,7 @@ def set_attendees(visit_id: int, stop_id: int):
         attendees=operations.preset_attendees(visit, preset),
     )
     flash(
-        ngettext(
+        html_ngettext(
             "%(num)s person attends “%(title)s”.",
             "%(num)s people attend “%(title)s”.",
             len(stop.attendees),

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 
 from planner import params
 from planner.extensions import db
+from planner.i18n import html_gettext
 from planner.organizations.forms import OrganizationForm
 from planner.organizations.models import Organization, OrganizationKind
 from planner.organizations.operations import (
@@ -55,7 +56,7 @@ def create_organization_page():
     form = OrganizationForm()
     if form.validate_on_submit():
         organization = create_organization(db.session, acting=acting_user(), **form.values())
-        flash(_("%(name)s is added.", name=organization.name), "success")
+        flash(html_gettext("%(name)s is added.", name=organization.name), "success")
         return redirect(url_for("organizations.list_organizations"))
     return render_template("organizations/form.html", form=form, organization=None), (
         400 if form.errors else 200
@@ -69,7 +70,7 @@ def edit_organization(organization_id: int):
     form = OrganizationForm(obj=organization)
     if form.validate_on_submit():
         update_organization(db.session, organization, acting=acting_user(), **form.values())
-        flash(_("%(name)s is saved.", name=organization.name), "success")
+        flash(html_gettext("%(name)s is saved.", name=organization.name), "success")
         return redirect(url_for("organizations.list_organizations"))
     return render_template("organizations/form.html", form=form, organization=organization), (
         400 if form.errors else 200
@@ -83,7 +84,7 @@ def delete_organization_page(organization_id: int):
     if request.method == "POST":
         name = organization.name
         delete_organization(db.session, organization, acting=acting_user())
-        flash(_("%(name)s is deleted.", name=name), "success")
+        flash(html_gettext("%(name)s is deleted.", name=name), "success")
         return redirect(url_for("organizations.list_organizations"))
     return render_template(
         "organizations/delete.html",

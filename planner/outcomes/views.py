@@ -23,7 +23,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from planner import params
 from planner.extensions import db
-from planner.i18n import current_language
+from planner.i18n import current_language, html_gettext
 from planner.organizations.operations import all_organizations
 from planner.outcomes import operations, overdue
 from planner.outcomes.documents import (
@@ -209,7 +209,7 @@ def upload_document(outcome_id: int):
     except DocumentNotStored as error:
         form.document.errors.append(error.message)
         return outcome_page(outcome, form, 500)
-    flash(_("%(name)s is attached.", name=document.filename), "success")
+    flash(html_gettext("%(name)s is attached.", name=document.filename), "success")
     return redirect(outcome_url(outcome, "documents"))
 
 
@@ -248,7 +248,7 @@ def delete_document_page(document_id: int):
             acting=acting_user(),
             folder=current_app.config["DOCUMENTS_FOLDER"],
         )
-        flash(_("%(name)s is deleted.", name=name), "success")
+        flash(html_gettext("%(name)s is deleted.", name=name), "success")
         return redirect(outcome_url(outcome, "documents"))
     return render_template(
         "outcomes/document_delete.html", document=document, outcome=outcome, visit=outcome.visit
@@ -296,7 +296,7 @@ def create_follow_up_page(ties: dict, cancel_url: str):
             db.session, acting=acting_user(), **ties, **form.values()
         )
         flash(
-            _(
+            html_gettext(
                 "“%(title)s” is due on %(day)s.",
                 title=follow_up.title,
                 day=format_short_date(follow_up.due_date, current_language()),
@@ -336,7 +336,7 @@ def edit_follow_up(follow_up_id: int):
     )
     if form.validate_on_submit():
         operations.update_follow_up(db.session, follow_up, acting=acting_user(), **form.values())
-        flash(_("“%(title)s” is saved.", title=follow_up.title), "success")
+        flash(html_gettext("“%(title)s” is saved.", title=follow_up.title), "success")
         return redirect(back_to(follow_up_home(follow_up)))
     return follow_up_form_page(
         form,
@@ -363,7 +363,9 @@ def change_status(follow_up_id: int, status: FollowUpStatus, said: Callable[[str
 @planner_required
 def complete_follow_up(follow_up_id: int):
     return change_status(
-        follow_up_id, FollowUpStatus.DONE, lambda title: _("“%(title)s” is done.", title=title)
+        follow_up_id,
+        FollowUpStatus.DONE,
+        lambda title: html_gettext("“%(title)s” is done.", title=title),
     )
 
 
@@ -373,7 +375,7 @@ def drop_follow_up(follow_up_id: int):
     return change_status(
         follow_up_id,
         FollowUpStatus.DROPPED,
-        lambda title: _("“%(title)s” is dropped.", title=title),
+        lambda title: html_gettext("“%(title)s” is dropped.", title=title),
     )
 
 
@@ -383,7 +385,7 @@ def reopen_follow_up(follow_up_id: int):
     return change_status(
         follow_up_id,
         FollowUpStatus.OPEN,
-        lambda title: _("“%(title)s” is open again.", title=title),
+        lambda title: html_gettext("“%(title)s” is open again.", title=title),
     )
 
 

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 
 from planner import params
 from planner.extensions import db
-from planner.i18n import country_name, current_language
+from planner.i18n import country_name, current_language, html_gettext
 from planner.organizations.operations import all_organizations
 from planner.outcomes import overdue
 from planner.outcomes.models import FollowUp
@@ -109,7 +109,10 @@ def create_partnership():
         except StageError as error:
             form[error.field].errors.append(error.message)
         else:
-            flash(_("The partnership “%(title)s” is created.", title=partnership.title), "success")
+            flash(
+                html_gettext("The partnership “%(title)s” is created.", title=partnership.title),
+                "success",
+            )
             return redirect(url_for("partnerships.show_partnership", partnership_id=partnership.id))
     return form_page("partnerships/form.html", form, partnership=None, **countries_datalist())
 
@@ -125,7 +128,10 @@ def edit_partnership(partnership_id: int):
         operations.update_partnership(
             db.session, partnership, acting=acting_user(), **form.values()
         )
-        flash(_("The partnership “%(title)s” is saved.", title=partnership.title), "success")
+        flash(
+            html_gettext("The partnership “%(title)s” is saved.", title=partnership.title),
+            "success",
+        )
         return redirect(url_for("partnerships.show_partnership", partnership_id=partnership.id))
     return form_page(
         "partnerships/form.html", form, partnership=partnership, **countries_datalist()
@@ -187,7 +193,7 @@ def move_stage(partnership_id: int):
             form[error.field].errors.append(error.message)
         else:
             flash(
-                _(
+                html_gettext(
                     "“%(title)s” moved from “%(before)s” to “%(after)s”.",
                     title=partnership.title,
                     before=before.label,
@@ -244,7 +250,7 @@ def return_visit_page(partnership: Partnership, follow_up: FollowUp | None):
         )
         place = partnership.partner_city or country_name(partnership.partner_country)
         flash(
-            _(
+            html_gettext(
                 "The return visit to %(place)s is a draft: check the host, the dates and the "
                 "time zone, then add the delegation and the programme.",
                 place=place,
@@ -276,7 +282,7 @@ def plan_return_visit_from_follow_up(follow_up_id: int):
     partnership = operations.partnership_of_follow_up(db.session, follow_up)
     if partnership is None:
         flash(
-            _(
+            html_gettext(
                 "“%(title)s” is not tied to a partnership. Tie it to one, or copy its visit "
                 "as a return visit.",
                 title=follow_up.title,

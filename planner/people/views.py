@@ -1,11 +1,10 @@
 """Pages for people: the list with search, a person's page with their visits, the form, delete."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 
 from planner import params
 from planner.extensions import db
-from planner.i18n import country_name
+from planner.i18n import country_name, html_gettext
 from planner.organizations.models import Organization
 from planner.organizations.operations import all_organizations
 from planner.people.forms import PersonForm
@@ -72,7 +71,7 @@ def create_person_page():
     form = PersonForm(organizations=all_organizations(db.session))
     if form.validate_on_submit():
         person = create_person(db.session, acting=acting_user(), **form.values())
-        flash(_("%(name)s is added.", name=person.display_name), "success")
+        flash(html_gettext("%(name)s is added.", name=person.display_name), "success")
         return redirect(url_for("people.show_person", person_id=person.id))
     return render_person_form(form, None)
 
@@ -84,7 +83,7 @@ def edit_person(person_id: int):
     form = PersonForm(obj=person, organizations=all_organizations(db.session))
     if form.validate_on_submit():
         update_person(db.session, person, acting=acting_user(), **form.values())
-        flash(_("%(name)s is saved.", name=person.display_name), "success")
+        flash(html_gettext("%(name)s is saved.", name=person.display_name), "success")
         return redirect(url_for("people.show_person", person_id=person.id))
     return render_person_form(form, person)
 
@@ -98,11 +97,14 @@ def delete_person_page(person_id: int):
         try:
             delete_person(db.session, person, acting=acting_user())
         except PersonInVisits as refusal:
-            flash(_("%(name)s takes part in visits and cannot be deleted.", name=name), "error")
+            flash(
+                html_gettext("%(name)s takes part in visits and cannot be deleted.", name=name),
+                "error",
+            )
             return render_template(
                 "people/delete.html", person=person, participations=refusal.participations
             ), 409
-        flash(_("%(name)s is deleted.", name=name), "success")
+        flash(html_gettext("%(name)s is deleted.", name=name), "success")
         return redirect(url_for("people.list_people"))
     return render_template(
         "people/delete.html", person=person, participations=participations(db.session, person)

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 
 from planner import params
 from planner.extensions import db
-from planner.i18n import current_language
+from planner.i18n import current_language, html_gettext
 from planner.organizations.operations import all_organizations
 from planner.organizations.views import kind_from_args
 from planner.security import acting_user, planner_required
@@ -132,7 +132,7 @@ def create_venue_page():
         venue = create_venue(
             db.session, acting=acting_user(), hours=form.weekly_hours(), **form.values()
         )
-        flash(_("%(name)s is added.", name=venue.name), "success")
+        flash(html_gettext("%(name)s is added.", name=venue.name), "success")
         return redirect(url_for("venues.show_venue", venue_id=venue.id))
     return render_venue_form(form, None)
 
@@ -146,7 +146,7 @@ def edit_venue(venue_id: int):
         update_venue(
             db.session, venue, acting=acting_user(), hours=form.weekly_hours(), **form.values()
         )
-        flash(_("%(name)s is saved.", name=venue.name), "success")
+        flash(html_gettext("%(name)s is saved.", name=venue.name), "success")
         return redirect(url_for("venues.show_venue", venue_id=venue.id))
     return render_venue_form(form, venue)
 
@@ -159,7 +159,10 @@ def delete_venue_page(venue_id: int):
         return redirect(url_for("venues.show_venue", venue_id=venue.id))
     if request.method == "POST":
         delete_venue(db.session, venue, acting=acting_user())
-        flash(_("%(name)s is in the bin, from where it can be restored.", name=venue.name), "info")
+        flash(
+            html_gettext("%(name)s is in the bin, from where it can be restored.", name=venue.name),
+            "info",
+        )
         return redirect(url_for("venues.list_venues"))
     stops = upcoming_stops_at(db.session, venue, utcnow())
     return render_template("venues/delete.html", venue=venue, stops=stops)
@@ -170,7 +173,7 @@ def delete_venue_page(venue_id: int):
 def restore_venue_page(venue_id: int):
     venue = get_venue(venue_id)
     restore_venue(db.session, venue, acting=acting_user())
-    flash(_("%(name)s is restored.", name=venue.name), "success")
+    flash(html_gettext("%(name)s is restored.", name=venue.name), "success")
     return redirect(url_for("venues.show_venue", venue_id=venue.id))
 
 
@@ -214,7 +217,7 @@ def set_travel_time_page(venue_id: int):
         minutes=form.minutes.data,
         note=form.note.data,
     )
-    flash(_("The drive time to %(name)s is saved.", name=other.name), "success")
+    flash(html_gettext("The drive time to %(name)s is saved.", name=other.name), "success")
     return redirect(url_for("venues.show_venue", venue_id=venue.id, _anchor="drive-times"))
 
 

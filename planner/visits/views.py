@@ -14,11 +14,10 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_babel import ngettext
 
 from planner.calendars import mail
 from planner.extensions import db
-from planner.i18n import current_language
+from planner.i18n import current_language, html_gettext, html_ngettext
 from planner.itinerary.checks import check_dates
 from planner.itinerary.programme import programme_by_day
 from planner.itinerary.snapshot import build_plan, check_visit, findings_by_stop
@@ -126,7 +125,7 @@ def create_visit():
     )
     if form.validate_on_submit():
         visit = operations.create_visit(db.session, acting=acting_user(), **form.values())
-        flash(_("The visit “%(title)s” is created.", title=visit.title), "success")
+        flash(html_gettext("The visit “%(title)s” is created.", title=visit.title), "success")
         return redirect(url_for("visits.show_visit", visit_id=visit.id))
     return visit_form_page(form, None)
 
@@ -138,11 +137,11 @@ def edit_visit(visit_id: int):
     form = VisitForm(obj=visit, organizations=all_organizations(db.session))
     if form.validate_on_submit():
         operations.update_visit(db.session, visit, acting=acting_user(), **form.values())
-        flash(_("The visit “%(title)s” is saved.", title=visit.title), "success")
+        flash(html_gettext("The visit “%(title)s” is saved.", title=visit.title), "success")
         # The checker's own rule, so that the warning and its finding always agree.
         if outside := check_dates(build_plan(db.session, visit)):
             flash(
-                ngettext(
+                html_ngettext(
                     "%(num)d stop now falls outside the visit's dates: move or bin it.",
                     "%(num)d stops now fall outside the visit's dates: move or bin them.",
                     len(outside),
@@ -160,7 +159,9 @@ def delete_visit(visit_id: int):
     if request.method == "POST":
         operations.delete_visit(db.session, visit, acting=acting_user())
         flash(
-            _("“%(title)s” is in the bin. You can restore it from there.", title=visit.title),
+            html_gettext(
+                "“%(title)s” is in the bin. You can restore it from there.", title=visit.title
+            ),
             "success",
         )
         return redirect(url_for("visits.list_visits"))
@@ -179,7 +180,10 @@ def restore_visit(visit_id: int):
     visit = db.session.get(Visit, visit_id) or abort(404)
     if visit.is_deleted:
         operations.restore_visit(db.session, visit, acting=acting_user())
-        flash(_("“%(title)s” is restored with its programme.", title=visit.title), "success")
+        flash(
+            html_gettext("“%(title)s” is restored with its programme.", title=visit.title),
+            "success",
+        )
     return redirect(url_for("visits.show_visit", visit_id=visit.id))
 
 
@@ -257,7 +261,9 @@ def add_participant(visit_id: int):
             show_error(form, error)
         else:
             flash(
-                _("%(name)s takes part in the visit.", name=participant.person.display_name),
+                html_gettext(
+                    "%(name)s takes part in the visit.", name=participant.person.display_name
+                ),
                 "success",
             )
             return redirect(participants_url(visit))
@@ -284,7 +290,9 @@ def edit_participant(visit_id: int, participant_id: int):
         except VisitError as error:
             show_error(form, error)
         else:
-            flash(_("%(name)s is saved.", name=participant.person.display_name), "success")
+            flash(
+                html_gettext("%(name)s is saved.", name=participant.person.display_name), "success"
+            )
             return redirect(participants_url(visit))
     return form_page("visits/participant_form.html", form, visit=visit, participant=participant)
 
@@ -306,12 +314,12 @@ def remove_participant(visit_id: int, participant_id: int):
             acting=acting_user(),
             now=utcnow(),
         )
-        flash(_("%(name)s no longer takes part in the visit.", name=name), "success")
+        flash(html_gettext("%(name)s no longer takes part in the visit.", name=name), "success")
         if report.sent:
-            flash(_("A cancellation went to %(name)s's calendar.", name=name), "success")
+            flash(html_gettext("A cancellation went to %(name)s's calendar.", name=name), "success")
         if report.failed:
             flash(
-                _(
+                html_gettext(
                     "The cancellation to %(name)s could not be sent; it waits in the mail log.",
                     name=name,
                 ),
