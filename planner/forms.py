@@ -1,15 +1,26 @@
 """Form pieces shared by every domain: the base form, choices, countries, languages, text."""
 
-import re
 from collections.abc import Iterable
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, PasswordField, SelectChoice, StringField, TextAreaField
+from wtforms import (
+    HiddenField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.meta import DefaultMeta
 from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from planner import rules
+from planner.i18n import current_language
+from planner.names import country_names, language_names
 
 
 def select_choices(pairs: Iterable[tuple[str | int, str]]) -> list[SelectChoice]:
@@ -32,12 +43,16 @@ def upper(value):
     return value.upper() if isinstance(value, str) else value
 
 
-def form_rule(check):
-    """A WTForms validator from a shared rule in planner/rules.py (the API uses the same)."""
+def form_rule(check, message=None):
+    """A WTForms validator from a shared rule in planner/rules.py (the API uses the same).
+
+    `message` words the refusal for a page where the rule's own words do not fit: a select
+    box cannot be told to "enter" anything.
+    """
 
     def validate(_form, field) -> None:
-        if (message := check(field.data)) is not None:
-            raise ValidationError(message)
+        if (refusal := check(field.data)) is not None:
+            raise ValidationError(message or refusal)
 
     validate.__name__ = check.__name__
     return validate
@@ -85,20 +100,6 @@ class PageForm(FlaskForm):
             return field
 
 
-# An ISO 3166-1 alpha-2 country code (the field's filter uppercases it).
-country_code = form_rule(rules.country_error)
-
-
-def country_field(label, *, required: bool) -> StringField:
-    return StringField(
-        label,
-        filters=[strip_whitespace, upper, blank_to_none],
-        validators=[DataRequired() if required else Optional(), country_code],
-        description=_l("Two letters (ISO 3166-1), e.g. IR for Iran, KZ for Kazakhstan."),
-        render_kw={"maxlength": 2, "autocomplete": "off", "dir": "ltr"},
-    )
-
-
 def optional_id(value) -> int | None:
     """Coerce a select's value to an id, with the empty choice meaning "none"."""
     if value in (None, "", "None"):
@@ -106,30 +107,86 @@ def optional_id(value) -> int | None:
     return int(value)
 
 
-# Commas (Latin or Persian), semicolons and spaces all separate codes.
-LANGUAGE_SEPARATORS = re.compile(r"[,،;\s]+")
+class CheckboxList(SelectMultipleField):
+    """Several choices as checkboxes: a stop's attendees, a person's languages."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
 
 
-def parse_language_codes(text: str) -> list[str]:
-    """'kk, RU ,en' -> ['kk', 'ru', 'en']: lower case, in the order given, each once."""
-    codes = [code.lower() for code in LANGUAGE_SEPARATORS.split(text or "") if code]
-    return list(dict.fromkeys(codes))
+def off_list_choices(values, listed) -> list[SelectChoice]:
+    """Values a field holds that are not among its choices (a code stored before the list
+    changed, or a crafted request), shown as they are, so nothing is silently dropped."""
+    return [
+        SelectChoice(value, gettext("%(code)s (not on the list)", code=value))
+        for value in values
+        if value not in listed
+    ]
 
 
-class LanguageListField(StringField):
-    """A text input of comma-separated ISO 639-1 codes, holding a list of codes."""
-
-    def process_formdata(self, valuelist):
-        if valuelist:
-            self.data = parse_language_codes(valuelist[0])
-
-    def _value(self) -> str:
-        if self.raw_data:
-            return self.raw_data[0]
-        return ", ".join(self.data or [])
+def named_choices(pairs) -> list[SelectChoice]:
+    """Choices labelled "China (CN)": the name to choose by, the code for who knows it."""
+    return [SelectChoice(code, f"{name} ({code})") for code, name in pairs]
 
 
-language_codes = form_rule(rules.languages_error)
+# The shared rules, worded for a page that offers a list rather than a box to type in.
+known_country = form_rule(rules.country_error, _l("Choose a country from the list."))
+known_languages = form_rule(rules.languages_error, _l("Choose the languages from the list."))
+
+
+class CountryField(SelectField):
+    """A country chosen by name in the reader's language; holds its ISO 3166-1 alpha-2 code.
+
+    The list is the choice the page offers; whether a code is allowed is the shared rule's
+    to say, for the API as for the pages.
+    """
+
+    def __init__(self, label, *, required: bool, **kwargs):
+        super().__init__(
+            label,
+            choices=self._country_choices,
+            filters=[blank_to_none],
+            validators=[DataRequired() if required else Optional()],
+            **kwargs,
+        )
+        self.empty_label = _l("— Choose a country —") if required else _l("— None —")
+
+    def _country_choices(self) -> list[SelectChoice]:
+        countries = country_names(current_language())
+        return [
+            SelectChoice("", self.empty_label),
+            *off_list_choices([self.data] if self.data else [], rules.COUNTRY_CODES),
+            *named_choices(countries),
+        ]
+
+    def pre_validate(self, form) -> None:
+        known_country(form, self)
+
+
+class LanguageListField(CheckboxList):
+    """Languages ticked by name in the reader's language; holds ISO 639-1 codes.
+
+    The order of the codes is the one they were saved in, whatever the page's language:
+    codes already held keep their places, newly ticked ones follow in code order.
+    """
+
+    def __init__(self, label, **kwargs):
+        super().__init__(label, choices=self._language_choices, **kwargs)
+
+    def _language_choices(self) -> list[SelectChoice]:
+        languages = language_names(current_language())
+        return [
+            *off_list_choices(self.data or [], rules.LANGUAGE_CODES),
+            *named_choices(languages),
+        ]
+
+    def process_formdata(self, valuelist) -> None:
+        ticked = {code for code in valuelist if code}
+        kept = [code for code in self.object_data or () if code in ticked]
+        self.data = kept + sorted(ticked - set(kept))
+
+    def pre_validate(self, form) -> None:
+        known_languages(form, self)
 
 
 def optional_text(label, max_length: int, **kwargs) -> StringField:

@@ -40,8 +40,9 @@ def language_name(code: str) -> str:
 
 
 def country_name(code: str) -> str:
-    """'KZ' -> 'Kazakhstan' in the reader's language; unknown codes stay as they are."""
-    return Locale.parse(current_language()).territories.get((code or "").upper(), code)
+    """'KZ' -> 'Kazakhstan' in the reader's language; other codes stay as they are ('ch' is
+    not Switzerland: a stored code is shown as it was stored)."""
+    return Locale.parse(current_language()).territories.get(code or "", code)
 
 
 def _fill(translated: str, variables: dict, sentence=str, names=None):

@@ -25,13 +25,16 @@ def nul_error(text: str | None):
     return None
 
 
-# ISO 3166-1 alpha-2 codes as CLDR knows them, less its codes for unknown or grouped regions.
+# ISO 3166-1 alpha-2 codes as CLDR knows them, less its codes for unknown or grouped regions
+# (ZZ, QO, EZ, EU, UN), its pseudo-regions (XA, XB) and the codes ISO only reserves for parts
+# of a country on the list (Ascension, Clipperton, Sark, Diego Garcia, Ceuta and Melilla, the
+# Canary Islands, Tristan da Cunha). Kosovo's XK stays: the EU and most states use it.
 # (Babel types the keys of its locale data as str, int or None; these are all text.)
 COUNTRY_CODES = frozenset(
     code
     for code in Locale("en").territories
     if isinstance(code, str) and len(code) == 2 and code.isalpha()
-) - {"ZZ", "QO", "EZ", "UN"}
+) - {"ZZ", "QO", "EZ", "EU", "UN", "XA", "XB", "AC", "CP", "CQ", "DG", "EA", "IC", "TA"}
 
 # ISO 639-1: the two-letter codes among the languages CLDR knows.
 LANGUAGE_CODES = frozenset(
@@ -40,6 +43,7 @@ LANGUAGE_CODES = frozenset(
 
 
 def country_error(code: str | None):
+    """A code exactly as stored: two upper-case letters on the list ("Ch" is not CH)."""
     if code and code not in COUNTRY_CODES:
         return _l("Enter a two-letter ISO country code, e.g. IR or KZ.")
     return None

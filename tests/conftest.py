@@ -8,6 +8,7 @@ import contextvars
 import json
 import os
 from datetime import date, time
+from html.parser import HTMLParser
 
 import pytest
 import sqlalchemy as sa
@@ -332,6 +333,32 @@ def reasons(response) -> dict[str, str]:
     assert response.status_code == 422, response.json
     assert response.content_type == "application/problem+json"
     return {error["field"]: error["reason"] for error in response.json["errors"]}
+
+
+class _ChosenValues(HTMLParser):
+    def __init__(self, name: str):
+        super().__init__()
+        self.name, self.in_select, self.values = name, False, []
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag == "select":
+            self.in_select = attributes.get("name") == self.name
+        elif tag == "option" and self.in_select and "selected" in attributes:
+            self.values.append(attributes.get("value"))
+        elif tag == "input" and attributes.get("name") == self.name and "checked" in attributes:
+            self.values.append(attributes.get("value"))
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self.in_select = False
+
+
+def chosen(html: str, name: str) -> list[str]:
+    """The values a page's form marks as chosen for `name`: selected options, ticked boxes."""
+    parser = _ChosenValues(name)
+    parser.feed(html)
+    return parser.values
 
 
 @pytest.fixture

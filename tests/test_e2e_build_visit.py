@@ -41,7 +41,7 @@ def test_planner_builds_the_castle_day_through_the_forms_and_reads_the_timeline(
         {
             "name": "Lorestan Chamber of Commerce",
             "kind": "chamber_of_commerce",
-            "country": "ir",
+            "country": "IR",
             "city": "Khorramabad",
         },
     )
@@ -84,21 +84,21 @@ def test_planner_builds_the_castle_day_through_the_forms_and_reads_the_timeline(
             "full_name_latin": "Nurlan Zhaksylykov",
             "full_name_native": "Нұрлан Жақсылықов",
             "honorific": "H.E.",
-            "nationality": "kz",
-            "languages": "kk, ru, en",
+            "nationality": "KZ",
+            "languages": ["kk", "ru", "en"],
         },
         "president": {
             "full_name_latin": "Bahram Sepahvand",
             "full_name_native": "بهرام سپهوند",
             "nationality": "IR",
-            "languages": "fa",
+            "languages": ["fa"],
             "organization_id": str(chamber_org),
         },
         "interpreter": {
             "full_name_latin": "Dana Sarsenbayeva",
             "full_name_native": "Дана Сәрсенбаева",
             "nationality": "KZ",
-            "languages": "kk, ru, fa",
+            "languages": ["kk", "ru", "fa"],
         },
     }
     for fields in people.values():
@@ -125,9 +125,9 @@ def test_planner_builds_the_castle_day_through_the_forms_and_reads_the_timeline(
     visit_id = created_id(Visit, title="Ambassador's castle day")
 
     roles = {
-        "ambassador": ("delegation", "head_of_delegation", ""),
-        "president": ("host", "host", ""),
-        "interpreter": ("support", "interpreter", "kk, fa"),
+        "ambassador": ("delegation", "head_of_delegation", []),
+        "president": ("host", "host", []),
+        "interpreter": ("support", "interpreter", ["kk", "fa"]),
     }
     for key, (side, role, languages) in roles.items():
         post(

@@ -1,7 +1,7 @@
 """What every API resource shares: base schemas, fields, pagination, lookups and role checks."""
 
 from datetime import UTC
-from typing import Any, NoReturn, TypeVar, overload
+from typing import Any, NoReturn, TypeVar, cast, overload
 
 import flask_smorest
 import marshmallow as ma
@@ -224,17 +224,38 @@ class Text(ma.fields.String):
 
 
 class CountryCode(Text):
-    """An ISO 3166-1 alpha-2 code in any case (" kz" -> "KZ"), checked by the forms' rule."""
+    """An ISO 3166-1 alpha-2 code on the forms' list, checked by their rule.
+
+    Upper case, or all lower case (" kz" -> "KZ"); a mixed "Ch" is refused rather than read
+    as Switzerland: it is what is left of "China" typed into a two-letter box.
+    """
 
     def __init__(self, **kwargs):
-        kwargs.setdefault(
-            "metadata", {"description": "ISO 3166-1 alpha-2, e.g. IR or KZ.", "example": "KZ"}
-        )
-        super().__init__(validate=[rule(rules.country_error)], **kwargs)
+        metadata = {
+            "description": "ISO 3166-1 alpha-2, e.g. IR or KZ (kz is read as KZ).",
+            "example": "KZ",
+            **kwargs.pop("metadata", {}),
+            "enum": sorted(rules.COUNTRY_CODES),
+        }
+        super().__init__(validate=[rule(rules.country_error)], metadata=metadata, **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
         code = super()._deserialize(value, attr, data, **kwargs)
-        return code.upper() if code else code
+        return code.upper() if code and code.islower() else code
+
+
+class LanguageCodes(ma.fields.List):
+    """ISO 639-1 codes on the forms' list, in any case: read lower-case, each once, in the
+    order given (a person's are then sorted by the model), checked by the forms' rule."""
+
+    def __init__(self, **kwargs):
+        codes = ma.fields.String(metadata={"enum": sorted(rules.LANGUAGE_CODES)})
+        super().__init__(codes, validate=rule(rules.languages_error), **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        # marshmallow types a List's items as possibly None; the inner String refuses null.
+        codes = cast(list[str], super()._deserialize(value, attr, data, **kwargs))
+        return list(dict.fromkeys(code.strip().lower() for code in codes if code.strip()))
 
 
 def choice_field(enum_class, **kwargs) -> ma.fields.Enum:

@@ -1,18 +1,16 @@
 """/api/v1/visits/{visit_id}/participants: who takes part in a visit, on which side, in which
 role, and the link to their calendar feed."""
 
-from typing import cast
-
 import marshmallow as ma
 import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import selectinload
 
-from planner import rules
 from planner.api.common import (
     MAX_ID,
     ApiBlueprint,
     Id,
+    LanguageCodes,
     QuerySchema,
     Schema,
     SelectPage,
@@ -20,13 +18,11 @@ from planner.api.common import (
     choice_field,
     existing,
     refuse,
-    rule,
 )
 from planner.api.visits import VISIT_PATH, visit_or_404
 from planner.calendars import mail
 from planner.calendars.views import feed_url
 from planner.extensions import db
-from planner.forms import parse_language_codes
 from planner.people.models import Person
 from planner.security import acting_user, planner_required
 from planner.types import utcnow
@@ -66,18 +62,6 @@ class FeedUrl(ma.fields.String):
 
     def get_value(self, obj, attr, accessor=None, default=ma.missing):
         return live_feed_url(obj)
-
-
-class LanguageCodes(ma.fields.List):
-    """ISO 639-1 codes, lower-cased, each once, in the order given (as the form reads them)."""
-
-    def __init__(self, **kwargs):
-        super().__init__(ma.fields.String(), validate=rule(rules.languages_error), **kwargs)
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        # marshmallow types a List's items as possibly None; the inner String refuses null.
-        codes = cast(list[str], super()._deserialize(value, attr, data, **kwargs))
-        return parse_language_codes(" ".join(codes))
 
 
 class ParticipantSchema(Schema):

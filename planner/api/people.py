@@ -1,15 +1,13 @@
 """/api/v1/people: the directory's people, with the same rules as the person form."""
 
-from typing import cast
-
 import marshmallow as ma
 from flask_babel import gettext as _
 
-from planner import rules
 from planner.api.common import (
     ApiBlueprint,
     CountryCode,
     Id,
+    LanguageCodes,
     QuerySchema,
     Schema,
     SelectPage,
@@ -18,7 +16,6 @@ from planner.api.common import (
     column_length,
     existing,
     get_or_404,
-    rule,
 )
 from planner.extensions import db
 from planner.organizations.models import Organization
@@ -37,18 +34,6 @@ blp = ApiBlueprint(
     __name__,
     description="The people of the directory: delegates, hosts, interpreters, staff.",
 )
-
-
-class LanguageCodes(ma.fields.List):
-    """ISO 639-1 codes, given in any case; stored lower-case, sorted and each once."""
-
-    def __init__(self, **kwargs):
-        super().__init__(ma.fields.String(), **kwargs)
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        # marshmallow types a List's items as possibly None; the inner String refuses null.
-        codes = cast(list[str], super()._deserialize(value, attr, data, **kwargs))
-        return list(dict.fromkeys(code.strip().lower() for code in codes if code.strip()))
 
 
 class PersonSchema(Schema):
@@ -83,7 +68,6 @@ class PersonSchema(Schema):
     )
     nationality = CountryCode()
     languages = LanguageCodes(
-        validate=rule(rules.languages_error),
         metadata={
             "description": "ISO 639-1 codes of the languages they speak, any case; "
             "read back lower-case, sorted, each once.",

@@ -10,7 +10,6 @@ from wtforms import (
     HiddenField,
     IntegerField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
     TimeField,
@@ -22,21 +21,13 @@ from wtforms.validators import (
     Optional,
     ValidationError,
 )
-from wtforms.widgets import CheckboxInput, ListWidget
 
-from planner.forms import PageForm, select_choices, strip_whitespace
+from planner.forms import CheckboxList, PageForm, select_choices, strip_whitespace
 from planner.itinerary.models import Stop, StopKind, StopStatus
 from planner.itinerary.operations import shift_error, stop_values
 from planner.timefmt import NonexistentLocalTime, local_to_utc, to_local
 from planner.venues.models import Venue
 from planner.visits.models import Participant, Visit
-
-
-class CheckboxList(SelectMultipleField):
-    """Several choices as checkboxes: the attendees of a stop."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class StopForm(PageForm):

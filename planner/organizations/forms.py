@@ -6,9 +6,9 @@ from wtforms.validators import URL, DataRequired, Length, Optional
 
 from planner import rules
 from planner.forms import (
+    CountryField,
     PageForm,
     blank_to_none,
-    country_field,
     form_rule,
     optional_id,
     select_choices,
@@ -59,7 +59,7 @@ class OrganizationForm(DirectoryForm):
     kind = SelectField(
         _l("Kind"), choices=select_choices(OrganizationKind.choices()), coerce=OrganizationKind
     )
-    country = country_field(_l("Country"), required=True)
+    country = CountryField(_l("Country"), required=True)
     city = StringField(
         _l("City"),
         filters=[strip_whitespace, blank_to_none],

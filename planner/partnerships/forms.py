@@ -5,9 +5,9 @@ from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from planner.forms import (
+    CountryField,
     PageForm,
     blank_to_none,
-    country_field,
     optional_text,
     select_choices,
     strip_whitespace,
@@ -43,10 +43,10 @@ class PartnershipForm(PageForm):
         _l("Kind"), choices=select_choices(PartnershipKind.choices()), coerce=PartnershipKind
     )
     our_city = optional_text(_l("Our city"), 120, render_kw={"dir": "auto"})
-    our_country = country_field(_l("Our country"), required=True)
+    our_country = CountryField(_l("Our country"), required=True)
     our_organization_id = organization_field(_l("Our organization"))
     partner_city = optional_text(_l("Partner city"), 120, render_kw={"dir": "auto"})
-    partner_country = country_field(_l("Partner country"), required=True)
+    partner_country = CountryField(_l("Partner country"), required=True)
     partner_organization_id = organization_field(_l("Partner organization"))
     description = TextAreaField(
         _l("Description"),

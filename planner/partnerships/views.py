@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 
 from planner import params
 from planner.extensions import db
-from planner.i18n import country_name, current_language, html_gettext
+from planner.i18n import country_name, html_gettext
 from planner.organizations.operations import all_organizations
 from planner.outcomes import overdue
 from planner.outcomes.models import FollowUp
@@ -27,7 +27,6 @@ from planner.partnerships.return_visit import return_visit_defaults
 from planner.partnerships.timeline import build_timeline
 from planner.security import acting_user, planner_required
 from planner.timefmt import zone_names
-from planner.visits.forms import country_names
 
 bp = Blueprint("partnerships", __name__)
 
@@ -59,10 +58,6 @@ def enum_from_args(name: str, enum_class):
 def form_page(template: str, form, **context):
     """The page again, with the form's field errors: 400 when they are there."""
     return render_template(template, form=form, **context), 400 if form.errors else 200
-
-
-def countries_datalist() -> dict:
-    return {"countries": country_names(current_language()), "zones": zone_names()}
 
 
 # --- The list ---------------------------------------------------------------------------
@@ -114,7 +109,7 @@ def create_partnership():
                 "success",
             )
             return redirect(url_for("partnerships.show_partnership", partnership_id=partnership.id))
-    return form_page("partnerships/form.html", form, partnership=None, **countries_datalist())
+    return form_page("partnerships/form.html", form, partnership=None)
 
 
 @bp.route("/partnerships/<int:partnership_id>/edit", methods=["GET", "POST"])
@@ -133,9 +128,7 @@ def edit_partnership(partnership_id: int):
             "success",
         )
         return redirect(url_for("partnerships.show_partnership", partnership_id=partnership.id))
-    return form_page(
-        "partnerships/form.html", form, partnership=partnership, **countries_datalist()
-    )
+    return form_page("partnerships/form.html", form, partnership=partnership)
 
 
 # --- A partnership's page and its stage -------------------------------------------------
@@ -265,7 +258,7 @@ def return_visit_page(partnership: Partnership, follow_up: FollowUp | None):
         follow_up=follow_up,
         copied_from=copied_from,
         office_zone=office_zone(),
-        **countries_datalist(),
+        zones=zone_names(),
     )
 
 

@@ -5,10 +5,9 @@ from wtforms import EmailField, StringField, TelField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from planner.forms import (
+    CountryField,
     LanguageListField,
     blank_to_none,
-    country_field,
-    language_codes,
     optional_text,
     strip_whitespace,
 )
@@ -33,12 +32,9 @@ class PersonForm(DirectoryForm):
     )
     position = optional_text(_l("Position"), 200, render_kw={"dir": "auto"})
     organization_id = organization_field(_l("Organization"))
-    nationality = country_field(_l("Nationality"), required=False)
+    nationality = CountryField(_l("Nationality"), required=False)
     languages = LanguageListField(
-        _l("Languages"),
-        validators=[language_codes],
-        description=_l("Two-letter ISO 639-1 codes, separated by commas: kk, ru, en."),
-        render_kw={"dir": "ltr", "autocomplete": "off"},
+        _l("Languages"), description=_l("Tick every language they can hold a conversation in.")
     )
     email = EmailField(
         _l("E-mail"),

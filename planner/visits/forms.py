@@ -1,6 +1,5 @@
 """Forms for a visit, its return visit and its participants."""
 
-from babel import Locale
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, IntegerField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import (
@@ -14,12 +13,11 @@ from wtforms.validators import (
 
 from planner import rules
 from planner.forms import (
+    CountryField,
     LanguageListField,
     PageForm,
     blank_to_none,
-    country_field,
     form_rule,
-    language_codes,
     optional_id,
     optional_text,
     select_choices,
@@ -27,16 +25,8 @@ from planner.forms import (
 )
 from planner.organizations.forms import organization_choices, organization_field
 from planner.people.models import Person
-from planner.rules import COUNTRY_CODES
 from planner.visits.models import ParticipantRole, Side, VisitStatus
 from planner.visits.operations import dates_error, interpreting_languages_error
-
-
-def country_names(language: str) -> list[tuple[str, str]]:
-    """(code, name) of every country, named and sorted in the reader's language."""
-    names = Locale.parse(language).territories
-    return sorted(((code, names.get(code, code)) for code in COUNTRY_CODES), key=lambda p: p[1])
-
 
 known_zone = form_rule(rules.zone_error)
 
@@ -55,7 +45,7 @@ class VisitForm(PageForm):
     title = StringField(
         _l("Title"), filters=[strip_whitespace], validators=[DataRequired(), Length(max=200)]
     )
-    visiting_country = country_field(_l("Visiting country"), required=True)
+    visiting_country = CountryField(_l("Visiting country"), required=True)
     visiting_organization_id = organization_field(_l("Visiting organization"))
     host_organization_id = organization_field(_l("Host organization"))
     host_region = optional_text(_l("Host region"), 120)
@@ -125,7 +115,7 @@ class ReturnVisitForm(PageForm):
     title = StringField(
         _l("Title"), filters=[strip_whitespace], validators=[DataRequired(), Length(max=200)]
     )
-    visiting_country = country_field(_l("Visiting country"), required=True)
+    visiting_country = CountryField(_l("Visiting country"), required=True)
     timezone = zone_field(
         _l("Host time zone"),
         required=True,
@@ -156,9 +146,7 @@ class ParticipantForm(PageForm):
     )
     interpreting_languages = LanguageListField(
         _l("Interpreting languages"),
-        validators=[language_codes],
-        description=_l("For interpreters: at least two ISO 639-1 codes, e.g. kk, ru, fa."),
-        render_kw={"dir": "ltr", "autocomplete": "off"},
+        description=_l("For interpreters: tick the languages they interpret between, two or more."),
     )
 
     FIELDS = ("side", "role", "precedence", "interpreting_languages")

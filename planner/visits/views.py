@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 
 from planner.calendars import mail
 from planner.extensions import db
-from planner.i18n import current_language, html_gettext, html_ngettext
+from planner.i18n import html_gettext, html_ngettext
 from planner.itinerary.checks import check_dates
 from planner.itinerary.programme import programme_by_day
 from planner.itinerary.snapshot import build_plan, check_visit, findings_by_stop
@@ -31,7 +31,6 @@ from planner.visits.forms import (
     ParticipantForm,
     ReturnVisitForm,
     VisitForm,
-    country_names,
 )
 from planner.visits.models import (
     Participant,
@@ -109,8 +108,8 @@ def show_visit(visit_id: int):
 
 
 def suggestions() -> dict:
-    """What the country and time zone inputs offer while the planner types."""
-    return {"zones": zone_names(), "countries": country_names(current_language())}
+    """What the time zone inputs offer while the planner types."""
+    return {"zones": zone_names()}
 
 
 def visit_form_page(form: VisitForm, visit: Visit | None):

@@ -1,0 +1,60 @@
+"""Countries and languages by name in the reader's language, sorted as that reader looks them up.
+
+Babel has CLDR's names but not its collation, and code point order is wrong for Persian
+(پ, چ, ژ, ک, گ and ی lie outside the Arabic block, so "پاکستان" would come after "یمن").
+`sort_key` is close enough to CLDR's order for the names here: accents and case are ignored
+first (Åland Islands sits among the A's), Persian letters go in the order of the alphabet.
+"""
+
+import unicodedata
+from collections.abc import Iterable
+from functools import cache
+
+from babel import Locale
+
+from planner.rules import COUNTRY_CODES, LANGUAGE_CODES
+
+# The alphabet in CLDR's Persian order: آ before ا, and the hamza (with أ, إ, ؤ, ئ as forms of
+# it) after ا. Arabic forms of letters count as the Persian letter (ك as ک, ي as ی, ة as ه).
+PERSIAN_ALPHABET = "آاءبپتثجچحخدذرزژسشصضطظعغفقکگلمنوهی"
+PERSIAN_RANK = {letter: rank for rank, letter in enumerate(PERSIAN_ALPHABET)}
+PERSIAN_FORMS = str.maketrans("كيىةۀأإؤئٱ", "کییههءءءءا")
+# The zero-width non-joiner and joiner and the tatweel only shape letters.
+SHAPING = frozenset("\u200c\u200d\u0640")
+
+
+def sort_key(name: str) -> tuple:
+    """Letters by their base form and, for Persian, alphabet order; spaces and punctuation
+    before any letter; the name itself settles ties (A before Å)."""
+    primary = []
+    for char in unicodedata.normalize("NFC", name).translate(PERSIAN_FORMS):
+        if char in PERSIAN_RANK:
+            primary.append((1, PERSIAN_RANK[char]))
+            continue
+        for part in unicodedata.normalize("NFKD", char):
+            if unicodedata.combining(part) or part in SHAPING:
+                continue
+            if part.isalnum():
+                primary.extend((2, ord(folded)) for folded in part.casefold())
+            else:
+                primary.append((0, 0))
+    return tuple(primary), name
+
+
+def by_name(pairs: Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+    """(code, name) pairs sorted by name."""
+    return tuple(sorted(pairs, key=lambda pair: sort_key(pair[1])))
+
+
+@cache
+def country_names(language: str) -> tuple[tuple[str, str], ...]:
+    """(code, name) of every country a field may hold, named and sorted in `language`."""
+    names = Locale.parse(language).territories
+    return by_name((code, names.get(code, code)) for code in COUNTRY_CODES)
+
+
+@cache
+def language_names(language: str) -> tuple[tuple[str, str], ...]:
+    """(code, name) of every language a field may hold, named and sorted in `language`."""
+    names = Locale.parse(language).languages
+    return by_name((code, names.get(code, code)) for code in LANGUAGE_CODES)
