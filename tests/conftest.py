@@ -7,6 +7,7 @@ and every test runs in a transaction that is rolled back (see Databases).
 import contextvars
 import json
 import os
+import re
 from datetime import date, time
 from html.parser import HTMLParser
 
@@ -465,6 +466,11 @@ def proposal(visit, twinning) -> Outcome:
     db.session.add(outcome)
     db.session.commit()
     return outcome
+
+
+def shown(html: str) -> str:
+    """The page's text as a reader sees it: inline markup such as <bdi> around names left out."""
+    return re.sub(r"<[^>]+>", "", html)
 
 
 def count(model) -> int:

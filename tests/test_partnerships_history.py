@@ -14,6 +14,7 @@ from planner.partnerships.operations import (
     move_stage,
     update_partnership,
 )
+from tests.conftest import shown
 from tests.test_security import SELF_SERVICE, example_urls
 
 # What a forged form might add, hoping to rewrite the record of the first stage change.
@@ -84,7 +85,7 @@ def test_moving_the_twinning_to_letter_of_intent_records_who_when_and_why(
     assert db.session.get(Partnership, partnership.id).stage == Stage.LETTER_OF_INTENT
 
     page = client.get(response.location).text
-    assert "moved from “Exploring” to “Letter of intent”" in page
+    assert "moved from “Exploring” to “Letter of intent”" in shown(page)
     assert "The city council approved the draft letter." in page
 
 
