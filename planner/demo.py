@@ -2,6 +2,7 @@
 
 from calendar import MONDAY, SATURDAY, SUNDAY, THURSDAY, TUESDAY, WEDNESDAY
 from datetime import date, time
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -219,7 +220,7 @@ CLOSURES = (
     ("chamber", date(2027, 2, 11), "Public holiday: anniversary of the Islamic Revolution"),
 )
 
-PEOPLE = {
+PEOPLE: dict[str, dict[str, Any]] = {
     # The delegation
     "ambassador": dict(
         full_name_native="Нұрлан Жақсылықов",
@@ -839,7 +840,8 @@ def load_demo(session) -> Visit:
             f"the database already holds {visits} {noun}; "
             "the demo is loaded only into an empty database"
         )
-    organizations = {
+    # Looked up by keys that may be None: a person of no organization.
+    organizations: dict[str | None, Organization] = {
         key: Organization(**{"country": "IR", "city": "Khorramabad", **fields})
         for key, fields in ORGANIZATIONS.items()
     }

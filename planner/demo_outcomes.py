@@ -6,6 +6,7 @@ Kept apart from planner/demo.py, which builds the visit itself; load_demo calls 
 import secrets
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from planner.accounts.models import Role, User
 from planner.clock import utc_now
@@ -22,7 +23,8 @@ STAFF = {
     "culture": dict(email="s.bahrami@lorestan-chamber.example", name="Shirin Bahrami"),
 }
 
-PARTNERSHIPS = {
+# Each a partnership's columns, plus its two organizations' keys and its stage history.
+PARTNERSHIPS: dict[str, dict[str, Any]] = {
     "twinning": dict(
         title="Khorramabad – Turkistan sister cities",
         kind=PartnershipKind.SISTER_CITY,
@@ -65,7 +67,7 @@ PARTNERSHIPS = {
     ),
 }
 
-OUTCOMES = (
+OUTCOMES: tuple[dict[str, Any], ...] = (
     dict(
         key="memorandum",
         kind=OutcomeKind.AGREEMENT,
@@ -189,11 +191,11 @@ FOLLOW_UPS = (
 def load_outcomes(session, visit: Visit, organizations: dict) -> None:
     """Add partnerships, outcomes and follow-ups of the demo visit; flush only."""
     staff = {}
-    for key, fields in STAFF.items():
-        user = User(role=Role.PLANNER, **fields)
+    for key, person in STAFF.items():
+        user = User(role=Role.PLANNER, **person)
         user.set_password(secrets.token_urlsafe(24))
         staff[key] = user
-    partnerships = {}
+    partnerships: dict[str | None, Partnership] = {}  # looked up by None too: no partnership
     for key, fields in PARTNERSHIPS.items():
         fields = dict(fields)
         ours, theirs = fields.pop("organizations")

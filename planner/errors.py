@@ -27,16 +27,15 @@ def readable_detail(error: HTTPException) -> str | None:
 
 
 def handle_error(error: HTTPException):
-    if error.code == 500:
+    code = error.code or 500  # one of PAGES' codes, which is what it is registered for
+    if code == 500:
         # The page reads the signed-in user again; a failed transaction must not stop it.
         db.session.rollback()
     if is_api_request():
         return from_http_exception(error)
     if wants_json():
-        return jsonify(error=error.description), error.code
-    return render_template(
-        PAGES[error.code], error=error, detail=readable_detail(error)
-    ), error.code
+        return jsonify(error=error.description), code
+    return render_template(PAGES[code], error=error, detail=readable_detail(error)), code
 
 
 def init_app(app: Flask) -> None:

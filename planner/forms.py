@@ -14,6 +14,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.meta import DefaultMeta
 from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -22,8 +23,9 @@ from planner.i18n import current_language
 from planner.names import country_names, language_names
 
 
-def select_choices(pairs: Iterable[tuple[str, str]]) -> list[SelectChoice]:
-    """WTForms choices from (value, label) pairs, e.g. `select_choices(StopKind.choices())`."""
+def select_choices(pairs: Iterable[tuple[str | int, str]]) -> list[SelectChoice]:
+    """WTForms choices from (value, label) pairs, e.g. `select_choices(StopKind.choices())`;
+    the values are ids for a field that coerces to int."""
     return [SelectChoice(value, label) for value, label in pairs]
 
 
@@ -88,7 +90,9 @@ class PageForm(FlaskForm):
     rule of the API's Text fields: one line unless the field is a text area.
     """
 
-    class Meta:
+    # WTForms merges the Meta of every class in a form's MRO into one class; naming its base
+    # here says the same to a type checker, for which a plain `class Meta:` has no super().
+    class Meta(DefaultMeta):
         def bind_field(self, form, unbound_field, options):
             field = super().bind_field(form, unbound_field, options)
             text_check = text_rule(field)

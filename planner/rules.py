@@ -29,12 +29,17 @@ def nul_error(text: str | None):
 # (ZZ, QO, EZ, EU, UN), its pseudo-regions (XA, XB) and the codes ISO only reserves for parts
 # of a country on the list (Ascension, Clipperton, Sark, Diego Garcia, Ceuta and Melilla, the
 # Canary Islands, Tristan da Cunha). Kosovo's XK stays: the EU and most states use it.
+# (Babel types the keys of its locale data as str, int or None; these are all text.)
 COUNTRY_CODES = frozenset(
-    code for code in Locale("en").territories if len(code) == 2 and code.isalpha()
+    code
+    for code in Locale("en").territories
+    if isinstance(code, str) and len(code) == 2 and code.isalpha()
 ) - {"ZZ", "QO", "EZ", "EU", "UN", "XA", "XB", "AC", "CP", "CQ", "DG", "EA", "IC", "TA"}
 
 # ISO 639-1: the two-letter codes among the languages CLDR knows.
-LANGUAGE_CODES = frozenset(code for code in Locale("en").languages if len(code) == 2)
+LANGUAGE_CODES = frozenset(
+    code for code in Locale("en").languages if isinstance(code, str) and len(code) == 2
+)
 
 
 def country_error(code: str | None):

@@ -77,6 +77,7 @@ def local_day_bounds(day: date, zone_name: str) -> tuple[datetime, datetime]:
 def utc_offset_label(instant: datetime, zone_name: str) -> str:
     """'UTC+03:30' for Tehran: the offset in force at that instant."""
     offset = to_local(instant, zone_name).utcoffset()
+    assert offset is not None  # an instant put in a zone always has an offset
     minutes = int(offset.total_seconds() // 60)
     sign = "+" if minutes >= 0 else "-"
     return f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"

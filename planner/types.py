@@ -1,13 +1,15 @@
 """Column types shared by every domain: aware UTC datetimes and enums stored as text."""
 
 import enum
-from datetime import UTC
+from datetime import UTC, datetime
+from typing import Any, Self
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
 
-class UTCDateTime(TypeDecorator):
+class UTCDateTime(TypeDecorator[datetime]):
     """An aware datetime, stored in UTC, returned aware in UTC.
 
     Naive datetimes are refused: a wall-clock time without its zone is the
@@ -17,7 +19,7 @@ class UTCDateTime(TypeDecorator):
     impl = sa.DateTime(timezone=True)
     cache_ok = True
 
-    def process_bind_param(self, value, dialect):
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
         if value.tzinfo is None or value.utcoffset() is None:
@@ -28,7 +30,7 @@ class UTCDateTime(TypeDecorator):
             return value.replace(tzinfo=None)
         return value
 
-    def process_result_value(self, value, dialect):
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
@@ -52,7 +54,10 @@ def enum_type(enum_class: type[enum.Enum], name: str) -> sa.Enum:
 class Choice(enum.StrEnum):
     """An enum whose members carry a translatable label: `ARRIVAL = "arrival", _l("Arrival")`."""
 
-    def __new__(cls, value, label=None):
+    # A lazy_gettext string (translated when shown), or the value itself when none is given.
+    label: str
+
+    def __new__(cls, value: str, label: str | None = None) -> Self:
         member = str.__new__(cls, value)
         member._value_ = value
         member.label = label if label is not None else value

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from planner.clock import utc_now
-from planner.extensions import db
+from planner.extensions import Model
 from planner.rules import MAX_ID
 from planner.types import Choice, UTCDateTime, enum_type
 
@@ -27,7 +27,7 @@ class Role(Choice):
 MIN_PASSWORD_LENGTH = 10
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -107,7 +107,7 @@ def user_for_session(session, session_id: str) -> User | None:
     return user
 
 
-class ApiToken(db.Model):
+class ApiToken(Model):
     """A personal API token: only its SHA-256 is kept; the secret is shown once, at creation.
 
     The secret carries 256 random bits, so a fast hash is enough: there is nothing to

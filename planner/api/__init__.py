@@ -7,6 +7,7 @@ token, and why it is exempt from the forms' CSRF check.
 """
 
 import http
+from typing import Any
 
 import marshmallow as ma
 from apispec.ext.marshmallow import MarshmallowPlugin
@@ -98,7 +99,7 @@ class Api(SmorestApi):
     def _register_responses(self):
         """Document every error as application/problem+json, which is what we send."""
         for status in http.HTTPStatus:
-            response = {"description": status.phrase}
+            response: dict[str, Any] = {"description": status.phrase}
             if status >= 400:
                 response["schema"] = self.ERROR_SCHEMA
                 prepare_response(response, self.spec, PROBLEM_JSON)

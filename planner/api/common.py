@@ -1,15 +1,27 @@
 """What every API resource shares: base schemas, fields, pagination, lookups and role checks."""
 
 from datetime import UTC
+from typing import Any, NoReturn, TypeVar, cast, overload
 
+import flask_smorest
 import marshmallow as ma
 import sqlalchemy as sa
-from flask_smorest import Blueprint, Page, abort
+from flask_smorest import Blueprint, Page
 
 from planner import rules
 from planner.extensions import db
 from planner.rules import MAX_ID
 from planner.visits.models import Visit, live_visit
+
+Row = TypeVar("Row")
+
+
+def abort(http_status_code: int, **kwargs: Any) -> NoReturn:
+    """flask_smorest.abort: an error with a JSON body. It always raises, but flask-smorest has
+    no types, so this says so to the type checker: nothing runs after an abort."""
+    flask_smorest.abort(http_status_code, **kwargs)
+    raise AssertionError("flask_smorest.abort returned")
+
 
 # One page of a list: ?page=1&page_size=25; X-Pagination says how many there are in all.
 PAGE_SIZE = 25
@@ -147,12 +159,12 @@ def rule(check):
     return validate
 
 
-def refuse(field: str, message) -> None:
+def refuse(field: str, message) -> NoReturn:
     """Abort with 422 naming the field and the reason, like a schema's own error."""
     abort(422, errors={"json": {field: [str(message)]}})
 
 
-def get_or_404(model, item_id: int, *, what: str):
+def get_or_404(model: type[Row], item_id: int, *, what: str) -> Row:
     item = db.session.get(model, item_id) if 0 < item_id <= MAX_ID else None
     if item is None or getattr(item, "deleted_at", None) is not None:
         abort(404, message=f"There is no {what} {item_id}.")
@@ -171,7 +183,13 @@ def visit_or_404(visit_id: int) -> Visit:
     return visit
 
 
-def existing(model, item_id: int | None, *, field: str, what: str):
+@overload
+def existing(model: type[Row], item_id: int, *, field: str, what: str) -> Row: ...
+@overload
+def existing(model: type[Row], item_id: None, *, field: str, what: str) -> None: ...
+@overload
+def existing(model: type[Row], item_id: int | None, *, field: str, what: str) -> Row | None: ...
+def existing(model: type[Row], item_id: int | None, *, field: str, what: str) -> Row | None:
     """The row a body's `<field>` points to; 422 when it does not exist or is in the bin."""
     if item_id is None:
         return None
@@ -248,7 +266,8 @@ class LanguageCodes(ma.fields.List):
         super().__init__(codes, validate=rule(rules.languages_error), **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
-        codes = super()._deserialize(value, attr, data, **kwargs)
+        # marshmallow types a List's items as possibly None; the inner String refuses null.
+        codes = cast(list[str], super()._deserialize(value, attr, data, **kwargs))
         return list(dict.fromkeys(code.strip().lower() for code in codes if code.strip()))
 
 

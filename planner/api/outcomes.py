@@ -5,7 +5,6 @@ from decimal import Decimal
 import marshmallow as ma
 import sqlalchemy as sa
 from flask import current_app, url_for
-from flask_smorest import abort
 from flask_smorest.fields import Upload
 from sqlalchemy.orm import selectinload
 
@@ -17,6 +16,7 @@ from planner.api.common import (
     Schema,
     SelectPage,
     Text,
+    abort,
     choice_field,
     column_length,
     existing,

@@ -4,7 +4,6 @@ role, and the link to their calendar feed."""
 import marshmallow as ma
 import sqlalchemy as sa
 from flask import current_app
-from flask_smorest import abort
 from sqlalchemy.orm import selectinload
 
 from planner.api.common import (
@@ -16,6 +15,7 @@ from planner.api.common import (
     QuerySchema,
     Schema,
     SelectPage,
+    abort,
     choice_field,
     existing,
     refuse,

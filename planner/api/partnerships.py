@@ -6,7 +6,6 @@ A partnership is never deleted (its history would go with it): it is moved to th
 
 import marshmallow as ma
 import sqlalchemy as sa
-from flask_smorest import abort
 
 from planner.api.common import (
     ApiBlueprint,
@@ -17,6 +16,7 @@ from planner.api.common import (
     Schema,
     SelectPage,
     Text,
+    abort,
     choice_field,
     column_length,
     existing,

@@ -2,7 +2,6 @@
 
 import marshmallow as ma
 from flask_babel import gettext as _
-from flask_smorest import abort
 
 from planner.api.common import (
     ApiBlueprint,
@@ -13,6 +12,7 @@ from planner.api.common import (
     Schema,
     SelectPage,
     Text,
+    abort,
     column_length,
     existing,
     get_or_404,

@@ -5,7 +5,6 @@ from datetime import datetime
 
 import marshmallow as ma
 import sqlalchemy as sa
-from flask_smorest import abort
 from sqlalchemy.orm import selectinload
 
 from planner.api.common import (
@@ -18,6 +17,7 @@ from planner.api.common import (
     Schema,
     SelectPage,
     Text,
+    abort,
     choice_field,
     column_length,
     rule,

@@ -7,7 +7,6 @@ import re
 from datetime import time
 
 import marshmallow as ma
-from flask_smorest import abort
 
 from planner import rules
 from planner.api.common import (
@@ -19,6 +18,7 @@ from planner.api.common import (
     Schema,
     SelectPage,
     Text,
+    abort,
     choice_field,
     column_length,
     existing,
@@ -160,9 +160,11 @@ class WeekField(ma.fields.Nested):
         # A week sent is the whole week, even in a PATCH: no interval may lack a time.
         return super()._deserialize(value, attr, data, partial=False, **kwargs)
 
-    def _serialize(self, rows, attr, obj, **kwargs):
-        week = {name: [] for name in WEEKDAYS}
-        for row in rows or []:
+    # marshmallow names this argument nested_obj in Nested and value in Field, which Nested
+    # overrides: no name is right for both, so mypy finds fault with any override.
+    def _serialize(self, nested_obj, attr, obj, **kwargs):  # type: ignore[override]
+        week: dict[str, list[dict[str, time]]] = {name: [] for name in WEEKDAYS}
+        for row in nested_obj or []:
             week[WEEKDAYS[row.weekday]].append({"opens": row.opens, "closes": row.closes})
         return super()._serialize(week, attr, obj, **kwargs)
 

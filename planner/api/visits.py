@@ -2,7 +2,6 @@
 
 import marshmallow as ma
 import sqlalchemy as sa
-from flask_smorest import abort
 
 from planner import rules
 from planner.api.common import (
@@ -16,6 +15,7 @@ from planner.api.common import (
     Schema,
     SelectPage,
     Text,
+    abort,
     choice_field,
     column_length,
     existing,

@@ -60,9 +60,7 @@ def stop_event(
         last_modified=stop.updated_at,
         description=stop.public_description or "",
         location=stop_location(stop),
-        geo=(venue.latitude, venue.longitude)
-        if venue is not None and venue.has_coordinates
-        else None,
+        geo=venue.coordinates if venue is not None else None,
         url=options.stop_url(stop) if options.stop_url else None,
         categories=(str(stop.kind.label),),
         attendees=attendees,

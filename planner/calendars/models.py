@@ -7,13 +7,13 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.clock import utc_now
-from planner.extensions import db
+from planner.extensions import Model
 from planner.itinerary.models import Stop
 from planner.types import Choice, UTCDateTime, enum_type
 from planner.visits.models import Participant
 
 
-class Departure(db.Model):
+class Departure(Model):
     """A participant taken off a stop: their feed keeps the stop as CANCELLED for a while,
     so that subscribed calendars drop it instead of keeping a stale copy."""
 
@@ -39,7 +39,7 @@ class Method(Choice):
     CANCEL = "CANCEL", _l("Cancellation")
 
 
-class SentEvent(db.Model):
+class SentEvent(Model):
     """The last iTIP message a participant got for a stop: what "Send updates" compares with."""
 
     __tablename__ = "sent_events"
@@ -70,7 +70,7 @@ class MailStatus(Choice):
     FAILED = "failed", _l("Failed")
 
 
-class MailMessage(db.Model):
+class MailMessage(Model):
     """Every message the app sends, kept whole so that a failed one can be sent again as it was."""
 
     __tablename__ = "mail_messages"

@@ -7,6 +7,7 @@ iTIP invitations is planner/calendars/mail_views.py.)
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import segno
 from flask import Blueprint, Response, abort, current_app, flash, redirect, request, url_for
@@ -265,14 +266,14 @@ def _links(owner: Participant | User, **urls) -> FeedLinks:
         https_url=https_url,
         webcal_url=feeds.webcal_url(https_url),
         qr_image=qr.svg_data_uri(scale=QR_SCALE, border=QR_BORDER, dark="#1c2533", light="#fff"),
-        qr_size=qr.symbol_size(scale=QR_SCALE, border=QR_BORDER)[0],
+        qr_size=int(qr.symbol_size(scale=QR_SCALE, border=QR_BORDER)[0]),  # a whole scale
         **urls,
     )
 
 
 @bp.app_template_global()
 def participant_feed_links(participant: Participant) -> FeedLinks:
-    ids = {"visit_id": participant.visit_id, "participant_id": participant.id}
+    ids: dict[str, Any] = {"visit_id": participant.visit_id, "participant_id": participant.id}
     return _links(
         participant,
         download_url=url_for("calendars.participant_calendar", **ids),

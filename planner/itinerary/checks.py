@@ -244,6 +244,8 @@ def check_venues(plan: Plan) -> list[Finding]:
 
 def distance_km(a: VenueInfo, b: VenueInfo) -> float:
     """Great-circle (haversine) distance between two venues."""
+    if a.latitude is None or b.latitude is None or a.longitude is None or b.longitude is None:
+        raise ValueError("a venue without coordinates is no distance from anywhere")
     lat1, lon1, lat2, lon2 = map(math.radians, (a.latitude, a.longitude, b.latitude, b.longitude))
     h = (
         math.sin((lat2 - lat1) / 2) ** 2
@@ -273,7 +275,8 @@ def check_travel(plan: Plan, settings: TravelSettings) -> list[Finding]:
             names.setdefault(attendee.person_id, attendee.name)
     cache: dict[tuple[int, int], float | None] = {}
     short: dict[tuple[int, int], list[int]] = defaultdict(list)
-    needed: dict[tuple[int, int], tuple[float, float, StopInfo, StopInfo]] = {}
+    # (drive, available, before, after, the two venues' ids)
+    needed: dict[tuple[int, int], tuple[float, float, StopInfo, StopInfo, tuple[int, int]]] = {}
     for person_id, stops in by_person.items():
         ordered = sorted(stops, key=lambda s: (s.starts_at, s.ends_at))
         for before, after in zip(ordered, ordered[1:], strict=False):
@@ -294,11 +297,11 @@ def check_travel(plan: Plan, settings: TravelSettings) -> list[Finding]:
             if available < required:
                 key = (before.id, after.id)
                 short[key].append(person_id)
-                needed[key] = (drive, available, before, after)
+                needed[key] = (drive, available, before, after, pair)
     findings = []
     for key, person_ids in short.items():
         people = [names[person_id] for person_id in person_ids]
-        drive, available, before, after = needed[key]
+        drive, available, before, after, venue_ids = needed[key]
         severity = ERROR if available < drive else WARNING
         findings.append(
             Finding(
@@ -318,7 +321,7 @@ def check_travel(plan: Plan, settings: TravelSettings) -> list[Finding]:
                 },
                 (before.id, after.id),
                 person_ids=tuple(sorted(person_ids)),
-                venue_ids=(before.venue_id, after.venue_id),
+                venue_ids=venue_ids,
             )
         )
     return findings

@@ -50,8 +50,11 @@ class Names:
 class Message(Protocol):
     """What a message is made of: a Finding (findings.py) is one."""
 
-    text: str
-    params: dict
+    @property
+    def text(self) -> str: ...
+
+    @property
+    def params(self) -> dict: ...
 
 
 @dataclass(frozen=True)

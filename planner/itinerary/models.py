@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
 
 from planner.accounts.models import User
 from planner.clock import utc_now
-from planner.extensions import db
+from planner.extensions import Model, db
 from planner.itinerary.kinds import StopKind
 from planner.types import Choice, UTCDateTime, enum_type
 from planner.venues.models import Venue
@@ -45,7 +45,7 @@ class EndBeforeStart(ValueError):
     """A stop must end after it starts; the database holds the same rule as a CHECK."""
 
 
-class Stop(db.Model):
+class Stop(Model):
     __tablename__ = "stops"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -115,7 +115,7 @@ def update_stop(
     stop: Stop,
     *,
     acting: User,
-    expected_version: int,
+    expected_version: int | None,  # None, from a form that lost it: never the current one
     seen: dict | None = None,
     attendees=None,
     **values,

@@ -1,6 +1,7 @@
 """Editing a visit's stops, and the checker's findings as JSON."""
 
 from datetime import date, datetime
+from typing import cast
 
 from flask import (
     Blueprint,
@@ -41,7 +42,7 @@ bp.add_app_template_filter(count_findings, "finding_counts")
 @bp.app_template_filter("finding_message")
 def finding_message(finding: Finding) -> Markup:
     """A finding in the reader's language, wherever a page shows one: names in <bdi>."""
-    return render_finding(finding, current_language(), _, HTML)
+    return Markup(render_finding(finding, current_language(), _, HTML))  # noqa: S704 - escaped there
 
 
 def visit_stop(visit: Visit, stop_id: int, *, binned: bool = False) -> Stop:
@@ -231,7 +232,7 @@ def stop_bin(visit_id: int):
     visit = live_visit_or_404(visit_id)
     binned = sorted(
         (stop for stop in visit.stops if stop.deleted_at is not None),
-        key=lambda stop: stop.deleted_at,
+        key=lambda stop: cast(datetime, stop.deleted_at),  # binned: set, as filtered above
         reverse=True,
     )
     return render_template("itinerary/stop_bin.html", visit=visit, stops=binned)

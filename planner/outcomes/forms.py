@@ -162,7 +162,7 @@ class FollowUpForm(PageForm):
         render_kw={"rows": 3, "dir": "auto"},
     )
 
-    FIELDS = ("title", "owner_id", "due_date", "notes")
+    FIELDS: tuple[str, ...] = ("title", "owner_id", "due_date", "notes")
 
     def __init__(self, *args, owners: list[User], **kwargs):
         super().__init__(*args, **kwargs)

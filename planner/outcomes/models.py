@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.accounts.models import User
 from planner.clock import utc_now
-from planner.extensions import db
+from planner.extensions import Model
 from planner.itinerary.models import Stop, new_calendar_uid
 from planner.organizations.models import Organization
 from planner.partnerships.models import Partnership
@@ -64,7 +64,9 @@ def estimated_value_error(value: Decimal | None):
         return None
     if not value.is_finite() or not 0 <= value <= LARGEST_VALUE:
         return _l("Enter a value of zero or more, below ten million billion.")
-    if value.as_tuple().exponent < -2:
+    exponent = value.as_tuple().exponent
+    assert isinstance(exponent, int)  # the letters are for infinities and NaN, refused above
+    if exponent < -2:
         return _l("Give the value to the cent at most, e.g. 450000.50.")
     return None
 
@@ -83,7 +85,7 @@ def currency_error(currency: str | None, estimated_value: Decimal | None):
     return None
 
 
-class Outcome(db.Model):
+class Outcome(Model):
     __tablename__ = "outcomes"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -142,7 +144,7 @@ class Outcome(db.Model):
     )
 
 
-class OutcomeDocument(db.Model):
+class OutcomeDocument(Model):
     """A file attached to an outcome (a signed memorandum), stored under instance/documents/."""
 
     __tablename__ = "outcome_documents"
@@ -170,7 +172,7 @@ class FollowUpStatus(Choice):
     DROPPED = "dropped", _l("Dropped")
 
 
-class FollowUp(db.Model):
+class FollowUp(Model):
     """A promise a staff member made, with a due date; tied to an outcome, visit or partnership."""
 
     __tablename__ = "follow_ups"

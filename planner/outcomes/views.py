@@ -86,7 +86,9 @@ def outcome_form(visit: Visit, outcome: Outcome | None = None, **kwargs) -> Outc
 
 @cache
 def _currencies_in_use() -> frozenset[str]:
-    territories = (code for code in Locale("en").territories if len(code) == 2)
+    territories = (
+        code for code in Locale("en").territories if isinstance(code, str) and len(code) == 2
+    )
     return frozenset(
         currency for code in territories for currency in get_territory_currencies(code, tender=True)
     )
@@ -212,7 +214,8 @@ def upload_too_large(error):
         return error
     form = DocumentForm(formdata=None)  # the request's body is not to be read
     form.document.errors = [message]
-    return outcome_page(outcome_or_404(request.view_args["outcome_id"]), form, 413)
+    outcome_id = (request.view_args or {})["outcome_id"]  # upload_document's own argument
+    return outcome_page(outcome_or_404(outcome_id), form, 413)
 
 
 @bp.get("/documents/<int:document_id>")
@@ -256,7 +259,7 @@ def follow_up_home(follow_up: FollowUp) -> str:
     if follow_up.outcome is not None:
         return outcome_url(follow_up.outcome, "follow-ups")
     if follow_up.visit is not None and not follow_up.visit.is_deleted:
-        return visit_outcomes_url(follow_up.visit_id)
+        return visit_outcomes_url(follow_up.visit.id)
     if follow_up.partnership is not None:
         return partnership_url(follow_up.partnership)
     return url_for("outcomes.my_follow_ups")

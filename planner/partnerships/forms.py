@@ -55,7 +55,7 @@ class PartnershipForm(PageForm):
         render_kw={"rows": 4, "dir": "auto"},
     )
 
-    FIELDS = EDITABLE
+    FIELDS: tuple[str, ...] = EDITABLE
     # The fields shown side by side: ours, then the partner's.
     SIDES = (
         ("our_city", "our_country", "our_organization_id"),

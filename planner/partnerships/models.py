@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.accounts.models import User
 from planner.clock import utc_now
-from planner.extensions import db
+from planner.extensions import Model
 from planner.organizations.models import Organization
 from planner.types import Choice, UTCDateTime, enum_type
 
@@ -33,7 +33,7 @@ class Stage(Choice):
     CLOSED = "closed", lazy_pgettext("partnership stage", "Closed")
 
 
-class Partnership(db.Model):
+class Partnership(Model):
     """Two sides — a city, or an organization — and where their relationship stands."""
 
     __tablename__ = "partnerships"
@@ -73,7 +73,7 @@ class Partnership(db.Model):
     )
 
 
-class StageChange(db.Model):
+class StageChange(Model):
     """Who moved a partnership from one stage to another, when and why. Append-only."""
 
     __tablename__ = "partnership_stage_changes"

@@ -59,9 +59,10 @@ def side_error(city: str | None, organization_id: int | None):
 
 
 def _reason(reason: str | None) -> str:
-    if error := reason_error(reason):
+    text = (reason or "").strip()
+    if error := reason_error(text):
         raise StageError(error)
-    return reason.strip()
+    return text
 
 
 def create_partnership(session, *, acting: User, reason: str, **values) -> Partnership:
@@ -277,7 +278,7 @@ def visits_concerning(session, partnership: Partnership) -> list[Visit]:
     - a visit with a follow-up tied to the partnership;
     - a visit that brings the two sides together (see brings_sides_together).
     """
-    tied = sa.union(
+    tied: sa.CompoundSelect[tuple[int | None]] = sa.union(
         sa.select(Outcome.visit_id).where(Outcome.partnership_id == partnership.id),
         sa.select(FollowUp.visit_id).where(
             FollowUp.partnership_id == partnership.id, FollowUp.visit_id.is_not(None)

@@ -7,6 +7,7 @@ passes what the queries found, tests pass hand-made items.
 import enum
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import Protocol
 
 from planner.timefmt import to_local
 
@@ -24,11 +25,18 @@ SAME_DAY_ORDER = {kind: rank for rank, kind in enumerate(EntryKind)}
 START_OF_TIME = datetime.min.replace(tzinfo=UTC)
 
 
+class Item(Protocol):
+    """What an entry needs of what it files: an id, to keep the order stable."""
+
+    @property
+    def id(self) -> int | None: ...
+
+
 @dataclass(frozen=True)
 class TimelineEntry:
     kind: EntryKind
     day: date  # the day it is filed under (see build_timeline)
-    item: object  # the Visit, Outcome, FollowUp or StageChange
+    item: Item  # the Visit, Outcome, FollowUp or StageChange
     at: datetime | None = None  # the instant, for a stage change
     overdue: bool = False  # for a follow-up: open and due before the office's today
 

@@ -3,11 +3,11 @@
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
-from planner.extensions import db
+from planner.extensions import Model
 from planner.organizations.models import Organization
 
 
-class Person(db.Model):
+class Person(Model):
     __tablename__ = "people"
 
     id: Mapped[int] = mapped_column(primary_key=True)

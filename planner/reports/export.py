@@ -8,6 +8,7 @@ such in the workbook, and the currency always in a column of its own.
 
 import csv
 import io
+from collections.abc import Set as AbstractSet
 from datetime import date
 from decimal import Decimal
 
@@ -145,7 +146,7 @@ def write_table(sheet, headers, rows, start_row: int = 1) -> int:
     return row_number
 
 
-def fit_columns(sheet, wrap: set[int] = frozenset()) -> None:
+def fit_columns(sheet, wrap: AbstractSet[int] = frozenset()) -> None:
     """Column widths from the longest value in each column; long text wraps."""
     widths: dict[int, int] = {}
     for row in sheet.iter_rows():
@@ -165,7 +166,7 @@ def report_xlsx(report: VisitReport, right_to_left: bool = False) -> bytes:
     """Sheets "Outcomes", "Follow-ups" and "Totals" (named in the reader's language)."""
     workbook = Workbook()
     workbook.properties.title = report.visit.title
-    outcomes = workbook.active
+    outcomes = workbook.worksheets[0]  # the one sheet a new workbook has
     outcomes.title = str(_l("Outcomes"))
     write_table(
         outcomes, OUTCOME_COLUMNS, (outcome_cells(o, report.today) for o in report.outcomes)

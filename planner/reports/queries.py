@@ -169,7 +169,7 @@ def outcomes_by_year(session) -> list[tuple[int, dict[OutcomeKind, int]]]:
     if not rows:
         return []
     years = {int(row_year) for row_year, _kind, _count in rows}
-    table = {y: {} for y in range(min(years), max(years) + 1)}
+    table: dict[int, dict[OutcomeKind, int]] = {y: {} for y in range(min(years), max(years) + 1)}
     for row_year, kind, total in rows:
         table[int(row_year)][kind] = total
     return [

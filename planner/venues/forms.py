@@ -1,5 +1,7 @@
 """Forms for venues: the venue with its weekly opening hours, a closed date, a drive time."""
 
+from datetime import time
+
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -87,7 +89,7 @@ class DayHoursForm(Form):
 
 def day_hours_data(intervals: list[Interval], *, closed: bool) -> dict:
     """The form data for one weekday from its stored intervals."""
-    data = {"closed": closed}
+    data: dict[str, bool | time] = {"closed": closed}
     for number, (opens, closes) in enumerate(intervals[:2], start=1):
         data[f"opens_{number}"] = opens
         data[f"closes_{number}"] = closes

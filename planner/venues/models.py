@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from planner.extensions import db
+from planner.extensions import Model
 from planner.organizations.models import Organization
 from planner.types import Choice, UTCDateTime, enum_type
 
@@ -28,7 +28,7 @@ class VenueKind(Choice):
     OTHER = "other", _l("Other")
 
 
-class Venue(db.Model):
+class Venue(Model):
     __tablename__ = "venues"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -70,6 +70,13 @@ class Venue(db.Model):
         return self.latitude is not None and self.longitude is not None
 
     @property
+    def coordinates(self) -> tuple[float, float] | None:
+        """(latitude, longitude), or None unless both are known."""
+        if self.latitude is None or self.longitude is None:
+            return None
+        return (self.latitude, self.longitude)
+
+    @property
     def always_open(self) -> bool:
         """A venue with no weekly hours at all is open at all hours (hotels, airports)."""
         return not self.opening_hours
@@ -104,7 +111,7 @@ def opening_times_error(opens: time | None, closes: time | None):
     """The rule on one opening interval (the database holds its second half as a CHECK)."""
     if (opens is None) != (closes is None):
         return _l("Enter both the opening and the closing time.")
-    if opens is not None and closes <= opens:
+    if opens is not None and closes is not None and closes <= opens:
         return _l(
             "It must close after it opens. For hours past midnight, "
             "close at 23:59 and open the next day at 00:00."
@@ -119,7 +126,7 @@ def overlap_error(intervals: list[Interval]):
     return None
 
 
-class OpeningHours(db.Model):
+class OpeningHours(Model):
     """One opening interval on one weekday (0 = Monday), in the venue's local time.
 
     A weekday may have several intervals (a midday break); a weekday with none is closed.
@@ -143,7 +150,7 @@ class OpeningHours(db.Model):
     )
 
 
-class VenueClosure(db.Model):
+class VenueClosure(Model):
     """A date on which the venue is closed whatever its weekly hours say."""
 
     __tablename__ = "venue_closures"
@@ -160,7 +167,7 @@ class VenueClosure(db.Model):
     __table_args__ = (sa.UniqueConstraint("venue_id", "day", name="uq_venue_closures_day"),)
 
 
-class TravelTime(db.Model):
+class TravelTime(Model):
     """A known driving time between two venues, in either direction; beats the estimate."""
 
     __tablename__ = "venue_travel_times"

@@ -208,7 +208,7 @@ def set_travel_time_page(venue_id: int):
     form = TravelTimeForm(other_venues=others, prefix="drive")
     if not form.validate():
         return render_venue_page(venue, travel_form=form)
-    other = db.session.get(Venue, form.other_venue_id.data)
+    other = db.session.get(Venue, form.other_venue_id.data) or abort(404)  # one of the choices
     set_travel_time(
         db.session,
         venue,

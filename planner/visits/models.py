@@ -1,16 +1,20 @@
 """A visit of a delegation, and who takes part in it on which side."""
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
 
 from planner.clock import utc_now
-from planner.extensions import db
+from planner.extensions import Model
 from planner.organizations.models import Organization
 from planner.people.models import Person
 from planner.types import Choice, UTCDateTime, enum_type
+
+if TYPE_CHECKING:  # itinerary's models import these: a stop belongs to a visit
+    from planner.itinerary.models import Stop
 
 
 class VisitStatus(Choice):
@@ -42,7 +46,7 @@ class ParticipantRole(Choice):
     OTHER = "other", _l("Other")
 
 
-class Visit(db.Model):
+class Visit(Model):
     __tablename__ = "visits"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -91,7 +95,7 @@ class Visit(db.Model):
     )
     # Every stop, including those in the bin; `live_stops` is what the programme shows,
     # `active_stops` what takes place (see Stop.is_live and Stop.is_active).
-    stops: Mapped[list["Stop"]] = relationship(  # noqa: F821 - planner.itinerary.models
+    stops: Mapped[list["Stop"]] = relationship(
         back_populates="visit", cascade="all, delete-orphan", order_by="Stop.starts_at"
     )
 
@@ -102,11 +106,11 @@ class Visit(db.Model):
         return self.deleted_at is not None
 
     @property
-    def live_stops(self) -> list["Stop"]:  # noqa: F821
+    def live_stops(self) -> list["Stop"]:
         return [stop for stop in self.stops if stop.is_live]
 
     @property
-    def active_stops(self) -> list["Stop"]:  # noqa: F821
+    def active_stops(self) -> list["Stop"]:
         return [stop for stop in self.stops if stop.is_active]
 
     @property
@@ -131,7 +135,7 @@ class Visit(db.Model):
         return f"<Visit {self.title}>"
 
 
-class Participant(db.Model):
+class Participant(Model):
     """A person in one visit: their side, role and order of precedence."""
 
     __tablename__ = "participants"

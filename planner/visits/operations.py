@@ -39,7 +39,7 @@ def dates_error(start_date: date | None, end_date: date | None):
     return None
 
 
-def _check_dates(start_date: date, end_date: date) -> None:
+def _check_dates(start_date: date | None, end_date: date | None) -> None:
     if error := dates_error(start_date, end_date):
         raise VisitError("end_date", error)
 
@@ -71,7 +71,7 @@ def restore_visit(session, visit: Visit, *, acting: User) -> None:
     session.flush()
 
 
-def _head_of_delegation_taken(visit: Visit, role: ParticipantRole, participant=None) -> None:
+def _head_of_delegation_taken(visit: Visit, role: ParticipantRole | None, participant=None) -> None:
     if role != ParticipantRole.HEAD_OF_DELEGATION:
         return
     head = visit.head_of_delegation
@@ -85,7 +85,7 @@ def _head_of_delegation_taken(visit: Visit, role: ParticipantRole, participant=N
         )
 
 
-def _only_interpreters_interpret(values: dict, role: ParticipantRole) -> None:
+def _only_interpreters_interpret(values: dict, role: ParticipantRole | None) -> None:
     if role != ParticipantRole.INTERPRETER:
         values["interpreting_languages"] = []
 

@@ -22,6 +22,8 @@ from planner.bidi import isolate_text
 from planner.calendars.mail.plans import (
     Change,
     RecipientPlan,
+    StatusChange,
+    TimeChange,
 )
 from planner.calendars.models import Method
 from planner.config import LANGUAGES, ROOT
@@ -143,7 +145,7 @@ def home_range(starts_at: datetime, ends_at: datetime, visit: Visit, locale: str
 def describe_change(change: Change, zone_name: str, locale: str) -> tuple[str, str, str]:
     """(what, before, after) in words; times in the visit's local time."""
     label = str(CHANGE_LABELS[change.field])
-    if change.field == "time":
+    if isinstance(change, TimeChange):
         (old_start, old_end), (new_start, new_end) = change.before, change.after
         same_day = to_local(old_start, zone_name).date() == to_local(new_start, zone_name).date()
         words = time_range if same_day else dated_range
@@ -152,12 +154,12 @@ def describe_change(change: Change, zone_name: str, locale: str) -> tuple[str, s
             words(old_start, old_end, zone_name, locale),
             words(new_start, new_end, zone_name, locale),
         )
+    if isinstance(change, StatusChange):
+        before = change.before.label if change.before is not None else _("unknown")
+        return label, str(before), str(change.after.label)
     if change.field == "venue":
         nowhere = _("no venue")
         return label, change.before or nowhere, change.after or nowhere
-    if change.field == "status":
-        before = change.before.label if change.before is not None else _("unknown")
-        return label, str(before), str(change.after.label)
     return label, str(change.before), str(change.after)
 
 

@@ -54,18 +54,19 @@ def queue_messages(
     def queue(recipient: RecipientPlan, method: Method, letter: Letter, events, stops) -> None:
         info = CalendarInfo(visit.title, visit.timezone, organizer, method=method.value)
         person = _recipient_person(recipient.participant)
+        address = single_line(recipient.address)  # as _recipient_person has it, never None
         message = build_message(
             letter,
             build_calendar(info, events, now=now),
             method=method,
-            to=(person.name, person.email),
+            to=(person.name, address),
             settings=settings,
             now=now,
         )
         row = MailMessage(
             visit_id=visit.id,
             participant_id=recipient.participant.id,
-            recipient=person.email,
+            recipient=address,
             subject=single_line(letter.subject),
             method=method,
             stop_ids=[stop.id for stop in stops],

@@ -10,6 +10,7 @@ import email
 import email.policy
 import hashlib
 from dataclasses import dataclass, field
+from datetime import datetime
 
 import icalendar
 import sqlalchemy as sa
@@ -35,12 +36,28 @@ DEPARTURE_REASONS = {
 
 
 @dataclass(frozen=True)
-class Change:
-    """One thing a participant's calendar shows differently now; raw values, worded on output."""
+class TimeChange:
+    before: tuple[datetime, datetime]  # (starts_at, ends_at)
+    after: tuple[datetime, datetime]
+    field = "time"
 
-    field: str  # time | venue | title | status
-    before: object  # (starts_at, ends_at) for time; None when not known (status)
-    after: object
+
+@dataclass(frozen=True)
+class TextChange:
+    field: str  # venue (a name, None for no venue) | title
+    before: str | None
+    after: str | None
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    before: StopStatus | None  # None when the mail log does not say
+    after: StopStatus
+    field = "status"
+
+
+# One thing a participant's calendar shows differently now: raw values, worded on output.
+Change = TimeChange | TextChange | StatusChange
 
 
 @dataclass(frozen=True)
@@ -78,7 +95,11 @@ class RecipientPlan:
 
     @property
     def address(self) -> str:
-        return self.participant.person.email
+        """Only a participant with an address is planned any message."""
+        email = self.participant.person.email
+        if not email:
+            raise ValueError(f"participant {self.participant.id} has no e-mail address")
+        return email
 
     @property
     def new(self) -> list[Invitation]:
@@ -120,8 +141,8 @@ class MailPlan:
                     f"R{stop.id}:{item.sequence}:{stop.starts_at.isoformat()}:"
                     f"{stop.ends_at.isoformat()}:{stop.venue_id}:{stop.status}:{stop.title}\n".encode()
                 )
-            for item in recipient.cancellations:
-                digest.update(f"C{item.stop.id}:{item.sequence}\n".encode())
+            for cancellation in recipient.cancellations:
+                digest.update(f"C{cancellation.stop.id}:{cancellation.sequence}\n".encode())
         return digest.hexdigest()[:32]
 
 
@@ -270,25 +291,23 @@ def _departure_reason(stop: Stop) -> str:
 
 
 def _changes(sent: SentEvent, stop: Stop, statuses: "_StatusesSent") -> list[Change]:
-    changes = []
+    changes: list[Change] = []
     if (sent.starts_at, sent.ends_at) != (stop.starts_at, stop.ends_at):
-        changes.append(
-            Change("time", (sent.starts_at, sent.ends_at), (stop.starts_at, stop.ends_at))
-        )
+        changes.append(TimeChange((sent.starts_at, sent.ends_at), (stop.starts_at, stop.ends_at)))
     # Compared as calendars are sent them, on one line: a title stored with a line break
     # (before titles had to be one line) must not read as changed at every send.
     venue_before = single_line(sent.venue_name) or None
     venue_name = single_line(stop.venue.name) if stop.venue is not None else None
     if venue_before != venue_name:
-        changes.append(Change("venue", venue_before, venue_name))
+        changes.append(TextChange("venue", venue_before, venue_name))
     title_before, title = single_line(sent.title), single_line(stop.title)
     if title_before != title:
-        changes.append(Change("title", title_before, title))
+        changes.append(TextChange("title", title_before, title))
     # Every change of status raises the SEQUENCE; only then is the sent status worth looking up.
     if stop.sequence > sent.sequence:
         before = statuses.get(stop.calendar_uid)
         if before != stop.status:
-            changes.append(Change("status", before, stop.status))
+            changes.append(StatusChange(before, stop.status))
     return changes
 
 
@@ -297,7 +316,8 @@ class _StatusesSent:
     log on first need (SentEvent keeps times, place and title, but not the status)."""
 
     def __init__(self, session, participant: Participant):
-        self.session, self.participant, self.statuses = session, participant, None
+        self.session, self.participant = session, participant
+        self.statuses: dict[str, StopStatus | None] | None = None
 
     def get(self, uid: str) -> StopStatus | None:
         if self.statuses is None:
