@@ -152,6 +152,8 @@ def _imports(name: str, tree: ast.AST, is_package: bool, modules: set[str]):
 
     def visit(node: ast.AST, late: bool):
         for child in ast.iter_child_nodes(node):
+            if _type_checking_only(child):
+                continue  # read by the type checker alone: nothing imports it when the app runs
             inside = late or isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef)
             if isinstance(child, ast.Call) and _imports_by_name(child):
                 yield Import(name, BY_NAME, child.lineno, late)
@@ -177,6 +179,16 @@ def _imports(name: str, tree: ast.AST, is_package: bool, modules: set[str]):
             yield from visit(child, inside)
 
     yield from visit(tree, False)
+
+
+def _type_checking_only(node: ast.AST) -> bool:
+    """`if TYPE_CHECKING:`, the names a two-way relationship's annotation needs."""
+    return (
+        isinstance(node, ast.If)
+        and isinstance(node.test, ast.Name | ast.Attribute)
+        and ast.unparse(node.test) in {"TYPE_CHECKING", "typing.TYPE_CHECKING"}
+        and not node.orelse
+    )
 
 
 def _imports_by_name(call: ast.Call) -> bool:
@@ -383,6 +395,9 @@ GOOD = {
     "itinerary/messages.py": "from planner import config\n",
     "itinerary/views.py": "from planner.itinerary.messages import render_finding\n",
     "visits/views.py": "from planner.i18n import LANGUAGES\n",
+    # An annotation's name, imported for the type checker alone, runs nothing.
+    "visits/models.py": "from typing import TYPE_CHECKING\n"
+    "if TYPE_CHECKING:\n    from planner.itinerary.messages import Message\n",
 }
 
 
