@@ -1,5 +1,6 @@
 """A live server and Debian's Chromium for end-to-end tests (Playwright, no downloaded browser)."""
 
+import contextlib
 import os
 import shutil
 import threading
@@ -47,3 +48,17 @@ def require_chromium() -> None:
 
 def launch_chromium(playwright):
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+
+@contextlib.contextmanager
+def chromium_pages(app):
+    """A factory of Chromium pages on the app served live: new_page(**Playwright's options)."""
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with LiveServer(app) as server, sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        try:
+            yield lambda **options: browser.new_page(base_url=server.url, **options)
+        finally:
+            browser.close()

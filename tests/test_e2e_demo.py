@@ -3,7 +3,7 @@
 import pytest
 
 from planner.accounts.models import Role
-from tests.browser import LiveServer, launch_chromium, require_chromium
+from tests.browser import chromium_pages
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -11,16 +11,8 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def browser_page(app):
-    require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with LiveServer(app) as server, sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        page = browser.new_page(base_url=server.url)
-        try:
-            yield page
-        finally:
-            browser.close()
+    with chromium_pages(app) as new_page:
+        yield new_page()
 
 
 def test_officer_signs_in_and_reads_the_demo_programme(browser_page, demo_visit, create_staff):

@@ -8,7 +8,7 @@ from planner.accounts.models import Role
 from planner.extensions import db
 from planner.organizations.models import Organization
 from planner.people.models import Person
-from tests.browser import LiveServer, launch_chromium, require_chromium
+from tests.browser import chromium_pages
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -17,15 +17,8 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def new_page(app):
     """new_page(**options): a Chromium page on the app served live (options: Playwright's)."""
-    require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with LiveServer(app) as server, sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        try:
-            yield lambda **options: browser.new_page(base_url=server.url, **options)
-        finally:
-            browser.close()
+    with chromium_pages(app) as new_page:
+        yield new_page
 
 
 def sign_in(page, user) -> None:

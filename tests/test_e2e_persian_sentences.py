@@ -8,7 +8,7 @@ from planner.accounts.models import Role
 from planner.extensions import db
 from planner.itinerary.models import StopKind
 from planner.venues.models import VenueClosure
-from tests.browser import LiveServer, launch_chromium, require_chromium
+from tests.browser import chromium_pages
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -47,22 +47,15 @@ element => {
 
 @pytest.fixture
 def persian_page(app, create_staff):
-    require_chromium()
-    from playwright.sync_api import sync_playwright
-
     officer = create_staff(Role.VIEWER, locale="fa")
-    with LiveServer(app) as server, sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        page = browser.new_page(base_url=server.url, viewport={"width": 1280, "height": 900})
-        try:
-            page.goto("/sign-in")
-            page.fill("input[name=email]", officer.email)
-            page.fill("input[name=password]", PASSWORD)
-            page.click("button[type=submit]")
-            page.wait_for_load_state()
-            yield page
-        finally:
-            browser.close()
+    with chromium_pages(app) as new_page:
+        page = new_page(viewport={"width": 1280, "height": 900})
+        page.goto("/sign-in")
+        page.fill("input[name=email]", officer.email)
+        page.fill("input[name=password]", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_load_state()
+        yield page
 
 
 @pytest.fixture
