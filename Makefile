@@ -48,12 +48,16 @@ run: translations demo
 
 # The types are checked first: a few seconds (the first run about half a minute), and a
 # mistake mypy finds is cheaper to read there than as a failing test.
+# The suite runs on every core (pytest-xdist, a database or schema per worker);
+# TEST_WORKERS=0 runs it in one process.
+TEST_WORKERS ?= auto
+
 test: typecheck translations node_modules/.installed
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 # The loop while writing code: everything but the browser tests.
 test-fast: typecheck translations node_modules/.installed
-	$(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) -m "not browser" $(PYTEST_ARGS)
 
 screenshot: $(VENV)/.dev-installed translations
 	$(BIN)/python -m docs.screenshot en

@@ -60,11 +60,29 @@ def migrate_database(url: str, *, with_demo: bool = False) -> int | None:
     return visit_id
 
 
+def worker_schema(name: str) -> str:
+    """Under pytest-xdist each worker has its own schemas: `public` becomes `w_gw0`."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return name
+    return f"w_{worker}" if name == "public" else f"{name}_{worker}"
+
+
+def schema_url(url: str, schema: str) -> str:
+    """The URL with `schema` first on the search path (tables and types are made there)."""
+    if schema == "public":
+        return url
+    separator = "&" if "?" in url else "?"
+    return f"{url}{separator}options=-csearch_path%3D{schema}"
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory) -> str:
     url = os.environ.get("TEST_DATABASE_URL")
     if url:
-        reset_schema(url)
+        schema = worker_schema("public")
+        reset_schema(url, schema)
+        url = schema_url(url, schema)
     else:
         url = "sqlite:///" + str(tmp_path_factory.mktemp("db") / "pishvaz-test.sqlite3")
     migrate_database(url)
@@ -80,9 +98,10 @@ def demo_database(database_url, tmp_path_factory) -> tuple[str, int]:
     if database_url.startswith("sqlite"):
         url = "sqlite:///" + str(tmp_path_factory.mktemp("demo") / "pishvaz-demo.sqlite3")
     else:
-        reset_schema(database_url, "demo")
-        separator = "&" if "?" in database_url else "?"
-        url = f"{database_url}{separator}options=-csearch_path%3Ddemo"
+        base_url = os.environ["TEST_DATABASE_URL"]
+        schema = worker_schema("demo")
+        reset_schema(base_url, schema)
+        url = schema_url(base_url, schema)
     return url, migrate_database(url, with_demo=True)
 
 
