@@ -36,13 +36,14 @@ def dashboard():
     day = app_office_today()
     session = db.session
     language = current_language()
-    week = queries.week_stops(session, day, office_zone())
+    week = queries.week_stops_capped(session, day, office_zone())
     return render_template(
         "reports/dashboard.html",
         today=day,
         upcoming=queries.upcoming_visits(session, day),
-        week=queries.by_local_day(week),
-        week_count=len(week),
+        week=queries.by_local_day(week.rows),
+        week_count=week.total,
+        week_more=week.more,
         overdue=queries.overdue(session, day),
         latest=queries.latest_outcomes(session),
         pipeline=queries.partnership_pipeline(session),
