@@ -27,7 +27,7 @@ from planner.partnerships.return_visit import return_visit_defaults
 from planner.partnerships.timeline import build_timeline
 from planner.security import planner_required
 from planner.timefmt import zone_names
-from planner.web import acting_user, enum_arg, form_page
+from planner.web import acting_user, enum_arg, form_page, paged
 
 bp = Blueprint("partnerships", __name__)
 
@@ -47,13 +47,16 @@ def list_partnerships():
     order = request.args.get("order") or SortOrder.STAGE
     if order not in SortOrder.ALL:
         abort(400, _("Unknown order: %(order)s", order=order))
-    rows = operations.partnerships_for_list(
-        db.session, office_zone=office_zone(), kind=kind, stage=stage, country=country, order=order
-    )
+    query = operations.partnerships_query(kind=kind, stage=stage, country=country, order=order)
+    page = paged(query)
+    rows = operations.listed_partnerships(db.session, page.items, office_zone())
+    stage_counts = dict(db.session.execute(operations.count_by_stage(query)).all())
     countries = [(code, country_name(code)) for code in operations.partner_countries(db.session)]
     return render_template(
         "partnerships/list.html",
         rows=rows,
+        page=page,
+        stage_counts=stage_counts,
         kind=kind,
         stage=stage,
         country=country,
