@@ -50,7 +50,7 @@ def list_partnerships():
     query = operations.partnerships_query(kind=kind, stage=stage, country=country, order=order)
     page = paged(query)
     rows = operations.listed_partnerships(db.session, page.items, office_zone())
-    stage_counts = dict(db.session.execute(operations.count_by_stage(query)).all())
+    stage_counts = dict(db.session.execute(operations.count_by_stage(query)).tuples().all())
     countries = [(code, country_name(code)) for code in operations.partner_countries(db.session)]
     return render_template(
         "partnerships/list.html",
