@@ -55,21 +55,34 @@ class FollowUpsShown(Choice):
     """Which follow-ups the office's list shows."""
 
     OVERDUE = "overdue", _l("Overdue")
+    DUE = "due", _l("Not yet due")
     OPEN = "open", _l("Open")
     DONE = "done", _l("Done")
     DROPPED = "dropped", _l("Dropped")
 
 
-def follow_ups_query(today: date, shown: FollowUpsShown | None = None) -> sa.Select:
-    """Everyone's follow-ups with what they are about: open ones first, soonest due first."""
+def follow_ups_query(
+    today: date, shown: FollowUpsShown | None = None, owner_id: int | None = None
+) -> sa.Select:
+    """Follow-ups (everyone's, or one owner's) with what they are about: open ones first,
+    soonest due first; done or dropped ones the most recently changed first."""
     if shown == FollowUpsShown.OVERDUE:
-        query = overdue_query(today)
+        query = overdue_query(today, owner_id)
     else:
         query = sa.select(FollowUp)
-        if shown is not None:
+        if owner_id is not None:
+            query = query.where(FollowUp.owner_id == owner_id)
+        if shown == FollowUpsShown.DUE:
+            query = query.where(FollowUp.status == FollowUpStatus.OPEN, FollowUp.due_date >= today)
+        elif shown is not None:
             query = query.where(FollowUp.status == FollowUpStatus(shown.value))
-        still_open = sa.case((FollowUp.status == FollowUpStatus.OPEN, 0), else_=1)
-        query = query.order_by(still_open, FollowUp.due_date, FollowUp.id)
+        still_open = FollowUp.status == FollowUpStatus.OPEN
+        query = query.order_by(
+            sa.case((still_open, 0), else_=1),
+            sa.case((still_open, FollowUp.due_date)),
+            FollowUp.updated_at.desc(),
+            FollowUp.id,
+        )
     return query.options(
         selectinload(FollowUp.owner),
         selectinload(FollowUp.outcome),

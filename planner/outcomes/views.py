@@ -22,6 +22,7 @@ from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from planner import params
+from planner.accounts.models import User
 from planner.clock import app_office_today
 from planner.extensions import db
 from planner.i18n import current_language, html_gettext
@@ -384,15 +385,20 @@ def reopen_follow_up(follow_up_id: int):
 
 @bp.get("/follow-ups")
 def list_follow_ups():
-    """Everyone's follow-ups, a page at a time; ?status=overdue for the late ones."""
+    """Everyone's follow-ups (or ?owner=ID's), a page at a time; ?status=overdue for the
+    late ones."""
     shown = enum_arg("status", FollowUpsShown)
+    owner = None
+    if (owner_id := params.id_arg("owner")) is not None:
+        owner = db.session.get(User, owner_id) or abort(404)
     today = app_office_today()
-    page = paged(follow_ups_query(today, shown))
+    page = paged(follow_ups_query(today, shown, owner.id if owner else None))
     return render_template(
         "outcomes/list.html",
         page=page,
         follow_ups=page.items,
         shown=shown,
+        owner=owner,
         choices=list(FollowUpsShown),
         today=today,
     )

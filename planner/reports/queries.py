@@ -16,11 +16,11 @@ up exactly on SQLite and PostgreSQL alike. A total is always per currency.
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from planner.database import Capped, capped
 from planner.itinerary.models import Stop
 from planner.outcomes.models import FollowUp, Outcome, OutcomeKind
 from planner.outcomes.overdue import overdue_query
@@ -49,24 +49,6 @@ def live_visit(session, visit_id: int) -> Visit | None:
 
 
 # --- The dashboard ---------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Capped:
-    """The first rows of a list and how many it holds in all (a COUNT, not a len())."""
-
-    rows: list[Any]
-    total: int
-
-    @property
-    def more(self) -> int:
-        """How many the dashboard leaves out."""
-        return self.total - len(self.rows)
-
-
-def capped(session, query: sa.Select, limit: int) -> Capped:
-    total = session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
-    return Capped(list(session.scalars(query.limit(limit))), total or 0)
 
 
 def upcoming_visits(session, today: date, limit: int = 6) -> Capped:
