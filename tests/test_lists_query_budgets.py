@@ -154,4 +154,3 @@ def test_a_list_page_asks_as_many_questions_with_ten_times_the_data(
     with_some = statements(client, query_counter, url)
     add_office_records(SMALL * 9, office, start=SMALL)
     assert statements(client, query_counter, url) == with_some
-
