@@ -13,6 +13,7 @@ as binary floating point, and adding those up could drift by a cent; integer cen
 up exactly on SQLite and PostgreSQL alike. A total is always per currency.
 """
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -294,6 +295,31 @@ class VisitReport:
     @property
     def overdue_count(self) -> int:
         return sum(1 for follow_up in self.follow_ups if follow_up.is_overdue(self.today))
+
+
+# How many outcomes an export reads from the database at a time.
+EXPORT_BATCH = 100
+
+
+def report_outcomes(session, visit_id: int, batch: int = EXPORT_BATCH) -> Iterator[Outcome]:
+    """The visit's outcomes as its report lists them (kind by kind, then by day), with what
+    the export prints of each, read `batch` at a time: an export holds one batch, not all.
+
+    A generator: nothing is read until the first outcome is asked for."""
+    kind_order = sa.case(KIND_ORDER, value=Outcome.kind)
+    yield from session.scalars(
+        sa.select(Outcome)
+        .where(Outcome.visit_id == visit_id)
+        .options(
+            selectinload(Outcome.stop),
+            selectinload(Outcome.partnership),
+            selectinload(Outcome.our_organization),
+            selectinload(Outcome.partner_organization),
+            selectinload(Outcome.follow_ups).selectinload(FollowUp.owner),
+        )
+        .order_by(kind_order, Outcome.day, Outcome.id)
+        .execution_options(yield_per=batch)
+    )
 
 
 def cents_to_decimal(cents: int) -> Decimal:
