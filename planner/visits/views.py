@@ -167,7 +167,8 @@ def delete_visit(visit_id: int):
 @bp.get("/visits/bin")
 @planner_required
 def list_deleted_visits():
-    return render_template("visits/bin.html", visits=operations.visits_in_bin(db.session))
+    page = paged(operations.visits_in_bin())
+    return render_template("visits/bin.html", page=page, visits=page.items)
 
 
 @bp.post("/visits/<int:visit_id>/restore")
