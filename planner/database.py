@@ -1,7 +1,10 @@
-"""Engine settings per database, the one commit per request, and what waits for it."""
+"""Engine settings per database, the one commit per request, what waits for it, and the
+first rows of a long list with how many it holds."""
 
 import sqlite3
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from flask import Flask, g
@@ -20,6 +23,25 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA busy_timeout = 5000")
         cursor.close()
+
+
+@dataclass(frozen=True)
+class Capped:
+    """The first rows of a list and how many it holds in all (a COUNT, not a len())."""
+
+    rows: list[Any]
+    total: int
+
+    @property
+    def more(self) -> int:
+        """How many are left out."""
+        return self.total - len(self.rows)
+
+
+def capped(session, query: sa.Select, limit: int) -> Capped:
+    """The query's first `limit` rows, and a COUNT of all of them."""
+    total = session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
+    return Capped(list(session.scalars(query.limit(limit))), total or 0)
 
 
 def after_commit(action: Callable[[], None]) -> None:

@@ -33,3 +33,18 @@ def text_arg(name: str, max_length: int = MAX_SEARCH_LENGTH) -> str:
     if (message := nul_error(text)) is not None:
         abort(400, str(message))
     return text[:max_length]
+
+
+# More pages than any list could fill; a longer number is a typing slip, not a page.
+MAX_PAGE = 99_999
+
+
+def page_arg() -> int:
+    """The page number in ?page=..., 1 when it is absent; 400 for one no list could have."""
+    value = (request.args.get("page") or "").strip()
+    if not value:
+        return 1
+    digits = value.lstrip("0")
+    if not (value.isascii() and value.isdigit()) or not digits or len(digits) > len(str(MAX_PAGE)):
+        abort(400, _("“page” in the address must be a page number from 1 up."))
+    return int(digits)

@@ -7,9 +7,11 @@ here, below them all, and above the domains it calls.
 from collections.abc import Callable
 from datetime import datetime
 
+import sqlalchemy as sa
 from flask import Response, abort, current_app, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_sqlalchemy.pagination import Pagination
 
 from planner.accounts.models import User
 from planner.calendars.feeds import feed_token
@@ -19,6 +21,7 @@ from planner.database import after_commit
 from planner.extensions import db
 from planner.itinerary.models import visit_with_programme
 from planner.outcomes.documents import StoredFile
+from planner.params import page_arg
 from planner.visits.models import Participant, Visit, unless_binned
 
 
@@ -45,9 +48,31 @@ def participant_or_404(visit: Visit, participant_id: int) -> Participant:
     return participant
 
 
+# Rows a list page shows at once: enough to scan, few enough that the page stays small.
+PER_PAGE = 50
+
+
+def paged(query: sa.Select, per_page: int = PER_PAGE) -> Pagination:
+    """One page of the query's rows, by ?page=N (templates/_pagination.html draws the links).
+
+    A page number past the last page is a 404: there is nothing there to show."""
+    return db.paginate(query, page=page_arg(), per_page=per_page, error_out=True)
+
+
 def form_page(template: str, form, **context):
     """The page again, with the form's field errors: 400 when they are there."""
     return render_template(template, form=form, **context), 400 if form.errors else 200
+
+
+def enum_arg(name: str, enum_class):
+    """The member named by ?<name>=..., None for all; 400 for a value that is not one."""
+    value = request.args.get(name) or None
+    if value is None:
+        return None
+    try:
+        return enum_class(value)
+    except ValueError:
+        abort(400, _("Unknown value for %(name)s: %(value)s", name=name, value=value))
 
 
 def kind_from_args(enum_class):

@@ -253,6 +253,31 @@ def frozen_clock():
 
 
 @pytest.fixture
+def query_counter(app):
+    """with query_counter() as counted: ... ; counted.count is how many SQL statements the
+    block sent to the database (every statement, reads and writes alike)."""
+
+    class Counted:
+        count = 0
+
+    @contextlib.contextmanager
+    def _count():
+        counted = Counted()
+
+        def _one_more(*_args):
+            counted.count += 1
+
+        engine = db.engine
+        sa.event.listen(engine, "before_cursor_execute", _one_more)
+        try:
+            yield counted
+        finally:
+            sa.event.remove(engine, "before_cursor_execute", _one_more)
+
+    return _count
+
+
+@pytest.fixture
 def client(app):
     return app.test_client()
 

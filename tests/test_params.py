@@ -35,8 +35,10 @@ QUERY_PARAMETERS = {
     "day",
     "print",
     "next",
-    # Read by no page today, and likely to be: given anyway.
+    "period",
+    "owner",
     "page",
+    # Read by no page today, and likely to be: given anyway.
     "year",
 }
 
@@ -49,8 +51,9 @@ BAD_VALUES = {
 
 
 def parameters_in_the_code() -> set[str]:
-    """The names in request.args.get("...") and planner.params' readers, across the pages."""
-    reading = re.compile(r"""(?:request\.args\.get|params\.\w+)\(\s*["'](\w+)["']""")
+    """The names in request.args.get("..."), planner.params' readers and planner.web's
+    enum_arg, across the pages."""
+    reading = re.compile(r"""(?:request\.args\.get|params\.\w+|enum_arg)\(\s*["'](\w+)["']""")
     return {
         name
         for path in PLANNER.rglob("*.py")

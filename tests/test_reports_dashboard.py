@@ -290,3 +290,65 @@ def test_planner_can_start_a_visit_from_the_dashboard(client, signed_in):
     page = client.get("/dashboard").text
     assert 'href="/dashboard"' in page and 'aria-current="page"' in page
     assert "New visit" in page
+
+
+# --- Long lists: the dashboard shows the first few, counts all, and links to the rest ----
+
+
+def test_the_dashboard_shows_ten_overdue_follow_ups_counts_all_and_links_to_the_rest(
+    visit, client, signed_in, frozen_clock
+):
+    frozen_clock(datetime(2027, 1, 10, 8, tzinfo=UTC))
+    owner = signed_in(Role.PLANNER)
+    db.session.add_all(
+        FollowUp(title=f"Late letter {n:02}", owner=owner, visit=visit, due_date=date(2027, 1, n))
+        for n in range(1, 10)
+    )
+    db.session.add_all(
+        FollowUp(title=f"Older letter {n:02}", owner=owner, visit=visit, due_date=date(2026, 12, n))
+        for n in range(1, 4)
+    )
+    db.session.commit()
+    page = client.get("/dashboard").text
+    overdue = section(page, "overdue")
+    assert len(overdue_rows(overdue)) == 10
+    assert '<span class="count count--alert">12</span>' in overdue
+    assert "12 overdue, showing the 10 oldest." in overdue
+    assert "Older letter 01" in overdue and "Late letter 07" in overdue
+    assert "Late letter 08" not in overdue  # the two newest are on the full list
+    see_all = re.search(r'href="([^"]+)">See all overdue follow-ups', overdue)[1]
+    assert see_all == "/follow-ups?status=overdue"
+    full = client.get(see_all).text
+    assert "Late letter 08" in full and "Late letter 09" in full
+    assert len(overdue_rows(full)) == 12
+
+
+def test_a_dashboard_with_few_overdue_follow_ups_has_no_see_all_link(
+    visit, client, signed_in, frozen_clock
+):
+    frozen_clock(datetime(2027, 1, 10, 8, tzinfo=UTC))
+    owner = signed_in(Role.PLANNER)
+    db.session.add(
+        FollowUp(title="One letter", owner=owner, visit=visit, due_date=date(2027, 1, 1))
+    )
+    db.session.commit()
+    overdue = section(client.get("/dashboard").text, "overdue")
+    assert len(overdue_rows(overdue)) == 1
+    assert "See all" not in overdue
+
+
+def test_upcoming_visits_on_the_dashboard_link_to_the_list_of_all_upcoming(
+    create_visit, client, signed_in, frozen_clock
+):
+    frozen_clock(datetime(2026, 12, 1, 8, tzinfo=UTC))
+    for n in range(1, 9):
+        create_visit(
+            title=f"Trip {n}", start_date=date(2026, 12, n + 1), end_date=date(2026, 12, n + 1)
+        )
+    signed_in(Role.VIEWER)
+    upcoming = section(client.get("/dashboard").text, "upcoming")
+    assert "Trip 6" in upcoming and "Trip 7" not in upcoming
+    assert "8 upcoming, showing the 6 soonest." in upcoming
+    see_all = re.search(r'href="([^"]+)">See all upcoming visits', upcoming)[1]
+    assert see_all == "/?period=upcoming"
+    assert "Trip 8" in client.get(see_all).text

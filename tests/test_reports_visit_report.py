@@ -328,6 +328,19 @@ def test_persian_reader_gets_a_right_to_left_workbook(demo_visit, client, auth, 
     assert not re.search(r"[0-9]", lead_total)
 
 
+def test_the_csv_is_streamed_in_the_readers_language(demo_visit, client, auth, create_staff):
+    auth.login(create_staff(Role.VIEWER, locale="fa"))
+    response = client.get(f"/visits/{demo_visit.id}/report.csv")
+    assert response.is_streamed
+    assert response.headers["Content-Disposition"] == (
+        f"attachment; filename=visit-{demo_visit.id}-report-{demo_visit.start_date}.csv"
+    )
+    text = response.data.decode("utf-8-sig")
+    header, *rows = text.splitlines()
+    assert header.startswith("تاریخ,")  # "Date", in Persian, though the request is over
+    assert len(rows) == 8 and all(re.match(r"\d{4}-\d\d-\d\d,", row) for row in rows)
+
+
 # --- The programme summary and refusals ---------------------------------------------------
 
 

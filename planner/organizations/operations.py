@@ -51,10 +51,11 @@ def all_organizations(session) -> list[Organization]:
     return organizations_for_list(session)
 
 
-def count_by_organization(session, column) -> dict[int, int]:
-    """{organization id: number of rows} for a foreign key column such as Person.organization_id."""
+def count_by_organization(session, column, organization_ids: list[int]) -> dict[int, int]:
+    """{organization id: number of rows} for a foreign key column such as Person.organization_id,
+    for the organizations a page shows."""
     rows = session.execute(
-        sa.select(column, sa.func.count()).where(column.is_not(None)).group_by(column)
+        sa.select(column, sa.func.count()).where(column.in_(organization_ids)).group_by(column)
     )
     return dict(rows.tuples().all())
 

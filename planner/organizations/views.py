@@ -11,14 +11,14 @@ from planner.organizations.operations import (
     count_by_organization,
     create_organization,
     delete_organization,
-    organizations_for_list,
+    organizations_query,
     references_to,
     update_organization,
 )
 from planner.people.models import Person
 from planner.security import planner_required
 from planner.venues.models import Venue
-from planner.web import acting_user, kind_from_args
+from planner.web import acting_user, kind_from_args, paged
 
 bp = Blueprint("organizations", __name__)
 
@@ -27,15 +27,17 @@ bp = Blueprint("organizations", __name__)
 def list_organizations():
     search = params.text_arg("q")
     kind = kind_from_args(OrganizationKind)
-    organizations = organizations_for_list(db.session, search=search, kind=kind)
+    page = paged(organizations_query(search=search, kind=kind))
+    shown = [organization.id for organization in page.items]
     return render_template(
         "organizations/list.html",
-        organizations=organizations,
+        page=page,
+        organizations=page.items,
         search=search,
         kind=kind,
         kinds=OrganizationKind.choices(),
-        people_counts=count_by_organization(db.session, Person.organization_id),
-        venue_counts=count_by_organization(db.session, Venue.organization_id),
+        people_counts=count_by_organization(db.session, Person.organization_id, shown),
+        venue_counts=count_by_organization(db.session, Venue.organization_id, shown),
     )
 
 

@@ -13,8 +13,10 @@ from sqlalchemy.orm import selectinload
 
 from planner.accounts.models import User
 from planner.clock import utc_now
+from planner.database import Capped, capped
 from planner.outcomes.documents import remove_files_on_commit
 from planner.outcomes.models import FollowUp, FollowUpStatus, Outcome
+from planner.outcomes.queries import FollowUpsShown, follow_ups_query
 from planner.partnerships.models import Partnership
 from planner.visits.models import Visit
 
@@ -169,34 +171,30 @@ def outcome_for_page(session, outcome_id: int) -> Outcome | None:
     )
 
 
+# What "My follow-ups" shows of each kind at most; the rest are a link away.
+OWN_ROWS = 50
+
+
 @dataclass(frozen=True)
 class OwnFollowUps:
-    overdue: list[FollowUp]  # most overdue first
-    open: list[FollowUp]  # due today or later, soonest first
-    closed: list[FollowUp]  # done or dropped, most recently changed first
+    overdue: Capped  # most overdue first
+    open: Capped  # due today or later, soonest first
+    closed: Capped  # done or dropped, most recently changed first
 
 
 def follow_ups_of_owner(session, owner_id: int, today: date) -> OwnFollowUps:
-    follow_ups = session.scalars(
-        sa.select(FollowUp)
-        .where(FollowUp.owner_id == owner_id)
-        .options(
-            selectinload(FollowUp.outcome),
-            selectinload(FollowUp.visit),
-            selectinload(FollowUp.partnership),
-        )
-        .order_by(FollowUp.due_date, FollowUp.id)
-    ).all()
-    still_open = [f for f in follow_ups if f.status == FollowUpStatus.OPEN]
-    closed = sorted(
-        (f for f in follow_ups if f.status != FollowUpStatus.OPEN),
-        key=lambda f: f.updated_at,
-        reverse=True,
+    closed = (
+        follow_ups_query(today, owner_id=owner_id)
+        .where(FollowUp.status != FollowUpStatus.OPEN)
+        .order_by(None)
+        .order_by(FollowUp.updated_at.desc(), FollowUp.id.desc())
     )
     return OwnFollowUps(
-        overdue=[f for f in still_open if f.is_overdue(today)],
-        open=[f for f in still_open if not f.is_overdue(today)],
-        closed=closed,
+        overdue=capped(
+            session, follow_ups_query(today, FollowUpsShown.OVERDUE, owner_id), OWN_ROWS
+        ),
+        open=capped(session, follow_ups_query(today, FollowUpsShown.DUE, owner_id), OWN_ROWS),
+        closed=capped(session, closed, OWN_ROWS),
     )
 
 

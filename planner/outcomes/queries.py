@@ -1,15 +1,20 @@
-"""What a visit produced, as one query: read by the visit's page and by its report.
+"""What a visit produced, and the office's follow-ups, as queries: read by the pages and by
+the reports.
 
 Beside the models, below the operations, so that a report (planner/reports/queries.py)
 reads it without reaching up into outcomes/operations.py.
 """
 
 from dataclasses import dataclass
+from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
-from planner.outcomes.models import FollowUp, Outcome
+from planner.outcomes.models import FollowUp, FollowUpStatus, Outcome
+from planner.outcomes.overdue import overdue_query
+from planner.types import Choice
 
 
 @dataclass(frozen=True)
@@ -44,3 +49,43 @@ def visit_outcomes(session, visit_id: int) -> VisitOutcomes:
         .order_by(FollowUp.due_date, FollowUp.id)
     )
     return VisitOutcomes(list(outcomes), list(others))
+
+
+class FollowUpsShown(Choice):
+    """Which follow-ups the office's list shows."""
+
+    OVERDUE = "overdue", _l("Overdue")
+    DUE = "due", _l("Not yet due")
+    OPEN = "open", _l("Open")
+    DONE = "done", _l("Done")
+    DROPPED = "dropped", _l("Dropped")
+
+
+def follow_ups_query(
+    today: date, shown: FollowUpsShown | None = None, owner_id: int | None = None
+) -> sa.Select:
+    """Follow-ups (everyone's, or one owner's) with what they are about: open ones first,
+    soonest due first; done or dropped ones the most recently changed first."""
+    if shown == FollowUpsShown.OVERDUE:
+        query = overdue_query(today, owner_id)
+    else:
+        query = sa.select(FollowUp)
+        if owner_id is not None:
+            query = query.where(FollowUp.owner_id == owner_id)
+        if shown == FollowUpsShown.DUE:
+            query = query.where(FollowUp.status == FollowUpStatus.OPEN, FollowUp.due_date >= today)
+        elif shown is not None:
+            query = query.where(FollowUp.status == FollowUpStatus(shown.value))
+        still_open = FollowUp.status == FollowUpStatus.OPEN
+        query = query.order_by(
+            sa.case((still_open, 0), else_=1),
+            sa.case((still_open, FollowUp.due_date)),
+            FollowUp.updated_at.desc(),
+            FollowUp.id,
+        )
+    return query.options(
+        selectinload(FollowUp.owner),
+        selectinload(FollowUp.outcome),
+        selectinload(FollowUp.visit),
+        selectinload(FollowUp.partnership),
+    )

@@ -22,6 +22,7 @@ from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from planner import params
+from planner.accounts.models import User
 from planner.clock import app_office_today
 from planner.extensions import db
 from planner.i18n import current_language, html_gettext
@@ -38,11 +39,12 @@ from planner.outcomes.documents import (
 )
 from planner.outcomes.forms import DocumentForm, FollowUpEditForm, FollowUpForm, OutcomeForm
 from planner.outcomes.models import FollowUp, FollowUpStatus, Outcome, OutcomeDocument
+from planner.outcomes.queries import FollowUpsShown, follow_ups_query
 from planner.partnerships.models import Partnership
 from planner.security import is_safe_next, planner_required
 from planner.timefmt import format_number, format_short_date
 from planner.visits.models import Visit
-from planner.web import acting_user, download, form_page, live_visit_or_404
+from planner.web import acting_user, download, enum_arg, form_page, live_visit_or_404, paged
 
 bp = Blueprint("outcomes", __name__)
 
@@ -378,6 +380,27 @@ def reopen_follow_up(follow_up_id: int):
         follow_up_id,
         FollowUpStatus.OPEN,
         lambda title: html_gettext("“%(title)s” is open again.", title=title),
+    )
+
+
+@bp.get("/follow-ups")
+def list_follow_ups():
+    """Everyone's follow-ups (or ?owner=ID's), a page at a time; ?status=overdue for the
+    late ones."""
+    shown = enum_arg("status", FollowUpsShown)
+    owner = None
+    if (owner_id := params.id_arg("owner")) is not None:
+        owner = db.session.get(User, owner_id) or abort(404)
+    today = app_office_today()
+    page = paged(follow_ups_query(today, shown, owner.id if owner else None))
+    return render_template(
+        "outcomes/list.html",
+        page=page,
+        follow_ups=page.items,
+        shown=shown,
+        owner=owner,
+        choices=list(FollowUpsShown),
+        today=today,
     )
 
 

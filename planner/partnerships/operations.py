@@ -176,19 +176,17 @@ class SortOrder:
     ALL = (STAGE, CHANGED)
 
 
-def partnerships_for_list(
-    session,
+def partnerships_query(
     *,
-    office_zone: str,
     kind: PartnershipKind | None = None,
     stage: Stage | None = None,
     country: str | None = None,
     order: str = SortOrder.STAGE,
-) -> list[ListedPartnership]:
-    """Partnerships with the date of their last stage change, filtered as asked.
+) -> sa.Select:
+    """Partnerships filtered as asked, ordered for the list.
 
-    Ordered by stage in pipeline order (idea first, closed last), then title; or,
-    with order="changed", the most recently moved first.
+    By stage in pipeline order (idea first, closed last), then title; or, with
+    order="changed", the most recently moved first (those never moved before them all).
     """
     last_change = (
         sa.select(StageChange.partnership_id, sa.func.max(StageChange.changed_at).label("at"))
@@ -196,7 +194,7 @@ def partnerships_for_list(
         .subquery()
     )
     query = (
-        sa.select(Partnership, last_change.c.at)
+        sa.select(Partnership)
         .outerjoin(last_change, last_change.c.partnership_id == Partnership.id)
         .options(
             selectinload(Partnership.our_organization),
@@ -209,23 +207,38 @@ def partnerships_for_list(
         query = query.where(Partnership.stage == stage)
     if country:
         query = query.where(Partnership.partner_country == country.upper())
-    rows = [
-        ListedPartnership(partnership, at, to_local(at, office_zone).date() if at else None)
-        for partnership, at in session.execute(query)
-    ]
-    pipeline = list(Stage)
+    by_title = (sa.func.lower(Partnership.title), Partnership.id)
     if order == SortOrder.CHANGED:
-        rows.sort(key=lambda row: (row.partnership.title.casefold(), row.partnership.id))
-        rows.sort(key=lambda row: row.last_changed_at or utc_now(), reverse=True)
-    else:
-        rows.sort(
-            key=lambda row: (
-                pipeline.index(row.partnership.stage),
-                row.partnership.title.casefold(),
-                row.partnership.id,
-            )
+        never_moved_first = sa.case((last_change.c.at.is_(None), 0), else_=1)
+        return query.order_by(never_moved_first, last_change.c.at.desc(), *by_title)
+    pipeline = sa.case({stage: place for place, stage in enumerate(Stage)}, value=Partnership.stage)
+    return query.order_by(pipeline, *by_title)
+
+
+def listed_partnerships(
+    session, partnerships: list[Partnership], office_zone: str
+) -> list[ListedPartnership]:
+    """The partnerships with the date of their last stage change, in one query."""
+    last_changes = dict(
+        session.execute(
+            sa.select(StageChange.partnership_id, sa.func.max(StageChange.changed_at))
+            .where(StageChange.partnership_id.in_([p.id for p in partnerships]))
+            .group_by(StageChange.partnership_id)
+        ).all()
+    )
+    rows = []
+    for partnership in partnerships:
+        at = last_changes.get(partnership.id)
+        rows.append(
+            ListedPartnership(partnership, at, to_local(at, office_zone).date() if at else None)
         )
     return rows
+
+
+def count_by_stage(query: sa.Select) -> sa.Select:
+    """(stage, partnerships) of the list's query: each stage's heading says all it holds."""
+    listed = query.order_by(None).subquery()
+    return sa.select(listed.c.stage, sa.func.count()).group_by(listed.c.stage)
 
 
 def partner_countries(session) -> list[str]:

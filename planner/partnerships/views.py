@@ -27,7 +27,7 @@ from planner.partnerships.return_visit import return_visit_defaults
 from planner.partnerships.timeline import build_timeline
 from planner.security import planner_required
 from planner.timefmt import zone_names
-from planner.web import acting_user, form_page
+from planner.web import acting_user, enum_arg, form_page, paged
 
 bp = Blueprint("partnerships", __name__)
 
@@ -36,35 +36,27 @@ def partnership_or_404(partnership_id: int) -> Partnership:
     return operations.partnership_for_page(db.session, partnership_id) or abort(404)
 
 
-def enum_from_args(name: str, enum_class):
-    """The member named by ?name=..., None for all; 400 for a value that is not one."""
-    value = request.args.get(name) or None
-    if value is None:
-        return None
-    try:
-        return enum_class(value)
-    except ValueError:
-        abort(400, _("Unknown value for %(name)s: %(value)s", name=name, value=value))
-
-
 # --- The list ---------------------------------------------------------------------------
 
 
 @bp.get("/partnerships")
 def list_partnerships():
-    kind = enum_from_args("kind", PartnershipKind)
-    stage = enum_from_args("stage", Stage)
+    kind = enum_arg("kind", PartnershipKind)
+    stage = enum_arg("stage", Stage)
     country = params.text_arg("country").upper() or None
     order = request.args.get("order") or SortOrder.STAGE
     if order not in SortOrder.ALL:
         abort(400, _("Unknown order: %(order)s", order=order))
-    rows = operations.partnerships_for_list(
-        db.session, office_zone=office_zone(), kind=kind, stage=stage, country=country, order=order
-    )
+    query = operations.partnerships_query(kind=kind, stage=stage, country=country, order=order)
+    page = paged(query)
+    rows = operations.listed_partnerships(db.session, page.items, office_zone())
+    stage_counts = dict(db.session.execute(operations.count_by_stage(query)).tuples().all())
     countries = [(code, country_name(code)) for code in operations.partner_countries(db.session)]
     return render_template(
         "partnerships/list.html",
         rows=rows,
+        page=page,
+        stage_counts=stage_counts,
         kind=kind,
         stage=stage,
         country=country,

@@ -53,11 +53,6 @@ def people_query(
     return query
 
 
-def people_for_list(session, **filters) -> list[Person]:
-    """The people of `people_query(**filters)`."""
-    return list(session.scalars(people_query(**filters)))
-
-
 def nationalities(session) -> list[str]:
     """The nationalities people on file have, for the list's filter."""
     return list(

@@ -15,11 +15,11 @@ from planner.people.operations import (
     delete_person,
     nationalities,
     participations,
-    people_for_list,
+    people_query,
     update_person,
 )
 from planner.security import planner_required
-from planner.web import acting_user
+from planner.web import acting_user, paged
 
 bp = Blueprint("people", __name__)
 
@@ -35,15 +35,17 @@ def list_people():
     organization = None
     if (organization_id := params.id_arg("organization")) is not None:
         organization = db.session.get(Organization, organization_id) or abort(404)
-    people = people_for_list(
-        db.session,
-        search=search,
-        nationality=nationality,
-        organization_id=organization.id if organization else None,
+    page = paged(
+        people_query(
+            search=search,
+            nationality=nationality,
+            organization_id=organization.id if organization else None,
+        )
     )
     return render_template(
         "people/list.html",
-        people=people,
+        page=page,
+        people=page.items,
         search=search,
         nationality=nationality,
         organization=organization,

@@ -1,6 +1,7 @@
 """A visit's report as files: CSV for any spreadsheet, and an Excel workbook with typed cells.
 
-Plain functions over a VisitReport (planner/reports/queries.py), returning bytes. Column
+Plain functions over a VisitReport (planner/reports/queries.py), returning bytes; the CSV
+comes a line at a time from the outcomes as they are read, so that it can be streamed. Column
 names come out in the reader's language (lazy strings, resolved when the file is built).
 Figures stay machine-readable: ASCII digits, ISO dates in the CSV, numbers and dates as
 such in the workbook, and the currency always in a column of its own.
@@ -8,7 +9,9 @@ such in the workbook, and the currency always in a column of its own.
 
 import csv
 import io
+from collections.abc import Callable, Iterable, Iterator
 from collections.abc import Set as AbstractSet
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -17,8 +20,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from planner.outcomes.models import FollowUp, FollowUpStatus, Outcome
+from planner.outcomes.models import FollowUp, FollowUpStatus, Outcome, OutcomeKind, OutcomeStatus
 from planner.reports.queries import VisitReport
+from planner.types import Choice
 
 # A cell that starts with one of these is run as a formula by spreadsheet programs:
 # text from the database is quoted so that it stays text (CSV injection).
@@ -77,12 +81,16 @@ def follow_up_counts(outcome: Outcome, today: date) -> tuple[int, int, int]:
     return len(follow_ups), still_open, late
 
 
-def outcome_cells(outcome: Outcome, today: date) -> list:
+def label_of(choice: Choice) -> str:
+    return str(choice.label)
+
+
+def outcome_cells(outcome: Outcome, today: date, label: Callable[[Choice], str] = label_of) -> list:
     """One outcome as typed values, in OUTCOME_COLUMNS order."""
     return [
         outcome.day,
-        str(outcome.kind.label),
-        str(outcome.status.label),
+        label(outcome.kind),
+        label(outcome.status),
         outcome.summary,
         outcome.product,
         outcome.hs_code,
@@ -96,35 +104,68 @@ def outcome_cells(outcome: Outcome, today: date) -> list:
     ]
 
 
-def follow_up_summary(follow_up: FollowUp, today: date) -> str:
-    state = str(follow_up.status.label)
+@dataclass(frozen=True)
+class CsvWords:
+    """The CSV's words in the reader's language, looked up while the request can say which:
+    a streamed file is written after the request has gone."""
+
+    header: list[str]
+    labels: dict[Choice, str]
+    overdue: str
+
+    def label(self, choice: Choice) -> str:
+        return self.labels[choice]
+
+
+def csv_words() -> CsvWords:
+    choices = (*OutcomeKind, *OutcomeStatus, *FollowUpStatus)
+    return CsvWords(
+        header=[str(name) for name in (*OUTCOME_COLUMNS, CSV_FOLLOW_UP_COLUMN)],
+        labels={choice: str(choice.label) for choice in choices},
+        overdue=str(OVERDUE),
+    )
+
+
+def follow_up_summary(follow_up: FollowUp, today: date, words: CsvWords) -> str:
+    state = words.label(follow_up.status)
     if follow_up.is_overdue(today):
-        state += f", {OVERDUE}"
+        state += f", {words.overdue}"
     return f"{follow_up.title} ({follow_up.owner.name}, {follow_up.due_date.isoformat()}, {state})"
 
 
-def report_csv(report: VisitReport) -> bytes:
-    """One row per outcome with its follow-ups summarised; UTF-8 with a BOM for Excel."""
+def csv_cells(outcome: Outcome, today: date, words: CsvWords) -> list[str]:
+    """One outcome as the CSV's text: ISO dates, plain digits, its follow-ups summarised."""
+    row = []
+    for value in outcome_cells(outcome, today, words.label):
+        if isinstance(value, date):
+            row.append(value.isoformat())
+        elif isinstance(value, int | float) or value is None:
+            row.append("" if value is None else str(value))
+        elif isinstance(value, Decimal):  # plain digits and a dot, no grouping
+            row.append(f"{value:.2f}")
+        else:
+            row.append(as_text(value))
+    row.append(as_text("; ".join(follow_up_summary(f, today, words) for f in outcome.follow_ups)))
+    return row
+
+
+def report_csv_lines(outcomes: Iterable[Outcome], today: date, words: CsvWords) -> Iterator[bytes]:
+    """The CSV a line at a time: the header (after a BOM, for Excel), then one row per
+    outcome with its follow-ups summarised; UTF-8. Joined, it is the whole file."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([str(name) for name in (*OUTCOME_COLUMNS, CSV_FOLLOW_UP_COLUMN)])
-    for outcome in report.outcomes:
-        cells = outcome_cells(outcome, report.today)
-        row = []
-        for value in cells:
-            if isinstance(value, date):
-                row.append(value.isoformat())
-            elif isinstance(value, int | float) or value is None:
-                row.append("" if value is None else str(value))
-            elif isinstance(value, Decimal):  # plain digits and a dot, no grouping
-                row.append(f"{value:.2f}")
-            else:
-                row.append(as_text(value))
-        row.append(
-            as_text("; ".join(follow_up_summary(f, report.today) for f in outcome.follow_ups))
-        )
-        writer.writerow(row)
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+    def written() -> bytes:
+        text = buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+        return text.encode("utf-8")
+
+    writer.writerow(words.header)
+    yield "\ufeff".encode() + written()
+    for outcome in outcomes:
+        writer.writerow(csv_cells(outcome, today, words))
+        yield written()
 
 
 def write_table(sheet, headers, rows, start_row: int = 1) -> int:

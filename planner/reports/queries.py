@@ -13,6 +13,7 @@ as binary floating point, and adding those up could drift by a cent; integer cen
 up exactly on SQLite and PostgreSQL alike. A total is always per currency.
 """
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -20,9 +21,10 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from planner.database import Capped, capped
 from planner.itinerary.models import Stop
 from planner.outcomes.models import FollowUp, Outcome, OutcomeKind
-from planner.outcomes.overdue import overdue_follow_ups
+from planner.outcomes.overdue import overdue_query
 from planner.outcomes.queries import visit_outcomes
 from planner.partnerships.models import Partnership, Stage
 from planner.timefmt import local_day_bounds, to_local
@@ -32,6 +34,10 @@ KIND_ORDER = {kind: position for position, kind in enumerate(OutcomeKind)}
 MONTHS_BACK = 12
 # The chart reaches forward to the furthest upcoming visit, but not further than this.
 MONTHS_AHEAD_AT_MOST = 12
+# What the dashboard's lists show at most; each links to the full list.
+DASHBOARD_ROWS = 10
+WEEK_STOPS_AT_MOST = 20
+PIPELINE_ROWS_PER_STAGE = 5
 
 
 def live_visit(session, visit_id: int) -> Visit | None:
@@ -46,37 +52,42 @@ def live_visit(session, visit_id: int) -> Visit | None:
 # --- The dashboard ---------------------------------------------------------------------
 
 
-def upcoming_visits(session, today: date, limit: int = 6) -> list[Visit]:
+def upcoming_visits(session, today: date, limit: int = 6) -> Capped:
     """Visits not yet over, soonest first."""
-    return list(
-        session.scalars(
-            sa.select(Visit)
-            .where(Visit.deleted_at.is_(None), Visit.end_date >= today)
-            .options(selectinload(Visit.visiting_organization))
-            .order_by(Visit.start_date, Visit.id)
-            .limit(limit)
+    query = (
+        sa.select(Visit)
+        .where(Visit.deleted_at.is_(None), Visit.end_date >= today)
+        .order_by(Visit.start_date, Visit.id)
+    )
+    return capped(session, query, limit)
+
+
+def week_stops_query(today: date, office_zone: str, days: int = 7) -> sa.Select:
+    """Live stops from the office's midnight today to its midnight `days` days later."""
+    start, _end = local_day_bounds(today, office_zone)
+    end, _next = local_day_bounds(today + timedelta(days=days), office_zone)
+    return (
+        sa.select(Stop)
+        .join(Stop.visit)
+        .where(
+            Stop.is_live,
+            Visit.deleted_at.is_(None),
+            Stop.starts_at >= start,
+            Stop.starts_at < end,
         )
+        .options(selectinload(Stop.visit), selectinload(Stop.venue))
+        .order_by(Stop.starts_at, Stop.id)
     )
 
 
 def week_stops(session, today: date, office_zone: str, days: int = 7) -> list[Stop]:
-    """Live stops from the office's midnight today to its midnight `days` days later."""
-    start, _end = local_day_bounds(today, office_zone)
-    end, _next = local_day_bounds(today + timedelta(days=days), office_zone)
-    return list(
-        session.scalars(
-            sa.select(Stop)
-            .join(Stop.visit)
-            .where(
-                Stop.is_live,
-                Visit.deleted_at.is_(None),
-                Stop.starts_at >= start,
-                Stop.starts_at < end,
-            )
-            .options(selectinload(Stop.visit), selectinload(Stop.venue))
-            .order_by(Stop.starts_at, Stop.id)
-        )
-    )
+    """Every stop of `week_stops_query`."""
+    return list(session.scalars(week_stops_query(today, office_zone, days)))
+
+
+def week_stops_capped(session, today: date, office_zone: str) -> Capped:
+    """The week's first stops, and how many the week holds."""
+    return capped(session, week_stops_query(today, office_zone), WEEK_STOPS_AT_MOST)
 
 
 def by_local_day(stops: list[Stop]) -> list[tuple[date, list[Stop]]]:
@@ -87,26 +98,16 @@ def by_local_day(stops: list[Stop]) -> list[tuple[date, list[Stop]]]:
     return list(days.items())
 
 
-def overdue(session, today: date) -> list[FollowUp]:
-    """Every open follow-up due before today, oldest first, with what it is about."""
-    follow_ups = overdue_follow_ups(session, today)
-    load_follow_up_context(session, follow_ups)
-    return follow_ups
-
-
-def load_follow_up_context(session, follow_ups: list[FollowUp]) -> None:
-    """Load owners, outcomes, visits and partnerships of follow-ups in a few queries."""
-    if follow_ups:
-        session.scalars(
-            sa.select(FollowUp)
-            .where(FollowUp.id.in_([follow_up.id for follow_up in follow_ups]))
-            .options(
-                selectinload(FollowUp.owner),
-                selectinload(FollowUp.outcome),
-                selectinload(FollowUp.visit),
-                selectinload(FollowUp.partnership),
-            )
-        ).all()
+def overdue(session, today: date, limit: int = DASHBOARD_ROWS) -> Capped:
+    """The oldest open follow-ups due before today, with what they are about, and how many
+    there are."""
+    query = overdue_query(today).options(
+        selectinload(FollowUp.owner),
+        selectinload(FollowUp.outcome),
+        selectinload(FollowUp.visit),
+        selectinload(FollowUp.partnership),
+    )
+    return capped(session, query, limit)
 
 
 def latest_outcomes(session, limit: int = 10) -> list[Outcome]:
@@ -129,19 +130,34 @@ def latest_outcomes(session, limit: int = 10) -> list[Outcome]:
 @dataclass(frozen=True)
 class StageColumn:
     stage: Stage
-    partnerships: list[Partnership]
-
-    @property
-    def count(self) -> int:
-        return len(self.partnerships)
+    partnerships: list[Partnership]  # the first few, by title
+    count: int  # all of the stage's
 
 
-def partnership_pipeline(session) -> list[StageColumn]:
-    """One column per stage, in the order a partnership moves through them."""
-    partnerships = session.scalars(
-        sa.select(Partnership).order_by(Partnership.title, Partnership.id)
+def partnership_pipeline(session, per_stage: int = PIPELINE_ROWS_PER_STAGE) -> list[StageColumn]:
+    """One column per stage, in the order a partnership moves through them: each stage's
+    count and its first partnerships by title."""
+    counts = dict(
+        session.execute(
+            sa.select(Partnership.stage, sa.func.count(Partnership.id)).group_by(Partnership.stage)
+        ).all()
+    )
+    place = (
+        sa.func.row_number()
+        .over(partition_by=Partnership.stage, order_by=(Partnership.title, Partnership.id))
+        .label("place")
+    )
+    numbered = sa.select(Partnership.id, place).subquery()
+    first = session.scalars(
+        sa.select(Partnership)
+        .join(numbered, numbered.c.id == Partnership.id)
+        .where(numbered.c.place <= per_stage)
+        .order_by(Partnership.title, Partnership.id)
     ).all()
-    return [StageColumn(stage, [p for p in partnerships if p.stage == stage]) for stage in Stage]
+    return [
+        StageColumn(stage, [p for p in first if p.stage == stage], counts.get(stage, 0))
+        for stage in Stage
+    ]
 
 
 def outcomes_by_country(session) -> list[tuple[str, int]]:
@@ -279,6 +295,31 @@ class VisitReport:
     @property
     def overdue_count(self) -> int:
         return sum(1 for follow_up in self.follow_ups if follow_up.is_overdue(self.today))
+
+
+# How many outcomes an export reads from the database at a time.
+EXPORT_BATCH = 100
+
+
+def report_outcomes(session, visit_id: int, batch: int = EXPORT_BATCH) -> Iterator[Outcome]:
+    """The visit's outcomes as its report lists them (kind by kind, then by day), with what
+    the export prints of each, read `batch` at a time: an export holds one batch, not all.
+
+    A generator: nothing is read until the first outcome is asked for."""
+    kind_order = sa.case(KIND_ORDER, value=Outcome.kind)
+    yield from session.scalars(
+        sa.select(Outcome)
+        .where(Outcome.visit_id == visit_id)
+        .options(
+            selectinload(Outcome.stop),
+            selectinload(Outcome.partnership),
+            selectinload(Outcome.our_organization),
+            selectinload(Outcome.partner_organization),
+            selectinload(Outcome.follow_ups).selectinload(FollowUp.owner),
+        )
+        .order_by(kind_order, Outcome.day, Outcome.id)
+        .execution_options(yield_per=batch)
+    )
 
 
 def cents_to_decimal(cents: int) -> Decimal:

@@ -2,8 +2,17 @@
 
 import io
 
-from flask import Blueprint, abort, current_app, render_template, send_file, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    render_template,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
+from sqlalchemy.orm import Session
 from werkzeug.routing import BuildError
 
 from planner.clock import app_office_today, office_today, office_zone, utc_now
@@ -36,13 +45,14 @@ def dashboard():
     day = app_office_today()
     session = db.session
     language = current_language()
-    week = queries.week_stops(session, day, office_zone())
+    week = queries.week_stops_capped(session, day, office_zone())
     return render_template(
         "reports/dashboard.html",
         today=day,
         upcoming=queries.upcoming_visits(session, day),
-        week=queries.by_local_day(week),
-        week_count=len(week),
+        week=queries.by_local_day(week.rows),
+        week_count=week.total,
+        week_more=week.more,
         overdue=queries.overdue(session, day),
         latest=queries.latest_outcomes(session),
         pipeline=queries.partnership_pipeline(session),
@@ -63,8 +73,12 @@ def report_or_404(visit_id: int) -> queries.VisitReport:
     return queries.visit_report(db.session, visit, office_today(office_zone(), now), now)
 
 
+def file_name(visit, extension: str) -> str:
+    return f"visit-{visit.id}-report-{visit.start_date.isoformat()}.{extension}"
+
+
 def download(data: bytes, mimetype: str, report: queries.VisitReport, extension: str):
-    name = f"visit-{report.visit.id}-report-{report.visit.start_date.isoformat()}.{extension}"
+    name = file_name(report.visit, extension)
     return send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=name)
 
 
@@ -76,8 +90,27 @@ def visit_report(visit_id: int):
 
 @bp.get("/visits/<int:visit_id>/report.csv")
 def visit_report_csv(visit_id: int):
-    report = report_or_404(visit_id)
-    return download(export.report_csv(report), "text/csv; charset=utf-8", report, "csv")
+    """Streamed: the outcomes are read a batch at a time while the file goes out.
+
+    The body is written after the request is over (its app context, database session and
+    language gone), so it reads through a session of its own with the words looked up now."""
+    visit = queries.live_visit(db.session, visit_id) or abort(404)
+    today = office_today(office_zone(), utc_now())
+    name = file_name(visit, "csv")
+    words = export.csv_words()
+    bind = db.engine
+
+    def lines():
+        with Session(bind) as session:
+            yield from export.report_csv_lines(
+                queries.report_outcomes(session, visit_id), today, words
+            )
+
+    return Response(
+        lines(),
+        mimetype="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f"attachment; filename={name}"},
+    )
 
 
 @bp.get("/visits/<int:visit_id>/report.xlsx")

@@ -60,11 +60,6 @@ def venues_query(
     return query
 
 
-def venues_for_list(session, **filters) -> list[Venue]:
-    """The venues of `venues_query(**filters)`."""
-    return list(session.scalars(venues_query(**filters)))
-
-
 def venue_cities(session) -> list[str]:
     """The cities that venues not in the bin are in, for the list's filter."""
     return list(

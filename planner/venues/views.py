@@ -33,10 +33,10 @@ from planner.venues.operations import (
     update_venue,
     venue_cities,
     venue_for_page,
-    venues_for_list,
+    venues_query,
     weekly_hours,
 )
-from planner.web import acting_user, kind_from_args
+from planner.web import acting_user, kind_from_args, paged
 
 bp = Blueprint("venues", __name__)
 
@@ -57,10 +57,11 @@ def list_venues():
     search = params.text_arg("q")
     kind = kind_from_args(VenueKind)
     city = params.text_arg("city") or None
-    venues = venues_for_list(db.session, search=search, kind=kind, city=city)
+    page = paged(venues_query(search=search, kind=kind, city=city))
     return render_template(
         "venues/list.html",
-        venues=venues,
+        page=page,
+        venues=page.items,
         search=search,
         kind=kind,
         city=city,
@@ -71,8 +72,8 @@ def list_venues():
 
 @bp.get("/venues/bin")
 def deleted_venues():
-    venues = venues_for_list(db.session, deleted=True)
-    return render_template("venues/bin.html", venues=venues)
+    page = paged(venues_query(deleted=True))
+    return render_template("venues/bin.html", page=page, venues=page.items)
 
 
 def render_venue_page(venue: Venue, closure_form=None, travel_form=None):

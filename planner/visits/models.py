@@ -32,6 +32,13 @@ class Side(Choice):
     SUPPORT = "support", _l("Support")
 
 
+class Period(Choice):
+    """Which visits a list shows by their dates: still to end, already over, or all."""
+
+    UPCOMING = "upcoming", _l("Current and upcoming")
+    PAST = "past", _l("Past")
+
+
 class ParticipantRole(Choice):
     HEAD_OF_DELEGATION = "head_of_delegation", _l("Head of delegation")
     DELEGATE = "delegate", _l("Delegate")
@@ -174,8 +181,17 @@ class Participant(Model):
         return f"<Participant {self.person_id} in visit {self.visit_id}>"
 
 
-def visits_for_list(session, today: date, status: VisitStatus | None = None) -> list[Visit]:
-    """Visits for the visit list: upcoming and current first (soonest first), then past ones."""
+def visits_query(
+    today: date,
+    status: VisitStatus | None = None,
+    *,
+    period: Period | None = None,
+    country: str | None = None,
+    search: str = "",
+) -> sa.Select:
+    """Visits for the visit list: upcoming and current first (soonest first), then past ones.
+
+    `search` is found anywhere in the title, whatever its case or script."""
     query = (
         sa.select(Visit)
         .where(Visit.deleted_at.is_(None))
@@ -183,15 +199,39 @@ def visits_for_list(session, today: date, status: VisitStatus | None = None) -> 
     )
     if status is not None:
         query = query.where(Visit.status == status)
+    if period == Period.UPCOMING:
+        query = query.where(Visit.end_date >= today)
+    elif period == Period.PAST:
+        query = query.where(Visit.end_date < today)
+    if country:
+        query = query.where(Visit.visiting_country == country)
+    if search:
+        query = query.where(Visit.title.icontains(search, autoescape=True))
     upcoming_first = sa.case((Visit.end_date >= today, 0), else_=1)
     # Upcoming: soonest first. Past: most recent first.
-    query = query.order_by(
+    return query.order_by(
         upcoming_first,
         sa.case((Visit.end_date >= today, Visit.start_date)),
         Visit.start_date.desc(),
         Visit.id,
     )
-    return list(session.scalars(query))
+
+
+def visits_for_list(session, today: date, status: VisitStatus | None = None) -> list[Visit]:
+    """Every visit of `visits_query`, in its order."""
+    return list(session.scalars(visits_query(today, status)))
+
+
+def visiting_countries(session) -> list[str]:
+    """The countries live visits came from, for the list's filter."""
+    return list(
+        session.scalars(
+            sa.select(Visit.visiting_country)
+            .where(Visit.deleted_at.is_(None))
+            .distinct()
+            .order_by(Visit.visiting_country)
+        )
+    )
 
 
 def live_visit(session, visit_id: int) -> Visit | None:

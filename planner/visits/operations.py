@@ -235,10 +235,13 @@ def copy_as_return_visit(
     return copy
 
 
-def visits_in_bin(session) -> list[Visit]:
+def visits_in_bin() -> sa.Select:
     """Binned visits, the most recently binned first."""
-    query = sa.select(Visit).where(Visit.deleted_at.is_not(None))
-    return list(session.scalars(query.order_by(Visit.deleted_at.desc())))
+    return (
+        sa.select(Visit)
+        .where(Visit.deleted_at.is_not(None))
+        .order_by(Visit.deleted_at.desc(), Visit.id)
+    )
 
 
 def people_not_in(session, visit: Visit) -> list[Person]:

@@ -13,11 +13,12 @@ from flask import (
 )
 from flask_babel import gettext as _
 
+from planner import params
 from planner.calendars import operations as calendar_operations
 from planner.calendars.mail import letters, outbox
 from planner.clock import app_office_today, utc_now
 from planner.extensions import db
-from planner.i18n import html_gettext, html_ngettext
+from planner.i18n import country_name, html_gettext, html_ngettext
 from planner.itinerary.checks import check_dates
 from planner.itinerary.programme import programme_by_day, programme_of
 from planner.itinerary.snapshot import build_plan, check_visit, findings_by_stop
@@ -33,16 +34,20 @@ from planner.visits.forms import (
     VisitForm,
 )
 from planner.visits.models import (
+    Period,
     Side,
     Visit,
     VisitStatus,
-    visits_for_list,
+    visiting_countries,
+    visits_query,
 )
 from planner.visits.operations import VisitError
 from planner.web import (
     acting_user,
+    enum_arg,
     form_page,
     live_visit_or_404,
+    paged,
     participant_or_404,
     send_after_commit,
 )
@@ -56,17 +61,25 @@ def show_error(form, error: VisitError) -> None:
 
 @bp.get("/")
 def list_visits():
-    status_value = request.args.get("status") or None
-    status = None
-    if status_value is not None:
-        try:
-            status = VisitStatus(status_value)
-        except ValueError:
-            abort(400, _("Unknown status: %(status)s", status=status_value))
+    status = enum_arg("status", VisitStatus)
+    period = enum_arg("period", Period)
+    country = params.text_arg("country").upper() or None
+    search = params.text_arg("q")
     today = app_office_today()
-    visits = visits_for_list(db.session, today, status)
+    page = paged(visits_query(today, status, period=period, country=country, search=search))
     return render_template(
-        "visits/list.html", visits=visits, status=status, statuses=list(VisitStatus), today=today
+        "visits/list.html",
+        page=page,
+        visits=page.items,
+        status=status,
+        statuses=VisitStatus.choices(),
+        period=period,
+        periods=Period.choices(),
+        country=country,
+        countries=[(code, country_name(code)) for code in visiting_countries(db.session)],
+        search=search,
+        filtered=bool(status or period or country or search),
+        today=today,
     )
 
 
@@ -154,7 +167,8 @@ def delete_visit(visit_id: int):
 @bp.get("/visits/bin")
 @planner_required
 def list_deleted_visits():
-    return render_template("visits/bin.html", visits=operations.visits_in_bin(db.session))
+    page = paged(operations.visits_in_bin())
+    return render_template("visits/bin.html", page=page, visits=page.items)
 
 
 @bp.post("/visits/<int:visit_id>/restore")
