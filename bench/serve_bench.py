@@ -694,13 +694,14 @@ def main() -> None:
     parser.add_argument("--write", action="store_true", help="write bench/RESULTS.md")
     args = parser.parse_args()
     stop_on_sigterm()
+    about = machine()  # the commit measured: the one checked out when the run began
     names = ["sqlite", "postgresql"] if args.database == "both" else [args.database]
     checker = time_checks()
     print(checker.report(), flush=True)
     results = [run_database(name, args) for name in names]
     if args.write:
         command = "python -m bench.serve_bench " + " ".join(sys.argv[1:])
-        RESULTS.write_text(results_markdown(results, checker, machine(), command.strip()))
+        RESULTS.write_text(results_markdown(results, checker, about, command.strip()))
         print(f"\nwrote {RESULTS.relative_to(ROOT)}")
 
 
