@@ -447,7 +447,9 @@ def targets(ids: generate.BenchIds, cookie: str, etag: str) -> dict[str, Request
 
 
 def run_database(name: str, args) -> DatabaseResult:
-    url = DATABASES[name] if name == "sqlite" or not args.postgresql_url else args.postgresql_url
+    url = DATABASES[name]
+    if name == "postgresql" and args.postgresql_url:
+        url = generate.database_url(args.postgresql_url)
     ids = prepare(name, url, args.visits)
     version = database_version(name, url)
     with ExitStack() as servers:
@@ -698,11 +700,13 @@ def main() -> None:
     names = ["sqlite", "postgresql"] if args.database == "both" else [args.database]
     checker = time_checks()
     print(checker.report(), flush=True)
-    results = [run_database(name, args) for name in names]
-    if args.write:
-        command = "python -m bench.serve_bench " + " ".join(sys.argv[1:])
-        RESULTS.write_text(results_markdown(results, checker, about, command.strip()))
-        print(f"\nwrote {RESULTS.relative_to(ROOT)}")
+    command = " ".join(["python -m bench.serve_bench", *sys.argv[1:]])
+    results: list[DatabaseResult] = []
+    for name in names:
+        results.append(run_database(name, args))
+        if args.write:  # after each database, so that an interrupted run keeps what it measured
+            RESULTS.write_text(results_markdown(results, checker, about, command))
+            print(f"\nwrote {RESULTS.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":
