@@ -594,6 +594,8 @@ def machine() -> dict[str, str]:
         "ram": f"{int(memory[1]) / 1024 / 1024:.1f} GiB" if memory else "unknown",
         "python": platform.python_version(),
         "commit": commit + (" (with uncommitted changes)" if dirty else ""),
+        # Other work on the machine lowers both sides of each ratio, but not always alike.
+        "load": " ".join(f"{value:.1f}" for value in os.getloadavg()),
     }
 
 
@@ -615,7 +617,8 @@ def results_markdown(
         "concurrency 4; median over the rounds, min-max in brackets. ✓ meets the goal, ✗ misses.",
         "",
         f"- date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
-        f"- machine: {about['cpus']} CPUs ({about['cpu']}), {about['ram']} RAM",
+        f"- machine: {about['cpus']} CPUs ({about['cpu']}), {about['ram']} RAM; "
+        f"load average when the run began: {about.get('load', 'unknown')}",
         f"- Python {about['python']}; " + "; ".join(r.version for r in results),
         f"- commit: {about['commit']}",
         f"- command: `{command}`",
