@@ -8,6 +8,7 @@ import argparse
 import random
 import statistics
 import time as clock
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -84,25 +85,48 @@ def build_plan(stops: int, participants: int, seed: int = 7) -> Plan:
     )
 
 
+@dataclass(frozen=True)
+class CheckTiming:
+    stops: int
+    participants: int
+    attendances: int
+    findings: int
+    seconds: list[float]
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.seconds)
+
+    def report(self) -> str:
+        """The figures as this script prints them (bench.serve_bench prints the same)."""
+        return (
+            f"stops={self.stops} participants={self.participants} "
+            f"attendances={self.attendances}\n"
+            f"findings={self.findings}\n"
+            f"check_plan seconds: median={self.median:.3f} "
+            f"min={min(self.seconds):.3f} max={max(self.seconds):.3f} (runs={len(self.seconds)})"
+        )
+
+
+def time_checks(stops: int = 1000, participants: int = 200, repeat: int = 5) -> CheckTiming:
+    plan = build_plan(stops, participants)
+    attendances = sum(len(s.attendees) for s in plan.stops)
+    timings = []
+    findings: list = []
+    for _ in range(repeat):
+        started = clock.perf_counter()
+        findings = check_plan(plan, TravelSettings())
+        timings.append(clock.perf_counter() - started)
+    return CheckTiming(stops, participants, attendances, len(findings), timings)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--stops", type=int, default=1000)
     parser.add_argument("--participants", type=int, default=200)
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
-    plan = build_plan(args.stops, args.participants)
-    attendances = sum(len(s.attendees) for s in plan.stops)
-    timings = []
-    for _ in range(args.repeat):
-        started = clock.perf_counter()
-        findings = check_plan(plan, TravelSettings())
-        timings.append(clock.perf_counter() - started)
-    print(f"stops={args.stops} participants={args.participants} attendances={attendances}")
-    print(f"findings={len(findings)}")
-    print(
-        f"check_plan seconds: median={statistics.median(timings):.3f} "
-        f"min={min(timings):.3f} max={max(timings):.3f} (runs={args.repeat})"
-    )
+    print(time_checks(args.stops, args.participants, args.repeat).report())
 
 
 if __name__ == "__main__":
