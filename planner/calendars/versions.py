@@ -71,7 +71,13 @@ def _user_changed(user: User) -> bool:
 def _gather(session: Session) -> _Changes:
     changes = _Changes()
     owners = changes.owners
-    dirty = [obj for obj in session.dirty if session.is_modified(obj, include_collections=True)]
+    # Of the collections only a stop's attendees are printed; a visit whose participants
+    # or stops change is not itself changed (those rows are, and are seen on their own).
+    dirty = [
+        obj
+        for obj in session.dirty
+        if session.is_modified(obj, include_collections=isinstance(obj, Stop))
+    ]
     for obj in [*session.new, *dirty, *session.deleted]:
         if isinstance(obj, Stop):
             changes.stops.add(obj.id)
