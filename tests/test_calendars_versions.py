@@ -1,5 +1,7 @@
 """Calendar versions: every change raises exactly the feeds that show it, and a poll is cheap."""
 
+import threading
+import time
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -10,7 +12,7 @@ from planner.accounts.models import Role
 from planner.calendars import rendered, views
 from planner.calendars.feeds import feed_token, revoke_feed
 from planner.calendars.models import CalendarVersion
-from planner.calendars.versions import OFFICE, OFFICE_ID, PARTICIPANT, USER, VISIT
+from planner.calendars.versions import OFFICE, OFFICE_ID, PARTICIPANT, USER, VISIT, bump
 from planner.extensions import db
 from planner.itinerary import operations as stops
 from planner.itinerary.models import StopStatus
@@ -315,3 +317,53 @@ def test_the_staff_feed_holds_the_stops_of_its_window_of_days(
     app.config["STAFF_FEED_DAYS_BACK"] = 31
     uids = {e["uid"] for e in check_ics(client.get(feed_url(create_staff())).data)["items"]}
     assert outside[0].calendar_uid in uids
+
+
+@pytest.mark.parametrize("owner", ["alice", "owner"])
+def test_building_a_feed_takes_as_many_queries_for_many_stops_as_for_few(
+    world, client, create_stop, owner
+):
+    url = feed_url(getattr(world, owner))
+    # A departure for Alice, from a stop at a venue, as the ones below.
+    edit(world, world.lunch, attendees=[world.bob], venue_id=world.hotel.id)
+    db.session.commit()
+
+    def statements_to_build() -> int:
+        rendered.calendars.clear()
+        with Statements() as statements:
+            assert client.get(url).status_code == 200
+        return len(statements.sent)
+
+    few = statements_to_build()
+    for hour in range(14, 18):
+        venue = Venue(name=f"Venue {hour}", kind=VenueKind.HOTEL, timezone="Asia/Tehran")
+        stop = create_stop(world.visit, DAY, f"{hour}:00", f"{hour}:30", venue=venue)
+        stop.attendees = [world.alice, world.bob]
+        db.session.commit()
+        if hour % 2:
+            edit(world, stop, attendees=[world.bob])  # more departures
+    db.session.commit()
+    assert statements_to_build() == few
+
+
+@pytest.mark.committed
+def test_two_writers_raising_one_version_at_once_both_count(app):
+    key, engine = (OFFICE, OFFICE_ID), db.engine
+    first_holds_its_row = threading.Event()
+
+    def first() -> None:
+        try:
+            with engine.begin() as connection:
+                bump(connection, [key])
+                first_holds_its_row.set()
+                time.sleep(0.3)  # the second writer is now waiting on the row
+        finally:
+            first_holds_its_row.set()
+
+    writer = threading.Thread(target=first)
+    writer.start()
+    assert first_holds_its_row.wait(timeout=30)
+    with engine.begin() as connection:
+        bump(connection, [key])
+    writer.join()
+    assert versions()[key] == 2
