@@ -88,46 +88,53 @@ def _state(kind: str, owner_id: int, generation: int, row) -> CalendarState:
     return CalendarState(kind, owner_id, (generation, *pairs), max(moments, default=None))
 
 
-def feed_state(session, secret: str, token: str) -> CalendarState | None:
-    """The calendar a current, enabled token opens, at its versions; else None.
+def _feed_queries() -> dict[str, sa.Select]:
+    """The token's owner with its checks (a participant of a visit not in the bin, an active
+    user; the feed on, at the token's generation) and the version rows of their calendar,
+    by primary keys. Built once: a poll only binds the owner and the generation."""
+    owner_id = sa.bindparam("owner_id", type_=sa.Integer)
+    generation = sa.bindparam("generation", type_=sa.Integer)
+    own, office = aliased(CalendarVersion), aliased(CalendarVersion)
+    participant = (
+        sa.select(*_version(own))
+        .select_from(Participant)
+        .join(Visit, Visit.id == Participant.visit_id)
+        .outerjoin(own, _joined(own, PARTICIPANT, Participant.id))
+        .where(
+            Participant.id == owner_id,
+            Visit.deleted_at.is_(None),
+            Participant.feed_enabled.is_(True),
+            Participant.feed_generation == generation,
+        )
+    )
+    staff = (
+        sa.select(*_version(own), *_version(office))
+        .select_from(User)
+        .outerjoin(own, _joined(own, USER, User.id))
+        .outerjoin(office, _joined(office, OFFICE, OFFICE_ID))
+        .where(
+            User.id == owner_id,
+            User.active.is_(True),
+            User.feed_enabled.is_(True),
+            User.feed_generation == generation,
+        )
+    )
+    return {PARTICIPANT_FEED: participant, STAFF_FEED: staff}
 
-    One query, by primary keys: the token's owner with its checks (a participant of a
-    visit not in the bin, an active user; the feed on, at the token's generation) and the
-    version rows of their calendar. Every failure is the same None: the answer never tells
-    a guesser which part was wrong.
-    """
+
+_FEED_QUERIES = _feed_queries()
+
+
+def feed_state(session, secret: str, token: str) -> CalendarState | None:
+    """The calendar a current, enabled token opens, at its versions; else None, in one
+    query. Every failure is the same None: the answer never tells a guesser which part
+    was wrong."""
     key = read_token(secret, token)
     if key is None:
         return None
-    if key.kind == PARTICIPANT_FEED:
-        own = aliased(CalendarVersion)
-        query = (
-            sa.select(*_version(own))
-            .select_from(Participant)
-            .join(Visit, Visit.id == Participant.visit_id)
-            .outerjoin(own, _joined(own, PARTICIPANT, Participant.id))
-            .where(
-                Participant.id == key.owner_id,
-                Visit.deleted_at.is_(None),
-                Participant.feed_enabled.is_(True),
-                Participant.feed_generation == key.generation,
-            )
-        )
-    else:
-        own, office = aliased(CalendarVersion), aliased(CalendarVersion)
-        query = (
-            sa.select(*_version(own), *_version(office))
-            .select_from(User)
-            .outerjoin(own, _joined(own, USER, User.id))
-            .outerjoin(office, _joined(office, OFFICE, OFFICE_ID))
-            .where(
-                User.id == key.owner_id,
-                User.active.is_(True),
-                User.feed_enabled.is_(True),
-                User.feed_generation == key.generation,
-            )
-        )
-    row = session.execute(query).one_or_none()
+    row = session.execute(
+        _FEED_QUERIES[key.kind], {"owner_id": key.owner_id, "generation": key.generation}
+    ).one_or_none()
     if row is None:
         return None
     return _state(key.kind, key.owner_id, key.generation, tuple(row))
