@@ -98,6 +98,27 @@ CHANGES = {
         lambda w: edit(w, w.castle_tour, venue_id=w.hotel.id),
         [(VISIT, "visit"), (OFFICE, None), (PARTICIPANT, "alice")],
     ),
+    "stop added": (
+        lambda w: stops.create_stop(
+            db.session,
+            w.visit,
+            acting=w.planner,
+            attendees=[w.bob],
+            kind=w.lunch.kind,
+            title="Press",
+            starts_at=w.lunch.ends_at,
+            ends_at=w.lunch.ends_at + timedelta(hours=1),
+        ),
+        [(VISIT, "visit"), (OFFICE, None), (PARTICIPANT, "bob")],
+    ),  # fmt: skip
+    "stop restored": (
+        lambda w: (
+            stops.delete_stop(db.session, w.elsewhere, acting=w.planner),
+            db.session.commit(),
+            stops.restore_stop(db.session, w.elsewhere, acting=w.planner),
+        ),
+        [(VISIT, "other_visit"), (OFFICE, None), (PARTICIPANT, "carol")],
+    ),
     "stop title": (
         lambda w: edit(w, w.elsewhere, title="Talks at the hotel"),
         [(VISIT, "other_visit"), (OFFICE, None), (PARTICIPANT, "carol")],
@@ -137,6 +158,23 @@ CHANGES = {
         ),
         [(VISIT, "visit"), (OFFICE, None), (PARTICIPANT, "alice")],
     ),
+    "venue moved": (
+        lambda w: venues.update_venue(
+            db.session, w.hotel, acting=w.planner, hours=None, latitude=33.5, longitude=48.4
+        ),
+        [(VISIT, "other_visit"), (OFFICE, None), (PARTICIPANT, "carol")],
+    ),
+    "visit's zone": (
+        lambda w: visits.update_visit(
+            db.session, w.other_visit, acting=w.planner, timezone="Asia/Baghdad"
+        ),
+        [
+            (VISIT, "other_visit"),
+            (OFFICE, None),
+            (PARTICIPANT, "carol"),
+            (PARTICIPANT, "alice_again"),
+        ],
+    ),  # fmt: skip
     "person renamed": (
         lambda w: people.update_person(
             db.session, w.alice.person, acting=w.planner, full_name_latin="Alice Abenova-Kim"
