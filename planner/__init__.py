@@ -37,6 +37,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
 
     from planner import database, errors, i18n, models, security  # noqa: F401 - models registers tables
+    from planner.calendars import versions  # noqa: F401 - raises feed versions on every flush
     from planner.extensions import csrf, db, migrate
 
     db.init_app(app)

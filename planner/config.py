@@ -29,6 +29,9 @@ DEFAULTS = {
     "SMTP_STARTTLS": "",  # any non-empty value turns STARTTLS on
     "SMTP_TIMEOUT": "20",
     "FEED_REFRESH_MINUTES": "15",
+    # A staff feed holds the stops that start within these many days before and after today.
+    "STAFF_FEED_DAYS_BACK": "30",
+    "STAFF_FEED_DAYS_AHEAD": "365",
     # The checker's drive-time estimate: great-circle km x factor / speed, plus a buffer.
     "TRAVEL_ROAD_FACTOR": "1.3",
     "TRAVEL_AVERAGE_SPEED_KMH": "50",
@@ -109,7 +112,15 @@ def finalise(config, instance_path: str) -> None:
             f"OFFICE_TIMEZONE={config['OFFICE_TIMEZONE']!r} is not an IANA time zone"
         ) from error
     config["BABEL_DEFAULT_TIMEZONE"] = config["OFFICE_TIMEZONE"]
-    for key in ("SMTP_PORT", "SMTP_TIMEOUT", "FEED_REFRESH_MINUTES", "OUTCOME_DOCUMENT_MAX_BYTES"):
+    whole_numbers = (
+        "SMTP_PORT",
+        "SMTP_TIMEOUT",
+        "FEED_REFRESH_MINUTES",
+        "STAFF_FEED_DAYS_BACK",
+        "STAFF_FEED_DAYS_AHEAD",
+        "OUTCOME_DOCUMENT_MAX_BYTES",
+    )
+    for key in whole_numbers:
         try:
             config[key] = int(config[key])
         except (TypeError, ValueError) as error:

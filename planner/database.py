@@ -12,6 +12,7 @@ from flask import Flask, g
 from planner.extensions import db
 
 _AFTER_COMMIT = "_pishvaz_after_commit"
+_READ_ONLY = "_pishvaz_read_only"
 
 
 @sa.event.listens_for(sa.engine.Engine, "connect")
@@ -54,13 +55,24 @@ def after_commit(action: Callable[[], None]) -> None:
     g.setdefault(_AFTER_COMMIT, []).append(action)
 
 
+def read_only() -> None:
+    """This request changes nothing: it ends with a rollback, never a commit.
+
+    For what is polled (a calendar feed): a 304 then costs its one query and no COMMIT,
+    and anything flushed by mistake is not saved by a GET.
+    """
+    g.setdefault(_READ_ONLY, True)
+
+
 def init_app(app: Flask) -> None:
     # Domain functions only flush. The request commits once, after the view has
     # returned a success; anything else (an error page, an exception) rolls back.
     @app.after_request
     def _commit_on_success(response):
         actions = g.pop(_AFTER_COMMIT, [])
-        if response.status_code < 400:
+        if g.pop(_READ_ONLY, False):
+            db.session.rollback()
+        elif response.status_code < 400:
             db.session.commit()
             for action in actions:
                 action()

@@ -26,6 +26,12 @@ def select_locale() -> str | None:
         return current_user.locale
     if session.get("locale") in LANGUAGES:
         return session["locale"]
+    return browser_language()
+
+
+def browser_language() -> str:
+    """The language the request's Accept-Language prefers among ours: all that a calendar
+    app polling a feed says about its reader (it has no session and no sign-in)."""
     return request.accept_languages.best_match(list(LANGUAGES)) or "en"
 
 

@@ -1,7 +1,7 @@
 """Every model, imported in dependency order so that mappers and migrations see all tables."""
 
 from planner.accounts.models import User  # noqa: F401
-from planner.calendars.models import Departure, MailMessage, SentEvent  # noqa: F401
+from planner.calendars.models import CalendarVersion, Departure, MailMessage, SentEvent  # noqa: F401
 from planner.itinerary.models import Stop, stop_attendees  # noqa: F401
 from planner.organizations.models import Organization  # noqa: F401
 from planner.outcomes.models import FollowUp, Outcome, OutcomeDocument  # noqa: F401

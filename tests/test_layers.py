@@ -50,6 +50,8 @@ LAYERS = (
             "calendars/ics",
             "calendars/events",
             "calendars/tokens",
+            "calendars/versions",
+            "calendars/rendered",
             "calendars/mail/plans",
             "calendars/mail/letters",
             "programmes/timeline",

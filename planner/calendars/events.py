@@ -11,11 +11,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import lazyload, load_only, selectinload
 
 from planner.calendars.ics import CalendarEvent, CalendarTodo, Person
 from planner.calendars.models import Departure
-from planner.itinerary.models import Stop
+from planner.itinerary.models import Stop, stop_attendees
+from planner.itinerary.programme import programme_of
 from planner.outcomes.models import FollowUp, FollowUpStatus
 from planner.rules import single_line
 from planner.visits.models import Participant, Visit
@@ -68,9 +69,9 @@ def stop_event(
 
 
 def _stops_query():
-    return sa.select(Stop).options(
-        selectinload(Stop.venue), selectinload(Stop.visit), selectinload(Stop.attendees)
-    )
+    # What a stop's event prints: its venue and (for the zone) its visit. Not its attendees:
+    # only an invitation lists one, its recipient, whom the caller already has.
+    return sa.select(Stop).options(selectinload(Stop.venue), selectinload(Stop.visit))
 
 
 def _recently(when: datetime | None, now: datetime) -> bool:
@@ -90,9 +91,24 @@ def visit_events(session, visit: Visit, options: EventOptions) -> list[CalendarE
 def participant_events(
     session, participant: Participant, options: EventOptions
 ) -> list[CalendarEvent]:
-    """The participant's programme, and what recently left it, as CANCELLED."""
-    attending = session.scalars(
-        _stops_query().join(Stop.attendees).where(Participant.id == participant.id)
+    """The participant's programme, and what recently left it, as CANCELLED.
+
+    What they attend is what their programme page shows (itinerary/programme.py), plus
+    the stops they attended that went to the bin, and those they were taken off.
+    """
+    attended = sa.select(stop_attendees.c.stop_id).where(
+        stop_attendees.c.participant_id == participant.id
+    )
+    stops = session.scalars(
+        sa.select(Stop)
+        .where(Stop.id.in_(attended))
+        .options(
+            selectinload(Stop.venue),
+            # programme_of reads who attends; their ids are enough, not their people.
+            selectinload(Stop.attendees).options(
+                load_only(Participant.id), lazyload(Participant.person)
+            ),
+        )
     ).all()
     departures = session.scalars(
         sa.select(Departure)
@@ -101,12 +117,15 @@ def participant_events(
     ).all()
     person = participant.person
     recipient = (Person(person.display_name, person.email),) if options.with_attendees else ()
-    events = []
-    for stop in attending:
-        if not stop.is_live and not _recently(stop.deleted_at, options.now):
-            continue
-        events.append(stop_event(stop, options, cancelled=not stop.is_live, attendees=recipient))
-    attending_ids = {stop.id for stop in attending}
+    events = [
+        stop_event(stop, options, attendees=recipient) for stop in programme_of(stops, participant)
+    ]
+    events += [
+        stop_event(stop, options, cancelled=True, attendees=recipient)
+        for stop in stops
+        if not stop.is_live and _recently(stop.deleted_at, options.now)
+    ]
+    attending_ids = {stop.id for stop in stops}
     for departure in departures:
         stop = departure.stop
         if stop.id in attending_ids or not _recently(departure.removed_at, options.now):
@@ -115,9 +134,16 @@ def participant_events(
     return sorted(events, key=lambda e: e.starts_at)
 
 
-def staff_events(session, options: EventOptions) -> list[CalendarEvent]:
-    """Every stop of every visit not in the bin, for a staff member's own calendar."""
-    stops = session.scalars(_stops_query().join(Stop.visit).where(Visit.deleted_at.is_(None))).all()
+def staff_events(
+    session, options: EventOptions, *, since: datetime, until: datetime
+) -> list[CalendarEvent]:
+    """Every stop of every visit not in the bin that starts within [since, until), for a
+    staff member's own calendar: years of visits would make a feed no client reads whole."""
+    stops = session.scalars(
+        _stops_query()
+        .join(Stop.visit)
+        .where(Visit.deleted_at.is_(None), Stop.starts_at >= since, Stop.starts_at < until)
+    ).all()
     return [
         stop_event(stop, options, cancelled=not stop.is_live)
         for stop in sorted(stops, key=lambda s: s.starts_at)

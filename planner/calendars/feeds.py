@@ -1,30 +1,29 @@
 """Calendar downloads and subscription feeds: whose feed a token opens, and HTTP validators.
 
 Calendar clients poll a feed every few minutes. The validator (ETag and Last-Modified)
-comes from a few aggregate queries over what the calendar is made of, so that an
-unchanged calendar answers 304 without loading a stop or building a VCALENDAR.
+is the owner's row in calendar_versions (raised by every change to what the calendar
+holds, planner/calendars/versions.py), read together with the token's check in one
+indexed query, so that an unchanged calendar answers 304 without loading a stop.
 """
 
 import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
+from sqlalchemy.orm import aliased
 from werkzeug.sansio.http import is_resource_modified
 
 from planner.accounts.models import User
-from planner.calendars.events import CANCELLED_KEPT_FOR
-from planner.calendars.models import Departure
+from planner.calendars.models import CalendarVersion
 from planner.calendars.tokens import make_token, read_token
-from planner.itinerary.models import Stop, stop_attendees
-from planner.outcomes.models import FollowUp, FollowUpStatus
-from planner.venues.models import Venue
+from planner.calendars.versions import OFFICE, OFFICE_ID, PARTICIPANT, USER, VISIT
 from planner.visits.models import Participant, Visit
 
 # Raise when the calendar output changes shape, so that every client fetches it anew.
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 PARTICIPANT_FEED = "p"
 STAFF_FEED = "u"
@@ -50,135 +49,119 @@ def is_unchanged(
     )
 
 
-def _validator(parts: list, timestamps: list[datetime | None]) -> Validator:
-    digest = hashlib.sha256(repr([FORMAT_VERSION, *parts]).encode()).hexdigest()[:32]
-    known = [moment for moment in timestamps if moment is not None]
-    return Validator(etag=digest, last_modified=max(known) if known else None)
+@dataclass(frozen=True)
+class CalendarState:
+    """One calendar at its current versions: `kind` and `owner_id` say whose it is, `parts`
+    hold the generation and every (version, changed_at) it is made of."""
+
+    kind: str  # PARTICIPANT_FEED, STAFF_FEED, or VISIT for a visit's download
+    owner_id: int
+    parts: tuple
+    changed_at: datetime | None
 
 
-def _stops_fingerprint(session, stop_ids, now: datetime) -> tuple[list, list[datetime | None]]:
-    """Count, identities, sequences and last change of the stops, and of their venues.
+def validator(state: CalendarState, *, day: date, day_start: datetime, context: tuple) -> Validator:
+    """The calendar's ETag and Last-Modified on `day`.
 
-    A stop deleted longer ago than CANCELLED_KEPT_FOR leaves the calendar: counting the
-    ones still shown changes the ETag on the day one drops out.
+    Every calendar holds what left it in the last 60 days, and a staff feed a window of
+    days, so the day is part of the ETag, and Last-Modified is never before it began.
+    `context`: whatever else the bytes depend on (the language, the settings, feed or file).
     """
-    cutoff = now - CANCELLED_KEPT_FOR
-    shown = sa.or_(Stop.is_live, Stop.deleted_at >= cutoff)
-    count, id_sum, sequence_sum, shown_count, last_change = session.execute(
-        sa.select(
-            sa.func.count(Stop.id),
-            sa.func.coalesce(sa.func.sum(Stop.id), 0),
-            sa.func.coalesce(sa.func.sum(Stop.sequence), 0),
-            sa.func.coalesce(sa.func.sum(sa.case((shown, 1), else_=0)), 0),
-            sa.func.max(Stop.updated_at),
-        ).where(Stop.id.in_(stop_ids))
-    ).one()
-    # Venues have no change time; their few rows are read whole (LOCATION, GEO, the zone).
-    venues = session.execute(
-        sa.select(
-            Venue.id,
-            Venue.name,
-            Venue.address,
-            Venue.city,
-            Venue.latitude,
-            Venue.longitude,
-            Venue.timezone,
+    key = [FORMAT_VERSION, state.kind, state.owner_id, *state.parts, day.isoformat(), context]
+    digest = hashlib.sha256(repr(key).encode()).hexdigest()[:32]
+    known = [moment for moment in (state.changed_at, day_start) if moment is not None]
+    return Validator(etag=digest, last_modified=max(known))
+
+
+def _version(row: type[CalendarVersion]):
+    return sa.func.coalesce(row.version, 0), row.changed_at
+
+
+def _joined(row: type[CalendarVersion], kind: str, owner_id) -> sa.ColumnElement[bool]:
+    return sa.and_(row.owner_kind == kind, row.owner_id == owner_id)
+
+
+def _state(kind: str, owner_id: int, generation: int, row) -> CalendarState:
+    """From a row of (version, changed_at) pairs, as the queries below select them."""
+    pairs = [tuple(row[i : i + 2]) for i in range(0, len(row), 2)]
+    moments = [changed for _, changed in pairs if changed is not None]
+    return CalendarState(kind, owner_id, (generation, *pairs), max(moments, default=None))
+
+
+def _feed_queries() -> dict[str, sa.Select]:
+    """The token's owner with its checks (a participant of a visit not in the bin, an active
+    user; the feed on, at the token's generation) and the version rows of their calendar,
+    by primary keys. Built once: a poll only binds the owner and the generation."""
+    owner_id = sa.bindparam("owner_id", type_=sa.Integer)
+    generation = sa.bindparam("generation", type_=sa.Integer)
+    own, office = aliased(CalendarVersion), aliased(CalendarVersion)
+    participant = (
+        sa.select(*_version(own))
+        .select_from(Participant)
+        .join(Visit, Visit.id == Participant.visit_id)
+        .outerjoin(own, _joined(own, PARTICIPANT, Participant.id))
+        .where(
+            Participant.id == owner_id,
+            Visit.deleted_at.is_(None),
+            Participant.feed_enabled.is_(True),
+            Participant.feed_generation == generation,
         )
-        .where(Venue.id.in_(sa.select(Stop.venue_id).where(Stop.id.in_(stop_ids))))
-        .order_by(Venue.id)
-    ).all()
-    parts = [count, id_sum, sequence_sum, shown_count, last_change, [tuple(v) for v in venues]]
-    return parts, [last_change]
-
-
-def visit_validator(session, visit: Visit, *, now: datetime, context: tuple) -> Validator:
-    """The whole visit's calendar. `context`: whatever else the output depends on (locale,
-    settings, the calendar's name)."""
-    stop_ids = sa.select(Stop.id).where(Stop.visit_id == visit.id)
-    parts, timestamps = _stops_fingerprint(session, stop_ids, now)
-    return _validator(
-        ["visit", visit.id, visit.timezone, visit.updated_at, *parts, context],
-        [*timestamps, visit.updated_at],
     )
-
-
-def participant_validator(
-    session, participant: Participant, *, now: datetime, context: tuple
-) -> Validator:
-    """One participant's programme: the stops they attend or recently left."""
-    cutoff = now - CANCELLED_KEPT_FOR
-    attended = sa.select(stop_attendees.c.stop_id).where(
-        stop_attendees.c.participant_id == participant.id
-    )
-    departed = sa.select(Departure.stop_id).where(Departure.participant_id == participant.id)
-    parts, timestamps = _stops_fingerprint(session, attended.union(departed), now)
-    departures, recent_departures, last_departure = session.execute(
-        sa.select(
-            sa.func.count(Departure.id),
-            sa.func.coalesce(sa.func.sum(sa.case((Departure.removed_at >= cutoff, 1), else_=0)), 0),
-            sa.func.max(Departure.removed_at),
-        ).where(Departure.participant_id == participant.id)
-    ).one()
-    visit = participant.visit
-    return _validator(
-        [
-            "participant",
-            participant.id,
-            participant.feed_generation,
-            visit.timezone,
-            visit.updated_at,
-            *parts,
-            departures,
-            recent_departures,
-            last_departure,
-            context,
-        ],
-        [*timestamps, last_departure, visit.updated_at],
-    )
-
-
-def _follow_ups_fingerprint(session, owner_id: int, now: datetime) -> list:
-    """The owner's follow-ups as their to-dos show them; a closed one leaves after a while."""
-    cutoff = now - CANCELLED_KEPT_FOR
-    shown = sa.or_(FollowUp.status == FollowUpStatus.OPEN, FollowUp.updated_at >= cutoff)
-    return list(
-        session.execute(
-            sa.select(
-                sa.func.count(FollowUp.id),
-                sa.func.coalesce(sa.func.sum(FollowUp.id), 0),
-                sa.func.coalesce(sa.func.sum(FollowUp.sequence), 0),
-                sa.func.coalesce(sa.func.sum(sa.case((shown, 1), else_=0)), 0),
-                sa.func.max(FollowUp.updated_at),
-            ).where(FollowUp.owner_id == owner_id)
-        ).one()
-    )
-
-
-def staff_validator(session, user: User, *, now: datetime, context: tuple) -> Validator:
-    """A staff member's calendar: every stop of every visit not in the bin, and their own
-    follow-ups."""
-    live_visits = sa.select(Visit.id).where(Visit.deleted_at.is_(None))
-    stop_ids = sa.select(Stop.id).where(Stop.visit_id.in_(live_visits))
-    parts, timestamps = _stops_fingerprint(session, stop_ids, now)
-    visits, last_visit_change = session.execute(
-        sa.select(sa.func.count(Visit.id), sa.func.max(Visit.updated_at)).where(
-            Visit.deleted_at.is_(None)
+    staff = (
+        sa.select(*_version(own), *_version(office))
+        .select_from(User)
+        .outerjoin(own, _joined(own, USER, User.id))
+        .outerjoin(office, _joined(office, OFFICE, OFFICE_ID))
+        .where(
+            User.id == owner_id,
+            User.active.is_(True),
+            User.feed_enabled.is_(True),
+            User.feed_generation == generation,
         )
-    ).one()
-    follow_ups = _follow_ups_fingerprint(session, user.id, now)
-    return _validator(
-        [
-            "staff",
-            user.id,
-            user.feed_generation,
-            *parts,
-            visits,
-            last_visit_change,
-            follow_ups,
-            context,
-        ],
-        [*timestamps, last_visit_change, follow_ups[-1]],
     )
+    return {PARTICIPANT_FEED: participant, STAFF_FEED: staff}
+
+
+_FEED_QUERIES = _feed_queries()
+
+
+def feed_state(session, secret: str, token: str) -> CalendarState | None:
+    """The calendar a current, enabled token opens, at its versions; else None, in one
+    query. Every failure is the same None: the answer never tells a guesser which part
+    was wrong."""
+    key = read_token(secret, token)
+    if key is None:
+        return None
+    row = session.execute(
+        _FEED_QUERIES[key.kind], {"owner_id": key.owner_id, "generation": key.generation}
+    ).one_or_none()
+    if row is None:
+        return None
+    return _state(key.kind, key.owner_id, key.generation, tuple(row))
+
+
+def participant_state(session, participant: Participant) -> CalendarState:
+    """A participant's programme (their download; their feed is feed_state)."""
+    own = aliased(CalendarVersion)
+    row = session.execute(
+        sa.select(*_version(own)).where(_joined(own, PARTICIPANT, participant.id))
+    ).one_or_none()
+    return _state(PARTICIPANT_FEED, participant.id, participant.feed_generation, row or (0, None))
+
+
+def visit_state(session, visit: Visit) -> CalendarState:
+    """A whole visit's calendar (its download)."""
+    own = aliased(CalendarVersion)
+    row = session.execute(
+        sa.select(*_version(own)).where(_joined(own, VISIT, visit.id))
+    ).one_or_none()
+    return _state(VISIT, visit.id, 0, row or (0, None))
+
+
+def feed_owner(session, state: CalendarState) -> Participant | User | None:
+    """Whose calendar feed_state found; None if it was deleted since."""
+    model = Participant if state.kind == PARTICIPANT_FEED else User
+    return session.get(model, state.owner_id)
 
 
 # Whose feed a token opens.
@@ -187,27 +170,6 @@ def staff_validator(session, user: User, *, now: datetime, context: tuple) -> Va
 def feed_token(secret: str, owner: Participant | User) -> str:
     kind = PARTICIPANT_FEED if isinstance(owner, Participant) else STAFF_FEED
     return make_token(secret, kind, owner.id, owner.feed_generation)
-
-
-def feed_owner(session, secret: str, token: str) -> Participant | User | None:
-    """The participant or staff user whose current, enabled feed the token opens, else None.
-
-    Every failure is the same None: the answer never tells a guesser which part was wrong.
-    """
-    key = read_token(secret, token)
-    if key is None:
-        return None
-    if key.kind == PARTICIPANT_FEED:
-        owner = session.get(Participant, key.owner_id)
-        if owner is None or owner.visit.is_deleted:
-            return None
-    else:
-        owner = session.get(User, key.owner_id)
-        if owner is None or not owner.active:
-            return None
-    if not owner.feed_enabled or owner.feed_generation != key.generation:
-        return None
-    return owner
 
 
 def revoke_feed(session, owner: Participant | User) -> None:

@@ -4,6 +4,7 @@ Every DTSTART/DTEND carries an IANA TZID with a matching VTIMEZONE built from zo
 so no client shows a stop an hour off. Escaping and folding are the library's.
 """
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -96,8 +97,31 @@ def build_calendar(
         # A year either side: enough for any client that expands the zone's rules.
         first = min(e.starts_at for e in events).date() - timedelta(days=366)
         last = max(e.ends_at for e in events).date() + timedelta(days=366)
-        calendar.add_missing_timezones(first_date=first, last_date=last)
+        _add_timezones(calendar, first, last)
     return calendar.to_ical()
+
+
+@functools.lru_cache(maxsize=256)
+def vtimezone(zone: str, first: date, last: date) -> icalendar.Timezone | None:
+    """The zone's VTIMEZONE over the dates, built from zoneinfo once and then reused.
+
+    Built the way icalendar's add_missing_timezones builds it, so the output is the same;
+    the transitions are the slow part of a feed. Callers only serialise it, never change it.
+    """
+    try:
+        return icalendar.Timezone.from_tzid(zone, first_date=first, last_date=last)
+    except ValueError:  # a zone icalendar cannot describe: left out, as before
+        return None
+
+
+def _add_timezones(calendar: icalendar.Calendar, first: date, last: date) -> None:
+    """add_missing_timezones, with each VTIMEZONE from the cache: inserted before the events."""
+    position = len(calendar.timezones)
+    for tzid in calendar.get_missing_tzids():
+        timezone = vtimezone(tzid, first, last)
+        if timezone is not None:
+            calendar.subcomponents.insert(position, timezone)
+            position += 1
 
 
 def _vevent(event: CalendarEvent, info: CalendarInfo, now: datetime) -> icalendar.Event:

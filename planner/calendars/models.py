@@ -97,3 +97,20 @@ class MailMessage(Model):
     created_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL")
     )
+
+
+class CalendarVersion(Model):
+    """How many times what one feed owner's calendar holds has changed.
+
+    Raised in the same transaction as the change (planner/calendars/versions.py), so that a
+    feed's validator is this one row: a calendar with no row yet is at version 0. Owners
+    are a participant (their programme), a staff user (their follow-ups), a visit (its
+    download) and the office (owner_id 0: every stop of every visit, in every staff feed).
+    """
+
+    __tablename__ = "calendar_versions"
+
+    owner_kind: Mapped[str] = mapped_column(sa.String(12), primary_key=True)
+    owner_id: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=False)
+    version: Mapped[int] = mapped_column(sa.Integer, default=1)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)

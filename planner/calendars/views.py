@@ -7,15 +7,16 @@ iTIP invitations is planner/calendars/mail_views.py.)
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import segno
 from flask import Blueprint, Response, abort, current_app, flash, redirect, request, url_for
-from flask_babel import get_locale
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 
 from planner.accounts.models import User
-from planner.calendars import feeds
+from planner.calendars import feeds, rendered
 from planner.calendars.events import (
     EventOptions,
     participant_events,
@@ -24,10 +25,12 @@ from planner.calendars.events import (
     visit_events,
 )
 from planner.calendars.ics import CalendarInfo, Person, build_calendar
-from planner.clock import utc_now
+from planner.clock import office_today, utc_now
+from planner.database import read_only
 from planner.extensions import db
-from planner.i18n import html_gettext
+from planner.i18n import browser_language, html_gettext
 from planner.security import planner_required
+from planner.timefmt import local_day_bounds
 from planner.visits.models import Participant
 from planner.web import acting_user, feed_url, live_visit_or_404, participant_or_404
 
@@ -51,16 +54,17 @@ def _follow_up_url(follow_up) -> str:
     return f"{base}{url_for('outcomes.my_follow_ups')}#follow-up-{follow_up.id}"
 
 
-def _context(name: str) -> tuple:
+def _context(language: str, *extra) -> tuple:
     """Whatever besides the data changes the bytes: the language and the settings."""
     config = current_app.config
     return (
-        name,
-        str(get_locale()),
+        language,
         config["BASE_URL"],
         config["OFFICE_NAME"],
         config["MAIL_SENDER"],
+        config["OFFICE_TIMEZONE"],
         config["FEED_REFRESH_MINUTES"],
+        *extra,
     )
 
 
@@ -72,6 +76,24 @@ def _staff_calendar_name(user: User) -> str:
     return _("Official visits — %(name)s", name=user.name)
 
 
+@dataclass(frozen=True)
+class Moment:
+    """When a calendar is asked for: now (its DTSTAMP), the office's day (part of its ETag),
+    and the day's start, from which the 60 days that cancelled stops stay are counted, so
+    that what a calendar holds changes with the day, as its ETag does."""
+
+    now: datetime
+    day: date
+    day_start: datetime
+
+    @classmethod
+    def current(cls) -> "Moment":
+        now = utc_now()
+        zone = current_app.config["OFFICE_TIMEZONE"]
+        day = office_today(zone, now)
+        return cls(now, day, local_day_bounds(day, zone)[0])
+
+
 def calendar_response(
     validator: feeds.Validator,
     build: Callable[[], bytes],
@@ -79,13 +101,18 @@ def calendar_response(
     cache_control: str,
     filename: str | None = None,
 ) -> Response:
-    """304 when the client's copy is current (the calendar is not built), else the calendar."""
+    """304 when the client's copy is current (the calendar is not built), else the calendar:
+    the copy kept for this ETag, or built now and kept."""
     if feeds.is_unchanged(
         validator, request.headers.get("If-None-Match"), request.headers.get("If-Modified-Since")
     ):
         response = Response(status=304)
     else:
-        response = Response(build(), content_type="text/calendar; charset=utf-8")
+        body = rendered.calendars.get(validator.etag)
+        if body is None:
+            body = build()
+            rendered.calendars.put(validator.etag, body)
+        response = Response(body, content_type="text/calendar; charset=utf-8")
         if filename:
             response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.set_etag(validator.etag, weak=True)
@@ -102,13 +129,12 @@ def calendar_response(
 @bp.get("/visits/<int:visit_id>/calendar.ics")
 def visit_calendar(visit_id: int):
     visit = live_visit_or_404(visit_id)
-    now = utc_now()
-    name = visit.title
-    info = CalendarInfo(name=name, zone=visit.timezone, organizer=_organizer())
-    options = EventOptions(now=now, stop_url=_stop_url)
+    moment = Moment.current()
+    info = CalendarInfo(name=visit.title, zone=visit.timezone, organizer=_organizer())
+    options = EventOptions(now=moment.day_start, stop_url=_stop_url)
     return calendar_response(
-        feeds.visit_validator(db.session, visit, now=now, context=_context(name)),
-        lambda: build_calendar(info, visit_events(db.session, visit, options), now=now),
+        _validator(feeds.visit_state(db.session, visit), moment, str(get_locale()), "file"),
+        lambda: build_calendar(info, visit_events(db.session, visit, options), now=moment.now),
         cache_control="private, no-cache",
         filename=feeds.ascii_filename(visit.title, fallback=f"visit-{visit.id}"),
     )
@@ -118,7 +144,10 @@ def visit_calendar(visit_id: int):
 def participant_calendar(visit_id: int, participant_id: int):
     participant = participant_or_404(live_visit_or_404(visit_id), participant_id)
     return _participant_calendar(
-        participant,
+        lambda: participant,
+        feeds.participant_state(db.session, participant),
+        Moment.current(),
+        str(get_locale()),
         refresh=False,
         cache_control="private, no-cache",
         filename=feeds.ascii_filename(
@@ -129,44 +158,82 @@ def participant_calendar(visit_id: int, participant_id: int):
     )
 
 
+def _validator(
+    state: feeds.CalendarState, moment: Moment, language: str, *extra
+) -> feeds.Validator:
+    return feeds.validator(
+        state, day=moment.day, day_start=moment.day_start, context=_context(language, *extra)
+    )
+
+
 def _participant_calendar(
-    participant: Participant, *, refresh: bool, **response_options
+    get_participant: Callable[[], Participant],
+    state: feeds.CalendarState,
+    moment: Moment,
+    language: str,
+    *,
+    refresh: bool,
+    **response_options,
 ) -> Response:
-    now = utc_now()
-    name = _participant_calendar_name(participant)
-    info = CalendarInfo(
-        name=name,
-        zone=participant.visit.timezone,
-        organizer=_organizer(),
-        refresh_minutes=current_app.config["FEED_REFRESH_MINUTES"] if refresh else None,
-    )
-    options = EventOptions(now=now, stop_url=_stop_url)
+    def build() -> bytes:
+        participant = get_participant()
+        info = CalendarInfo(
+            name=_participant_calendar_name(participant),
+            zone=participant.visit.timezone,
+            organizer=_organizer(),
+            refresh_minutes=current_app.config["FEED_REFRESH_MINUTES"] if refresh else None,
+        )
+        options = EventOptions(now=moment.day_start, stop_url=_stop_url)
+        events = participant_events(db.session, participant, options)
+        return build_calendar(info, events, now=moment.now)
+
+    variant = "feed" if refresh else "file"
     return calendar_response(
-        feeds.participant_validator(db.session, participant, now=now, context=_context(name)),
-        lambda: build_calendar(info, participant_events(db.session, participant, options), now=now),
-        **response_options,
+        _validator(state, moment, language, variant), build, **response_options
     )
 
 
-def _staff_calendar(user: User, **response_options) -> Response:
-    now = utc_now()
-    name = _staff_calendar_name(user)
-    info = CalendarInfo(
-        name=name,
-        zone=current_app.config["OFFICE_TIMEZONE"],
-        organizer=_organizer(),
-        refresh_minutes=current_app.config["FEED_REFRESH_MINUTES"],
-    )
-    options = EventOptions(now=now, stop_url=_stop_url, follow_up_url=_follow_up_url)
-    return calendar_response(
-        feeds.staff_validator(db.session, user, now=now, context=_context(name)),
-        lambda: build_calendar(
+def staff_window(day: date) -> tuple[datetime, datetime]:
+    """The instants between which a staff feed's stops start: from the start of the day
+    STAFF_FEED_DAYS_BACK before `day` to the end of the day STAFF_FEED_DAYS_AHEAD after it."""
+    config = current_app.config
+    zone = config["OFFICE_TIMEZONE"]
+    first = day - timedelta(days=config["STAFF_FEED_DAYS_BACK"])
+    last = day + timedelta(days=config["STAFF_FEED_DAYS_AHEAD"])
+    return local_day_bounds(first, zone)[0], local_day_bounds(last, zone)[1]
+
+
+def _staff_calendar(
+    get_user: Callable[[], User],
+    state: feeds.CalendarState,
+    moment: Moment,
+    language: str,
+    **response_options,
+) -> Response:
+    config = current_app.config
+
+    def build() -> bytes:
+        user = get_user()
+        info = CalendarInfo(
+            name=_staff_calendar_name(user),
+            zone=config["OFFICE_TIMEZONE"],
+            organizer=_organizer(),
+            refresh_minutes=config["FEED_REFRESH_MINUTES"],
+        )
+        options = EventOptions(
+            now=moment.day_start, stop_url=_stop_url, follow_up_url=_follow_up_url
+        )
+        since, until = staff_window(moment.day)
+        return build_calendar(
             info,
-            staff_events(db.session, options),
+            staff_events(db.session, options, since=since, until=until),
             todos=staff_todos(db.session, user.id, options),
-            now=now,
-        ),
-        **response_options,
+            now=moment.now,
+        )
+
+    window = (config["STAFF_FEED_DAYS_BACK"], config["STAFF_FEED_DAYS_AHEAD"])
+    return calendar_response(
+        _validator(state, moment, language, "feed", window), build, **response_options
     )
 
 
@@ -175,14 +242,30 @@ def _staff_calendar(user: User, **response_options) -> Response:
 
 @bp.get("/feeds/<token>.ics")
 def feed(token: str):
-    owner = feeds.feed_owner(db.session, current_app.config["SECRET_KEY"], token)
-    if owner is None:
+    # Polled every few minutes by every subscriber: the token's check and the calendar's
+    # versions are one query, before anything loads a user or picks a language from one,
+    # and a 304 ends there. The feed's language is the calendar app's Accept-Language.
+    state = feeds.feed_state(db.session, current_app.config["SECRET_KEY"], token)
+    if state is None:
         abort(404)
+    read_only()
+    language = browser_language()
+    moment = Moment.current()
     # Clients poll; asking again sooner than the refresh interval would change nothing.
     cache_control = f"private, max-age={current_app.config['FEED_REFRESH_MINUTES'] * 60}"
-    if isinstance(owner, Participant):
-        return _participant_calendar(owner, refresh=True, cache_control=cache_control)
-    return _staff_calendar(owner, cache_control=cache_control)
+
+    def owner() -> Any:  # loaded only to build a 200, when the kept copy is not there
+        found = feeds.feed_owner(db.session, state)
+        if found is None:
+            abort(404)
+        return found
+
+    with force_locale(language):
+        if state.kind == feeds.PARTICIPANT_FEED:
+            return _participant_calendar(
+                owner, state, moment, language, refresh=True, cache_control=cache_control
+            )
+        return _staff_calendar(owner, state, moment, language, cache_control=cache_control)
 
 
 @bp.post("/visits/<int:visit_id>/participants/<int:participant_id>/feed/revoke")
