@@ -11,6 +11,8 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 
 from planner.accounts.models import Role, User
+from planner.calendars import rendered
+from planner.calendars.feeds import feed_token
 from planner.extensions import db
 from planner.itinerary.models import Stop, StopKind
 from planner.organizations.models import Organization, OrganizationKind
@@ -154,3 +156,23 @@ def test_a_list_page_asks_as_many_questions_with_ten_times_the_data(
     with_some = statements(client, query_counter, url)
     add_office_records(SMALL * 9, office, start=SMALL)
     assert statements(client, query_counter, url) == with_some
+
+
+def test_the_staff_feed_is_built_with_as_many_questions_with_ten_times_the_data(
+    office, client, query_counter, app
+):
+    """Built anew each time (the kept copies emptied), as after any change in the office."""
+    url = f"/feeds/{feed_token(app.config['SECRET_KEY'], office)}.ics"
+
+    def built() -> int:
+        rendered.calendars.clear()
+        with query_counter() as counted:
+            response = client.get(url)
+        assert response.status_code == 200, response.text
+        assert b"BEGIN:VEVENT" in response.data
+        return counted.count
+
+    add_office_records(SMALL, office)
+    with_some = built()
+    add_office_records(SMALL * 9, office, start=SMALL)
+    assert built() == with_some

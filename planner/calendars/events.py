@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import lazyload, load_only, selectinload
+from sqlalchemy.orm import joinedload, lazyload, load_only, selectinload
 
 from planner.calendars.ics import CalendarEvent, CalendarTodo, Person
 from planner.calendars.models import Departure
@@ -70,8 +70,9 @@ def stop_event(
 
 def _stops_query():
     # What a stop's event prints: its venue and (for the zone) its visit. Not its attendees:
-    # only an invitation lists one, its recipient, whom the caller already has.
-    return sa.select(Stop).options(selectinload(Stop.venue), selectinload(Stop.visit))
+    # only an invitation lists one, its recipient, whom the caller already has. Joined, not
+    # selected in: a select-in load splits into batches of 500, so its queries grow with data.
+    return sa.select(Stop).options(joinedload(Stop.venue), joinedload(Stop.visit))
 
 
 def _recently(when: datetime | None, now: datetime) -> bool:
@@ -177,7 +178,7 @@ def staff_todos(session, owner_id: int, options: EventOptions) -> list[CalendarT
                 FollowUp.updated_at >= options.now - CANCELLED_KEPT_FOR,
             ),
         )
-        .options(selectinload(FollowUp.outcome))
+        .options(joinedload(FollowUp.outcome))
         .order_by(FollowUp.due_date, FollowUp.id)
     )
     return [follow_up_todo(follow_up, options) for follow_up in follow_ups]
