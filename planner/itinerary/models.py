@@ -12,6 +12,7 @@ from planner.accounts.models import User
 from planner.clock import utc_now
 from planner.extensions import Model, db
 from planner.itinerary.kinds import StopKind
+from planner.people.models import Person
 from planner.types import Choice, UTCDateTime, enum_type
 from planner.venues.models import Venue
 from planner.visits.models import Participant, Visit
@@ -184,14 +185,33 @@ def _check_changed_stop(_mapper, _connection, stop: Stop) -> None:
         stop.sequence = (stop.sequence or 0) + 1
 
 
+def _programme_options():
+    """What a visit's page, its timeline and its checks read, in a fixed number of queries
+    whatever the visit's size: participants with their person and organization; stops with
+    their venue (opening hours and closures for the checker) and attendees."""
+    return (
+        selectinload(Visit.participants)
+        .selectinload(Participant.person)
+        .selectinload(Person.organization),
+        selectinload(Visit.stops).options(
+            selectinload(Stop.venue).options(
+                selectinload(Venue.opening_hours), selectinload(Venue.closures)
+            ),
+            selectinload(Stop.attendees),
+        ),
+    )
+
+
 def visit_with_programme(session, visit_id: int) -> Visit | None:
     """A visit with participants, stops, venues and attendees loaded for its page."""
     return session.scalar(
-        sa.select(Visit)
-        .where(Visit.id == visit_id)
-        .options(
-            selectinload(Visit.participants).selectinload(Participant.person),
-            selectinload(Visit.stops).selectinload(Stop.venue),
-            selectinload(Visit.stops).selectinload(Stop.attendees),
-        )
+        sa.select(Visit).where(Visit.id == visit_id).options(*_programme_options())
     )
+
+
+def with_programme(session, visit: Visit) -> Visit:
+    """The visit, its programme loaded as visit_with_programme loads it unless it already is."""
+    if "stops" in sa.inspect(visit).unloaded:
+        query = sa.select(Visit).where(Visit.id == visit.id).options(*_programme_options())
+        session.scalars(query).all()
+    return visit

@@ -4,7 +4,6 @@ from collections import defaultdict
 from datetime import timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
 
 from planner.itinerary.checks import (
     AttendeeInfo,
@@ -15,7 +14,7 @@ from planner.itinerary.checks import (
     check_plan,
 )
 from planner.itinerary.findings import Finding
-from planner.itinerary.models import Stop
+from planner.itinerary.models import Stop, stop_attendees, with_programme
 from planner.timefmt import local_day_bounds
 from planner.venues.models import TravelTime, Venue
 from planner.visits.models import Participant, Visit
@@ -61,40 +60,82 @@ def stop_info(stop: Stop) -> StopInfo:
     )
 
 
-def _stops_query():
-    return sa.select(Stop).options(
-        selectinload(Stop.attendees).selectinload(Participant.person),
-        selectinload(Stop.venue).selectinload(Venue.opening_hours),
-        selectinload(Stop.venue).selectinload(Venue.closures),
-    )
-
-
 def build_plan(session, visit: Visit) -> Plan:
-    """The visit's active stops, plus the other visits' active stops in the same period."""
-    stops = session.scalars(_stops_query().where(Stop.visit_id == visit.id, Stop.is_active)).all()
-    # Other visits during the visit's days (a day's margin for zones and overnight stops).
-    start, _ = local_day_bounds(visit.start_date - timedelta(days=1), visit.timezone)
-    _, end = local_day_bounds(visit.end_date + timedelta(days=1), visit.timezone)
-    others = session.scalars(
-        _stops_query()
-        .join(Visit, Visit.id == Stop.visit_id)
-        .where(
-            Stop.visit_id != visit.id,
-            Stop.is_active,
-            Visit.deleted_at.is_(None),
-            Stop.starts_at < end,
-            Stop.ends_at > start,
-        )
-    ).all()
+    """The visit's active stops, as loaded with its programme (with_programme), plus the
+    stops of other visits that share its people or venues in the same period."""
+    stops = with_programme(session, visit).active_stops
+    own = tuple(stop_info(stop) for stop in stops)
     venues = {stop.venue.id: venue_info(stop.venue) for stop in stops if stop.venue is not None}
     return Plan(
         visit_id=visit.id,
         timezone=visit.timezone,
         start_date=visit.start_date,
         end_date=visit.end_date,
-        stops=tuple(stop_info(stop) for stop in stops),
+        stops=own,
         venues=venues,
-        other_stops=tuple(stop_info(stop) for stop in others),
+        other_stops=clashing_stops(session, visit, own),
+    )
+
+
+def clashing_stops(session, visit: Visit, stops: tuple[StopInfo, ...]) -> tuple[StopInfo, ...]:
+    """Other visits' active stops in the visit's period that one of `stops`' people attends or
+    that use one of their venues: one query of plain columns, one row per stop and shared
+    person. Each keeps only the attendees it shares with `stops`, as this visit knows them:
+    the checker compares other visits' stops only by who and where."""
+    ours = {a.person_id: a for stop in stops for a in stop.attendees}
+    venue_ids = {stop.venue_id for stop in stops if stop.venue_id is not None}
+    if not ours and not venue_ids:
+        return ()
+    # A day's margin either side, for zones and overnight stops.
+    start, _ = local_day_bounds(visit.start_date - timedelta(days=1), visit.timezone)
+    _, end = local_day_bounds(visit.end_date + timedelta(days=1), visit.timezone)
+    shared = (
+        sa.select(stop_attendees.c.stop_id, Participant.person_id)
+        .join(Participant, Participant.id == stop_attendees.c.participant_id)
+        .where(Participant.person_id.in_(ours))
+        .subquery()
+    )
+    rows = session.execute(
+        sa.select(
+            Stop.id,
+            Stop.visit_id,
+            Stop.title,
+            Stop.kind,
+            Stop.starts_at,
+            Stop.ends_at,
+            Stop.venue_id,
+            shared.c.person_id,
+        )
+        .join(Visit, Visit.id == Stop.visit_id)
+        .outerjoin(shared, shared.c.stop_id == Stop.id)
+        .where(
+            Stop.visit_id != visit.id,
+            Stop.is_active,
+            Visit.deleted_at.is_(None),
+            Stop.starts_at < end,
+            Stop.ends_at > start,
+            sa.or_(Stop.venue_id.in_(venue_ids), shared.c.person_id.is_not(None)),
+        )
+        .order_by(Stop.starts_at, Stop.id)
+    )
+    found: dict[int, tuple] = {}
+    people: dict[int, list[AttendeeInfo]] = defaultdict(list)
+    for stop_id, visit_id, title, kind, starts_at, ends_at, venue_id, person_id in rows:
+        found.setdefault(stop_id, (visit_id, title, kind, starts_at, ends_at, venue_id))
+        if person_id is not None:
+            people[stop_id].append(ours[person_id])
+    return tuple(
+        StopInfo(
+            id=stop_id,
+            visit_id=visit_id,
+            title=title,
+            kind=kind.value,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            venue_id=venue_id,
+            attendees=tuple(people[stop_id]),
+        )
+        for stop_id, (visit_id, title, kind, starts_at, ends_at, venue_id) in found.items()
     )
 
 
