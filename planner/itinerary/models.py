@@ -215,3 +215,20 @@ def with_programme(session, visit: Visit) -> Visit:
         query = sa.select(Visit).where(Visit.id == visit.id).options(*_programme_options())
         session.scalars(query).all()
     return visit
+
+
+class VisitFindings(Model):
+    """The checker's findings for a visit, kept while what it checked stays the same.
+
+    `key` is a fingerprint of everything the checker read (snapshot.plan_key): the visit's
+    stops, people and venues, and the other visits' stops that share them. A page that finds
+    the same key shows these findings without checking again."""
+
+    __tablename__ = "visit_findings"
+
+    visit_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("visits.id", ondelete="CASCADE"), primary_key=True
+    )
+    key: Mapped[str] = mapped_column(sa.String(64))
+    findings: Mapped[list] = mapped_column(sa.JSON, doc="findings.finding_to_json, in order.")
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)

@@ -1,10 +1,19 @@
-"""Build the checker's plain Plan from a visit in the database, and run the checks."""
+"""Build the checker's plain Plan from a visit in the database, and run the checks.
 
+The findings are kept (VisitFindings) under a fingerprint of the plan they were checked on:
+a page that finds the plan unchanged shows them without checking again, and any change the
+checker could see (a stop, an attendee, a venue's hours, a person's languages, another
+visit's stop that shares a person or a venue) gives a new fingerprint and a new check.
+"""
+
+import hashlib
 from collections import defaultdict
 from datetime import timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 
+from planner.clock import utc_now
 from planner.itinerary.checks import (
     AttendeeInfo,
     Plan,
@@ -13,8 +22,8 @@ from planner.itinerary.checks import (
     VenueInfo,
     check_plan,
 )
-from planner.itinerary.findings import Finding
-from planner.itinerary.models import Stop, stop_attendees, with_programme
+from planner.itinerary.findings import Finding, finding_from_json, finding_to_json
+from planner.itinerary.models import Stop, VisitFindings, stop_attendees, with_programme
 from planner.timefmt import local_day_bounds
 from planner.venues.models import TravelTime, Venue
 from planner.visits.models import Participant, Visit
@@ -47,7 +56,13 @@ def attendee_info(participant: Participant) -> AttendeeInfo:
     )
 
 
-def stop_info(stop: Stop) -> StopInfo:
+def stop_info(stop: Stop, attendees: dict[int, AttendeeInfo] | None = None) -> StopInfo:
+    """The stop as the checker sees it; `attendees` keeps one AttendeeInfo per participant
+    for all the stops of a plan."""
+    known = {} if attendees is None else attendees
+    for participant in stop.attendees:
+        if participant.id not in known:
+            known[participant.id] = attendee_info(participant)
     return StopInfo(
         id=stop.id,
         visit_id=stop.visit_id,
@@ -56,7 +71,7 @@ def stop_info(stop: Stop) -> StopInfo:
         starts_at=stop.starts_at,
         ends_at=stop.ends_at,
         venue_id=stop.venue_id,
-        attendees=tuple(attendee_info(p) for p in stop.attendees),
+        attendees=tuple(known[p.id] for p in stop.attendees),
     )
 
 
@@ -64,7 +79,8 @@ def build_plan(session, visit: Visit) -> Plan:
     """The visit's active stops, as loaded with its programme (with_programme), plus the
     stops of other visits that share its people or venues in the same period."""
     stops = with_programme(session, visit).active_stops
-    own = tuple(stop_info(stop) for stop in stops)
+    attendees: dict[int, AttendeeInfo] = {}
+    own = tuple(stop_info(stop, attendees) for stop in stops)
     venues = {stop.venue.id: venue_info(stop.venue) for stop in stops if stop.venue is not None}
     return Plan(
         visit_id=visit.id,
@@ -155,9 +171,95 @@ def travel_settings(session, config, venue_ids) -> TravelSettings:
     )
 
 
+# Part of every key: raise it when the checker or its findings' form changes, so that
+# findings kept by the previous code are checked again.
+FINDINGS_FORMAT = 1
+
+
+def plan_key(plan: Plan, settings: TravelSettings) -> str:
+    """A fingerprint of everything the checker reads, the same in every process (no set's
+    iteration order in it): equal keys, equal findings."""
+    people: dict[int, tuple] = {}
+    stops = []
+    for stop in (*plan.stops, *plan.other_stops):
+        for a in stop.attendees:
+            people[a.person_id] = (
+                a.name,
+                a.side,
+                a.role,
+                sorted(a.languages),
+                sorted(a.interpreting),
+            )
+        stops.append(
+            (
+                stop.id,
+                stop.visit_id,
+                stop.title,
+                stop.kind,
+                stop.starts_at.isoformat(),
+                stop.ends_at.isoformat(),
+                stop.venue_id,
+                [a.person_id for a in stop.attendees],
+            )
+        )
+    venues = [
+        (
+            venue.id,
+            venue.name,
+            venue.timezone,
+            venue.latitude,
+            venue.longitude,
+            sorted(
+                (day, [(o.isoformat(), c.isoformat()) for o, c in hours])
+                for day, hours in venue.opening_hours.items()
+            ),
+            sorted(day.isoformat() for day in venue.closed_dates),
+        )
+        for venue in sorted(plan.venues.values(), key=lambda v: v.id)
+    ]
+    checked = (
+        FINDINGS_FORMAT,
+        (plan.visit_id, plan.timezone, plan.start_date.isoformat(), plan.end_date.isoformat()),
+        stops,
+        sorted(people.items()),
+        venues,
+        (settings.road_factor, settings.average_speed_kmh, settings.buffer_minutes),
+        sorted(settings.overrides.items()),
+    )
+    return hashlib.sha256(repr(checked).encode()).hexdigest()
+
+
 def check_visit(session, visit: Visit, config) -> list[Finding]:
+    """The visit's findings: kept ones while the plan is unchanged, else checked and kept."""
     plan = build_plan(session, visit)
-    return check_plan(plan, travel_settings(session, config, plan.venues))
+    settings = travel_settings(session, config, plan.venues)
+    key = plan_key(plan, settings)
+    kept = session.get(VisitFindings, visit.id)
+    if kept is not None and kept.key == key:
+        return [finding_from_json(data) for data in kept.findings]
+    findings = check_plan(plan, settings)
+    keep_findings(session, visit.id, key, findings)
+    if kept is not None:
+        session.expire(kept)
+    return findings
+
+
+def keep_findings(session, visit_id: int, key: str, findings: list[Finding]) -> None:
+    """Store a visit's findings under `key`, in one statement: two requests that check the
+    same visit at once both succeed, and the row holds one of their (equal) answers."""
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    statement = insert(VisitFindings).values(
+        visit_id=visit_id,
+        key=key,
+        findings=[finding_to_json(finding) for finding in findings],
+        computed_at=utc_now(),
+    )
+    session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[VisitFindings.visit_id],
+            set_={name: statement.excluded[name] for name in ("key", "findings", "computed_at")},
+        )
+    )
 
 
 def findings_by_stop(findings: list[Finding]) -> dict[int, list[Finding]]:
