@@ -452,7 +452,10 @@ def check_languages(plan: Plan) -> list[Finding]:
     for stop in plan.stops:
         if stop.kind not in MEETING_KINDS:
             continue
-        interpreting, speakers, guests, hosts = [], [], set(), set()
+        interpreting: list[frozenset[str]] = []
+        speakers: list[AttendeeInfo] = []
+        guests: set[frozenset[str]] = set()
+        hosts: set[frozenset[str]] = set()
         for a in stop.attendees:
             if a.role == INTERPRETER:
                 interpreting.append(a.interpreting)
@@ -467,8 +470,8 @@ def check_languages(plan: Plan) -> list[Finding]:
         if interpreting:
             groups = _language_groups(tuple(interpreting))
             # Who each set of languages reaches through the interpreters, worked out once.
-            reach = {
-                languages: {groups.get(language, language) for language in languages}
+            reach: dict[frozenset[str], frozenset[str]] = {
+                languages: frozenset(groups.get(language, language) for language in languages)
                 for languages in guests | hosts
             }
         else:

@@ -8,7 +8,9 @@ visit's stop that shares a person or a venue) gives a new fingerprint and a new 
 
 import hashlib
 from collections import defaultdict
+from collections.abc import Iterable
 from datetime import timedelta
+from typing import Protocol, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
@@ -262,7 +264,16 @@ def keep_findings(session, visit_id: int, key: str, findings: list[Finding]) -> 
     )
 
 
-def findings_by_stop(findings: list[Finding]) -> dict[int, list[Finding]]:
+class AboutStops(Protocol):
+    @property
+    def stop_ids(self) -> tuple[int, ...]: ...
+
+
+Shown = TypeVar("Shown", bound=AboutStops)
+
+
+def findings_by_stop(findings: Iterable[Shown]) -> dict[int, list[Shown]]:
+    """Each stop's findings (or what a page made of them), for the cards that flag a stop."""
     by_stop = defaultdict(list)
     for finding in findings:
         for stop_id in finding.stop_ids:
