@@ -34,9 +34,9 @@ def test_the_checker_spells_no_side_or_role_of_its_own():
 
 
 def test_the_sides_and_roles_the_checker_reads_are_the_visit_models():
-    assert (checks.DELEGATION, checks.HOST) == (Side.DELEGATION, Side.HOST)
-    assert checks.INTERPRETER is ParticipantRole.INTERPRETER
-    assert checks.HEAD_OF_DELEGATION is ParticipantRole.HEAD_OF_DELEGATION
+    assert (checks.DELEGATION, checks.HOST) == (Side.DELEGATION.value, Side.HOST.value)
+    assert checks.INTERPRETER == ParticipantRole.INTERPRETER.value
+    assert checks.HEAD_OF_DELEGATION == ParticipantRole.HEAD_OF_DELEGATION.value
 
 
 def participant(n: int, side: Side, role: ParticipantRole, languages, interpreting=()):

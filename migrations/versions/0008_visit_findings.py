@@ -1,4 +1,5 @@
-"""The checker's findings kept per visit, with the fingerprint of what they were checked on.
+"""The checker's findings kept per visit, with the fingerprint of what they were checked on;
+an index of each venue's stops by time, for the check of venues booked twice.
 
 Revision ID: 0008
 Revises: 0007
@@ -26,7 +27,12 @@ def upgrade():
     sa.ForeignKeyConstraint(['visit_id'], ['visits.id'], name=op.f('fk_visit_findings_visit_id_visits'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('visit_id', name=op.f('pk_visit_findings'))
     )
+    with op.batch_alter_table('stops', schema=None) as batch_op:
+        batch_op.create_index('ix_stops_venue_id_ends_at_starts_at', ['venue_id', 'ends_at', 'starts_at'], unique=False)
 
 
 def downgrade():
+    with op.batch_alter_table('stops', schema=None) as batch_op:
+        batch_op.drop_index('ix_stops_venue_id_ends_at_starts_at')
+
     op.drop_table('visit_findings')

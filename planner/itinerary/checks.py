@@ -19,12 +19,12 @@ from planner.itinerary.kinds import StopKind
 from planner.itinerary.messages import N_, Day, Names, Weekday
 from planner.visits.models import ParticipantRole, Side
 
-# The sides and roles the checks look at, as the visit's model names them (an AttendeeInfo
-# holds their values: plain strings compare equal to these StrEnum members).
-DELEGATION = Side.DELEGATION
-HOST = Side.HOST
-INTERPRETER = ParticipantRole.INTERPRETER
-HEAD_OF_DELEGATION = ParticipantRole.HEAD_OF_DELEGATION
+# The sides and roles the checks look at, as the visit's model names them: their values,
+# as an AttendeeInfo holds them (plain strings compare faster than the enum's members).
+DELEGATION: str = Side.DELEGATION.value
+HOST: str = Side.HOST.value
+INTERPRETER: str = ParticipantRole.INTERPRETER.value
+HEAD_OF_DELEGATION: str = ParticipantRole.HEAD_OF_DELEGATION.value
 
 # Every kind of stop, and whether it is a meeting: people talk there, so the languages
 # check looks for a way to understand each other. A new StopKind is classified here
@@ -169,10 +169,8 @@ def _when(stop: StopInfo, zone_name: str) -> str:
 
 def check_people(plan: Plan) -> list[Finding]:
     """Nobody is in two places at once, in this visit or across visits."""
-    names: dict[int, str] = {}
-    for stop in plan.stops:
-        for attendee in stop.attendees:
-            names.setdefault(attendee.person_id, attendee.name)
+    # In the order the plan first names them (a person has one name in a visit).
+    names = {a.person_id: a.name for stop in plan.stops for a in stop.attendees}
     # Only people of this visit's stops can clash with them; two other visits' stops
     # clashing with each other are those visits' business. One sweep over all stops finds
     # the overlapping pairs; the people a pair shares are the clash.
@@ -308,21 +306,20 @@ def drive_minutes(a: VenueInfo, b: VenueInfo, settings: TravelSettings) -> float
 
 def check_travel(plan: Plan, settings: TravelSettings) -> list[Finding]:
     """Each person has time to drive from one stop's venue to their next stop's venue."""
-    # People in the order the plan first names them, which is the order of the findings.
-    names: dict[int, str] = {}
-    for stop in plan.stops:
-        for attendee in stop.attendees:
-            names.setdefault(attendee.person_id, attendee.name)
+    # People in the order the plan first names them, which is the order of the findings
+    # (a person has one name in a visit: the comprehension's last is also its first).
+    names = {a.person_id: a.name for stop in plan.stops for a in stop.attendees}
     # Each person's stops in time order: one sort for all (stable, so stops that start and
     # end together keep the plan's order), then each person's stops picked from it, each
     # as (venue, start and end in seconds, stop), worked out once per stop.
     by_person: dict[int, list[tuple[int | None, float, float, StopInfo]]] = {
         person_id: [] for person_id in names
     }
+    add = {person_id: stops.append for person_id, stops in by_person.items()}
     for stop in sorted(plan.stops, key=lambda s: (s.starts_at, s.ends_at)):
         entry = (stop.venue_id, stop.starts_at.timestamp(), stop.ends_at.timestamp(), stop)
         for attendee in stop.attendees:
-            by_person[attendee.person_id].append(entry)
+            add[attendee.person_id](entry)
     cache: dict[tuple[int, int], float | None] = {}
     short: dict[tuple[int, int], list[int]] = defaultdict(list)
     # (drive, available, before, after, the two venues' ids)

@@ -7,6 +7,7 @@ message as a template and typed parameters; messages.py writes it in the reader'
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from functools import cached_property
 
 from planner.itinerary.messages import Day, Names, Weekday, render_finding
 
@@ -36,9 +37,10 @@ class Finding:
     person_ids: tuple[int, ...] = ()
     venue_ids: tuple[int, ...] = ()
 
-    @property
+    @cached_property
     def message(self) -> str:
-        """The message in English, for JSON and logs; pages translate `text` themselves."""
+        """The message in English, for JSON and logs; pages translate `text` themselves.
+        Written once per finding, and kept with it (finding_to_json)."""
         return render_finding(self, "en")
 
     def as_dict(self) -> dict:
@@ -66,11 +68,12 @@ def finding_to_json(finding: Finding) -> dict:
         "stop_ids": list(finding.stop_ids),
         "person_ids": list(finding.person_ids),
         "venue_ids": list(finding.venue_ids),
+        "message": finding.message,
     }
 
 
 def finding_from_json(data: dict) -> Finding:
-    return Finding(
+    finding = Finding(
         data["severity"],
         Code(data["code"]),
         data["text"],
@@ -79,6 +82,8 @@ def finding_from_json(data: dict) -> Finding:
         person_ids=tuple(data["person_ids"]),
         venue_ids=tuple(data["venue_ids"]),
     )
+    vars(finding)["message"] = data["message"]  # what the cached property would write again
+    return finding
 
 
 def _param_to_json(value):

@@ -6,14 +6,18 @@ checker could see (a stop, an attendee, a venue's hours, a person's languages, a
 visit's stop that shares a person or a venue) gives a new fingerprint and a new check.
 """
 
+import bisect
 import hashlib
+import itertools
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Protocol, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import aliased
 
 from planner.clock import utc_now
 from planner.itinerary.checks import (
@@ -96,52 +100,79 @@ def build_plan(session, visit: Visit) -> Plan:
 
 
 def clashing_stops(session, visit: Visit, stops: tuple[StopInfo, ...]) -> tuple[StopInfo, ...]:
-    """Other visits' active stops in the visit's period that one of `stops`' people attends or
-    that use one of their venues: one query of plain columns, one row per stop and shared
-    person. Each keeps only the attendees it shares with `stops`, as this visit knows them:
-    the checker compares other visits' stops only by who and where."""
-    ours = {a.person_id: a for stop in stops for a in stop.attendees}
-    venue_ids = {stop.venue_id for stop in stops if stop.venue_id is not None}
-    if not ours and not venue_ids:
+    """Other visits' active stops that overlap in time one of `stops` (this visit's active
+    stops) at the same venue or with one of the same people, in one query of plain columns
+    (one row per stop and shared person). Each keeps only the attendees it shares with
+    `stops`, as this visit knows them: the checker compares other visits' stops only by who
+    and where.
+
+    The database compares venues' times itself, through an index of each venue's stops by
+    time; for people it returns the stops of this visit's people in its period, and their
+    times are compared here, person by person, as comparing every pair in SQL costs more."""
+    if not stops:
         return ()
-    # A day's margin either side, for zones and overnight stops.
+    busy = _busy_times(stops)
+    # The visit's days with a day's margin either side (zones, overnight stops).
     start, _ = local_day_bounds(visit.start_date - timedelta(days=1), visit.timezone)
     _, end = local_day_bounds(visit.end_date + timedelta(days=1), visit.timezone)
-    shared = (
-        sa.select(stop_attendees.c.stop_id, Participant.person_id)
-        .join(Participant, Participant.id == stop_attendees.c.participant_id)
-        .where(Participant.person_id.in_(ours))
-        .subquery()
+    theirs, mine = aliased(Stop, name="theirs"), aliased(Stop, name="mine")
+    their_attendee, my_attendee = aliased(Participant), aliased(Participant)
+    columns = (
+        theirs.id,
+        theirs.visit_id,
+        theirs.title,
+        theirs.kind,
+        theirs.starts_at,
+        theirs.ends_at,
+        theirs.venue_id,
     )
-    rows = session.execute(
-        sa.select(
-            Stop.id,
-            Stop.visit_id,
-            Stop.title,
-            Stop.kind,
-            Stop.starts_at,
-            Stop.ends_at,
-            Stop.venue_id,
-            shared.c.person_id,
-        )
-        .join(Visit, Visit.id == Stop.visit_id)
-        .outerjoin(shared, shared.c.stop_id == Stop.id)
+    taking_place = (
+        theirs.visit_id != visit.id,
+        theirs.is_active,
+        Visit.deleted_at.is_(None),
+        theirs.starts_at < end,
+        theirs.ends_at > start,
+    )
+    same_venue = (
+        sa.select(*columns, sa.cast(sa.null(), sa.Integer).label("person_id"))
+        .select_from(mine)
+        .join(theirs, theirs.venue_id == mine.venue_id)
+        .join(Visit, Visit.id == theirs.visit_id)
         .where(
-            Stop.visit_id != visit.id,
-            Stop.is_active,
-            Visit.deleted_at.is_(None),
-            Stop.starts_at < end,
-            Stop.ends_at > start,
-            sa.or_(Stop.venue_id.in_(venue_ids), shared.c.person_id.is_not(None)),
+            mine.visit_id == visit.id,
+            mine.is_active,
+            theirs.ends_at > mine.starts_at,
+            theirs.starts_at < mine.ends_at,
+            *taking_place,
         )
-        .order_by(Stop.starts_at, Stop.id)
+    )
+    same_person = (
+        sa.select(*columns, their_attendee.person_id)
+        .select_from(my_attendee)
+        .join(
+            their_attendee,
+            sa.and_(
+                their_attendee.person_id == my_attendee.person_id,
+                their_attendee.visit_id != my_attendee.visit_id,
+            ),
+        )
+        .join(stop_attendees, stop_attendees.c.participant_id == their_attendee.id)
+        .join(theirs, theirs.id == stop_attendees.c.stop_id)
+        .join(Visit, Visit.id == theirs.visit_id)
+        .where(my_attendee.visit_id == visit.id, *taking_place)
+    )
+    clashing = sa.union(same_venue, same_person).subquery()
+    rows = session.execute(
+        sa.select(clashing).order_by(clashing.c.starts_at, clashing.c.id, clashing.c.person_id)
     )
     found: dict[int, tuple] = {}
     people: dict[int, list[AttendeeInfo]] = defaultdict(list)
     for stop_id, visit_id, title, kind, starts_at, ends_at, venue_id, person_id in rows:
-        found.setdefault(stop_id, (visit_id, title, kind, starts_at, ends_at, venue_id))
         if person_id is not None:
-            people[stop_id].append(ours[person_id])
+            if person_id not in busy or not _overlaps(busy[person_id], starts_at, ends_at):
+                continue  # shares a person, but not their time
+            people[stop_id].append(busy[person_id].attendee)
+        found.setdefault(stop_id, (visit_id, title, kind, starts_at, ends_at, venue_id))
     return tuple(
         StopInfo(
             id=stop_id,
@@ -155,6 +186,37 @@ def clashing_stops(session, visit: Visit, stops: tuple[StopInfo, ...]) -> tuple[
         )
         for stop_id, (visit_id, title, kind, starts_at, ends_at, venue_id) in found.items()
     )
+
+
+@dataclass(frozen=True)
+class _Busy:
+    """When one person of this visit is at its stops: starts in order, and the latest end
+    among the stops up to each one."""
+
+    attendee: AttendeeInfo
+    starts: list[datetime]
+    latest_ends: list[datetime]
+
+
+def _busy_times(stops: tuple[StopInfo, ...]) -> dict[int, _Busy]:
+    times: dict[int, list[tuple[datetime, datetime]]] = defaultdict(list)
+    attendees: dict[int, AttendeeInfo] = {}
+    for stop in stops:
+        for attendee in stop.attendees:
+            times[attendee.person_id].append((stop.starts_at, stop.ends_at))
+            attendees.setdefault(attendee.person_id, attendee)
+    busy = {}
+    for person_id, spans in times.items():
+        spans.sort()
+        latest = list(itertools.accumulate((end for _, end in spans), max))
+        busy[person_id] = _Busy(attendees[person_id], [start for start, _ in spans], latest)
+    return busy
+
+
+def _overlaps(busy: _Busy, starts_at: datetime, ends_at: datetime) -> bool:
+    """Whether one of the person's stops overlaps starts_at-ends_at (touching ends do not)."""
+    before_end = bisect.bisect_left(busy.starts, ends_at)  # the stops that start before it ends
+    return before_end > 0 and busy.latest_ends[before_end - 1] > starts_at
 
 
 def travel_settings(session, config, venue_ids) -> TravelSettings:
