@@ -4,7 +4,8 @@ Blueprints never import one another (tests/test_layers.py): whatever two of them
 here, below them all, and above the domains it calls.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -12,6 +13,7 @@ from flask import Response, abort, current_app, render_template, request, send_f
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_sqlalchemy.pagination import Pagination
+from markupsafe import Markup
 
 from planner.accounts.models import User
 from planner.calendars.feeds import feed_token
@@ -19,10 +21,57 @@ from planner.calendars.mail import letters, outbox
 from planner.calendars.models import MailMessage
 from planner.database import after_commit
 from planner.extensions import db
+from planner.i18n import current_language
+from planner.itinerary.findings import Finding
+from planner.itinerary.messages import HTML, render_finding
 from planner.itinerary.models import visit_with_programme
 from planner.outcomes.documents import StoredFile
 from planner.params import page_arg
 from planner.visits.models import Participant, Visit, unless_binned
+
+
+@dataclass(frozen=True)
+class ShownFinding:
+    """A finding as a page shows it: written once in the reader's language (names in
+    <bdi>), however many places on the page show it."""
+
+    finding: Finding
+    html: Markup
+
+    @property
+    def severity(self) -> str:
+        return self.finding.severity
+
+    @property
+    def stop_ids(self) -> tuple[int, ...]:
+        return self.finding.stop_ids
+
+
+def shown_findings(findings: Iterable[Finding]) -> list[ShownFinding]:
+    locale = current_language()
+    return [
+        ShownFinding(finding, Markup(render_finding(finding, locale, _, HTML)))  # noqa: S704 - escaped there
+        for finding in findings
+    ]
+
+
+class StopLinks:
+    """The links of a visit's stop actions, each endpoint's URL built once per page and the
+    stop's id put in: url_for for every action of every stop was a large part of a long
+    programme's page. `stop_url("itinerary.edit_stop", stop.id)` in a template."""
+
+    _STAND_IN = 2_147_483_647  # a stop id no visit has, marking where the real one goes
+
+    def __init__(self, visit_id: int, endpoints: Iterable[str]):
+        self._parts = {}
+        for endpoint in endpoints:
+            url = url_for(endpoint, visit_id=visit_id, stop_id=self._STAND_IN)
+            before, _, after = url.partition(str(self._STAND_IN))
+            self._parts[endpoint] = (before, after)
+
+    def __call__(self, endpoint: str, stop_id: int) -> str:
+        before, after = self._parts[endpoint]
+        return f"{before}{stop_id}{after}"
 
 
 def acting_user() -> User:

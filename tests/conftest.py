@@ -255,6 +255,31 @@ def frozen_clock():
         yield lambda instant: stack.enter_context(clock.frozen_at(instant))
 
 
+# Transaction control the test harness adds around the app's own work, not the app's queries.
+HARNESS_SQL = re.compile(r"^\s*(SAVEPOINT|RELEASE SAVEPOINT|ROLLBACK TO SAVEPOINT|BEGIN)\b", re.I)
+
+
+@pytest.fixture
+def query_counter(app):
+    """`with query_counter() as statements:` lists the SQL statements run inside the block."""
+
+    @contextlib.contextmanager
+    def _count():
+        statements: list[str] = []
+
+        def record(_connection, _cursor, statement, *_):
+            if not HARNESS_SQL.match(statement):
+                statements.append(statement)
+
+        sa.event.listen(sa.engine.Engine, "before_cursor_execute", record)
+        try:
+            yield statements
+        finally:
+            sa.event.remove(sa.engine.Engine, "before_cursor_execute", record)
+
+    return _count
+
+
 @pytest.fixture
 def query_counter(app):
     """with query_counter() as counted: ... ; counted.count is how many SQL statements the

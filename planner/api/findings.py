@@ -71,10 +71,13 @@ class FindingFilter(QuerySchema):
 def list_findings(visit_id: int, pagination_parameters, severity=None, code=None):
     """List the checker's findings for a visit: errors first, then by their first stop.
 
-    Checked afresh on each request: double-booked people and venues (also across visits),
-    too little time to drive between venues, closed venues, stops outside the visit's dates,
-    meetings without a shared language, stops nobody attends, official meetings without the
-    head of delegation. Cancelled stops and stops in the bin are not checked."""
+    Checked again whenever anything the checker reads has changed since the last check (the
+    visit's stops, attendees and venues, or another visit's stop that shares its people or
+    venues); otherwise the findings kept from that check. It finds double-booked people and
+    venues (also across visits), too little time to drive between venues, closed venues,
+    stops outside the visit's dates, meetings without a shared language, stops nobody
+    attends, official meetings without the head of delegation. Cancelled stops and stops in
+    the bin are not checked."""
     visit = visit_or_404(visit_id)
     findings = [
         finding.as_dict()

@@ -11,11 +11,20 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from planner.itinerary.findings import ERROR, WARNING, Code, Finding
 from planner.itinerary.kinds import StopKind
 from planner.itinerary.messages import N_, Day, Names, Weekday
+from planner.visits.models import ParticipantRole, Side
+
+# The sides and roles the checks look at, as the visit's model names them: their values,
+# as an AttendeeInfo holds them (plain strings compare faster than the enum's members).
+DELEGATION: str = Side.DELEGATION.value
+HOST: str = Side.HOST.value
+INTERPRETER: str = ParticipantRole.INTERPRETER.value
+HEAD_OF_DELEGATION: str = ParticipantRole.HEAD_OF_DELEGATION.value
 
 # Every kind of stop, and whether it is a meeting: people talk there, so the languages
 # check looks for a way to understand each other. A new StopKind is classified here
@@ -54,14 +63,14 @@ class VenueInfo:
 class AttendeeInfo:
     person_id: int
     name: str
-    side: str  # delegation | host | support
-    role: str
+    side: str  # a Side value: delegation | host | support
+    role: str  # a ParticipantRole value
     languages: frozenset[str] = frozenset()
     interpreting: frozenset[str] = frozenset()  # empty unless an interpreter
 
     @property
     def is_interpreter(self) -> bool:
-        return self.role == "interpreter"
+        return self.role == INTERPRETER
 
 
 @dataclass(frozen=True)
@@ -106,8 +115,16 @@ def _local(instant: datetime, zone_name: str) -> datetime:
     return instant.astimezone(ZoneInfo(zone_name))
 
 
+@lru_cache(maxsize=4096)
 def _hhmm(instant: datetime, zone_name: str) -> str:
+    """A clock time in a zone; cached, as the same stop is named in many findings."""
     return _local(instant, zone_name).strftime("%H:%M")
+
+
+def _by_time(stops: Iterable[StopInfo]) -> list[StopInfo]:
+    """Stops by start, end and id: sorted once, so that every per-person list built from it
+    in this order is sorted too."""
+    return sorted(stops, key=lambda s: (s.starts_at, s.ends_at, s.id))
 
 
 def check_dates(plan: Plan) -> list[Finding]:
@@ -134,12 +151,15 @@ def check_dates(plan: Plan) -> list[Finding]:
 
 
 def _overlapping_pairs(stops: list[StopInfo]) -> Iterable[tuple[StopInfo, StopInfo]]:
-    """Pairs of stops whose times overlap (touching ends do not), by sort and sweep."""
+    """Pairs of stops whose times overlap (touching ends do not), by sweep over stops
+    already in `_by_time` order."""
     active: list[StopInfo] = []
-    for stop in sorted(stops, key=lambda s: (s.starts_at, s.ends_at, s.id)):
-        active = [other for other in active if other.ends_at > stop.starts_at]
-        for other in active:
-            yield other, stop
+    for stop in stops:
+        starts_at = stop.starts_at
+        if active:
+            active = [other for other in active if other.ends_at > starts_at]
+            for other in active:
+                yield other, stop
         active.append(stop)
 
 
@@ -149,21 +169,40 @@ def _when(stop: StopInfo, zone_name: str) -> str:
 
 def check_people(plan: Plan) -> list[Finding]:
     """Nobody is in two places at once, in this visit or across visits."""
-    by_person: dict[int, list[StopInfo]] = defaultdict(list)
-    names: dict[int, str] = {}
-    for stop in (*plan.stops, *plan.other_stops):
-        for attendee in stop.attendees:
-            by_person[attendee.person_id].append(stop)
-            names.setdefault(attendee.person_id, attendee.name)
-    clashes: dict[tuple[int, int], list[int]] = defaultdict(list)
+    # In the order the plan first names them (a person has one name in a visit).
+    names = {a.person_id: a.name for stop in plan.stops for a in stop.attendees}
+    # Only people of this visit's stops can clash with them; two other visits' stops
+    # clashing with each other are those visits' business. One sweep over all stops finds
+    # the overlapping pairs; the people a pair shares are the clash.
+    rank = {person_id: n for n, person_id in enumerate(names)}
+    ordered = _by_time((*plan.stops, *plan.other_stops))
+    ours = plan.visit_id
+    people_of = [{a.person_id for a in stop.attendees if a.person_id in rank} for stop in ordered]
+    # (first, second) -> the people both hold, in the order a sweep person by person
+    # would meet them: by the first person's place, then by the later stop, then the earlier.
+    clashes: dict[tuple[int, int], list[int]] = {}
     pair_stops: dict[tuple[int, int], tuple[StopInfo, StopInfo]] = {}
-    for person_id, stops in by_person.items():
-        for first, second in _overlapping_pairs(stops):
-            if first.visit_id != plan.visit_id and second.visit_id != plan.visit_id:
-                continue
-            key = (first.id, second.id)
-            clashes[key].append(person_id)
-            pair_stops[key] = (first, second)
+    order: dict[tuple[int, int], tuple[int, int, int]] = {}
+    active: list[int] = []
+    for position, stop in enumerate(ordered):
+        starts_at = stop.starts_at
+        active = [n for n in active if ordered[n].ends_at > starts_at]
+        here = people_of[position]
+        if here:
+            for n in active:
+                first = ordered[n]
+                if first.visit_id != ours and stop.visit_id != ours:
+                    continue
+                shared = here & people_of[n]
+                if not shared:
+                    continue
+                person_ids = sorted(shared, key=rank.__getitem__)
+                key = (first.id, stop.id)
+                clashes[key] = person_ids
+                pair_stops[key] = (first, stop)
+                order[key] = (rank[person_ids[0]], position, n)
+        active.append(position)
+    clashes = {key: clashes[key] for key in sorted(clashes, key=order.__getitem__)}
     findings = []
     for key, person_ids in clashes.items():
         people = [names[person_id] for person_id in person_ids]
@@ -206,7 +245,7 @@ def _names(people: list[str]) -> Names:
 def check_venues(plan: Plan) -> list[Finding]:
     """A venue is not booked by two visits at once."""
     by_venue: dict[int, list[StopInfo]] = defaultdict(list)
-    for stop in (*plan.stops, *plan.other_stops):
+    for stop in _by_time((*plan.stops, *plan.other_stops)):
         if stop.venue_id is not None:
             by_venue[stop.venue_id].append(stop)
     findings = []
@@ -267,34 +306,44 @@ def drive_minutes(a: VenueInfo, b: VenueInfo, settings: TravelSettings) -> float
 
 def check_travel(plan: Plan, settings: TravelSettings) -> list[Finding]:
     """Each person has time to drive from one stop's venue to their next stop's venue."""
-    by_person: dict[int, list[StopInfo]] = defaultdict(list)
-    names: dict[int, str] = {}
-    for stop in plan.stops:
+    # People in the order the plan first names them, which is the order of the findings
+    # (a person has one name in a visit: the comprehension's last is also its first).
+    names = {a.person_id: a.name for stop in plan.stops for a in stop.attendees}
+    # Each person's stops in time order: one sort for all (stable, so stops that start and
+    # end together keep the plan's order), then each person's stops picked from it, each
+    # as (venue, start and end in seconds, stop), worked out once per stop.
+    by_person: dict[int, list[tuple[int | None, float, float, StopInfo]]] = {
+        person_id: [] for person_id in names
+    }
+    add = {person_id: stops.append for person_id, stops in by_person.items()}
+    for stop in sorted(plan.stops, key=lambda s: (s.starts_at, s.ends_at)):
+        entry = (stop.venue_id, stop.starts_at.timestamp(), stop.ends_at.timestamp(), stop)
         for attendee in stop.attendees:
-            by_person[attendee.person_id].append(stop)
-            names.setdefault(attendee.person_id, attendee.name)
+            add[attendee.person_id](entry)
     cache: dict[tuple[int, int], float | None] = {}
     short: dict[tuple[int, int], list[int]] = defaultdict(list)
     # (drive, available, before, after, the two venues' ids)
     needed: dict[tuple[int, int], tuple[float, float, StopInfo, StopInfo, tuple[int, int]]] = {}
-    for person_id, stops in by_person.items():
-        ordered = sorted(stops, key=lambda s: (s.starts_at, s.ends_at))
-        for before, after in zip(ordered, ordered[1:], strict=False):
-            if before.venue_id is None or after.venue_id is None:
-                continue
-            if before.venue_id == after.venue_id or after.starts_at < before.ends_at:
-                continue  # same place, or an overlap that check_people reports
-            pair = (before.venue_id, after.venue_id)
-            if pair not in cache:
-                cache[pair] = drive_minutes(
-                    plan.venues[before.venue_id], plan.venues[after.venue_id], settings
+    buffer = settings.buffer_minutes
+    for person_id, ordered in by_person.items():
+        for (from_id, _, left, before), (to_id, arrive, _, after) in zip(
+            ordered, ordered[1:], strict=False
+        ):
+            if from_id is None or to_id is None or from_id == to_id:
+                continue  # no venue to drive from or to, or the same place
+            if arrive < left:
+                continue  # an overlap that check_people reports
+            pair = (from_id, to_id)
+            if pair in cache:
+                drive = cache[pair]
+            else:
+                drive = cache[pair] = drive_minutes(
+                    plan.venues[from_id], plan.venues[to_id], settings
                 )
-            drive = cache[pair]
             if drive is None:
                 continue
-            available = (after.starts_at - before.ends_at).total_seconds() / 60
-            required = drive + settings.buffer_minutes
-            if available < required:
+            available = (arrive - left) / 60
+            if available < drive + buffer:
                 key = (before.id, after.id)
                 short[key].append(person_id)
                 needed[key] = (drive, available, before, after, pair)
@@ -374,8 +423,10 @@ def check_opening_hours(plan: Plan) -> list[Finding]:
     return findings
 
 
-def _language_groups(interpreters: Iterable[AttendeeInfo]) -> dict[str, str]:
-    """Languages joined by the interpreters present (relay included), as union-find roots."""
+@lru_cache(maxsize=1024)
+def _language_groups(interpreting: tuple[frozenset[str], ...]) -> dict[str, str]:
+    """Languages joined by the interpreters present (each interpreter's languages; relay
+    included), as union-find roots. Cached: the same interpreters meet again and again."""
     parent: dict[str, str] = {}
 
     def root(language: str) -> str:
@@ -385,8 +436,8 @@ def _language_groups(interpreters: Iterable[AttendeeInfo]) -> dict[str, str]:
             language = parent[language]
         return language
 
-    for interpreter in interpreters:
-        languages = sorted(interpreter.interpreting)
+    for covered in interpreting:
+        languages = sorted(covered)
         for language in languages[1:]:
             parent[root(language)] = root(languages[0])
     return {language: root(language) for language in parent}
@@ -398,17 +449,32 @@ def check_languages(plan: Plan) -> list[Finding]:
     for stop in plan.stops:
         if stop.kind not in MEETING_KINDS:
             continue
-        interpreters = [a for a in stop.attendees if a.is_interpreter]
-        groups = _language_groups(interpreters)
-
-        def reach(languages: frozenset[str], groups=groups) -> set[str]:
-            return {groups.get(language, language) for language in languages}
-
-        speakers = [a for a in stop.attendees if not a.is_interpreter and a.languages]
-        guests = {a.languages for a in speakers if a.side == "delegation"}
-        hosts = {a.languages for a in speakers if a.side == "host"}
+        interpreting: list[frozenset[str]] = []
+        speakers: list[AttendeeInfo] = []
+        guests: set[frozenset[str]] = set()
+        hosts: set[frozenset[str]] = set()
+        for a in stop.attendees:
+            if a.role == INTERPRETER:
+                interpreting.append(a.interpreting)
+            elif a.languages:
+                speakers.append(a)
+                if a.side == DELEGATION:
+                    guests.add(a.languages)
+                elif a.side == HOST:
+                    hosts.add(a.languages)
+        if not guests or not hosts:
+            continue
+        if interpreting:
+            groups = _language_groups(tuple(interpreting))
+            # Who each set of languages reaches through the interpreters, worked out once.
+            reach: dict[frozenset[str], frozenset[str]] = {
+                languages: frozenset(groups.get(language, language) for language in languages)
+                for languages in guests | hosts
+            }
+        else:
+            reach = {languages: languages for languages in guests | hosts}
         gap = next(
-            ((g, h) for g in guests for h in hosts if not reach(g) & reach(h)),
+            ((g, h) for g in guests for h in hosts if reach[g].isdisjoint(reach[h])),
             None,
         )
         if gap is None:
@@ -450,7 +516,7 @@ def check_attendance(plan: Plan) -> list[Finding]:
                 )
             )
         elif stop.kind == StopKind.OFFICIAL_MEETING and not any(
-            a.role == "head_of_delegation" for a in stop.attendees
+            a.role == HEAD_OF_DELEGATION for a in stop.attendees
         ):
             findings.append(
                 Finding(

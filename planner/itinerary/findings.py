@@ -5,9 +5,11 @@ message as a template and typed parameters; messages.py writes it in the reader'
 """
 
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
+from functools import cached_property
 
-from planner.itinerary.messages import render_finding
+from planner.itinerary.messages import Day, Names, Weekday, render_finding
 
 ERROR = "error"
 WARNING = "warning"
@@ -35,9 +37,10 @@ class Finding:
     person_ids: tuple[int, ...] = ()
     venue_ids: tuple[int, ...] = ()
 
-    @property
+    @cached_property
     def message(self) -> str:
-        """The message in English, for JSON and logs; pages translate `text` themselves."""
+        """The message in English, for JSON and logs; pages translate `text` themselves.
+        Written once per finding, and kept with it (finding_to_json)."""
         return render_finding(self, "en")
 
     def as_dict(self) -> dict:
@@ -49,3 +52,57 @@ class Finding:
             "person_ids": list(self.person_ids),
             "venue_ids": list(self.venue_ids),
         }
+
+
+# --- Kept as JSON (itinerary/models.py VisitFindings) ------------------------------------
+# A parameter is a string or a number as it is, or one of the typed values messages.py
+# writes out, as an object with one telling key.
+
+
+def finding_to_json(finding: Finding) -> dict:
+    return {
+        "severity": finding.severity,
+        "code": str(finding.code),
+        "text": finding.text,
+        "params": {name: _param_to_json(value) for name, value in finding.params.items()},
+        "stop_ids": list(finding.stop_ids),
+        "person_ids": list(finding.person_ids),
+        "venue_ids": list(finding.venue_ids),
+        "message": finding.message,
+    }
+
+
+def finding_from_json(data: dict) -> Finding:
+    finding = Finding(
+        data["severity"],
+        Code(data["code"]),
+        data["text"],
+        {name: _param_from_json(value) for name, value in data["params"].items()},
+        tuple(data["stop_ids"]),
+        person_ids=tuple(data["person_ids"]),
+        venue_ids=tuple(data["venue_ids"]),
+    )
+    vars(finding)["message"] = data["message"]  # what the cached property would write again
+    return finding
+
+
+def _param_to_json(value):
+    if isinstance(value, Day):
+        return {"day": value.value.isoformat()}
+    if isinstance(value, Weekday):
+        return {"weekday": value.value}
+    if isinstance(value, Names):
+        return {"names": list(value.items), "languages": value.languages}
+    if isinstance(value, str | int | float):
+        return value
+    raise TypeError(f"a finding's parameter cannot be kept: {value!r}")
+
+
+def _param_from_json(value):
+    if not isinstance(value, dict):
+        return value
+    if "day" in value:
+        return Day(date.fromisoformat(value["day"]))
+    if "weekday" in value:
+        return Weekday(value["weekday"])
+    return Names(tuple(value["names"]), languages=value["languages"])

@@ -1,17 +1,20 @@
 """Stops: the items of a visit's itinerary, stored in UTC, with a stable calendar identity."""
 
 import uuid
+from collections import defaultdict
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from planner.accounts.models import User
 from planner.clock import utc_now
 from planner.extensions import Model, db
 from planner.itinerary.kinds import StopKind
+from planner.people.models import Person
 from planner.types import Choice, UTCDateTime, enum_type
 from planner.venues.models import Venue
 from planner.visits.models import Participant, Visit
@@ -90,6 +93,9 @@ class Stop(Model):
     __table_args__ = (
         sa.CheckConstraint("ends_at > starts_at", name="ends_after_starts"),
         sa.CheckConstraint("sequence >= 0", name="sequence_not_negative"),
+        # A venue's stops by time, both times in the index: the checker finds the stops of
+        # other visits that overlap a stop at the same venue without reading the others.
+        sa.Index("ix_stops_venue_id_ends_at_starts_at", "venue_id", "ends_at", "starts_at"),
     )
 
     @staticmethod
@@ -184,14 +190,76 @@ def _check_changed_stop(_mapper, _connection, stop: Stop) -> None:
         stop.sequence = (stop.sequence or 0) + 1
 
 
+def _programme_options():
+    """What a visit's page, its timeline and its checks read, in a fixed number of queries
+    whatever the visit's size: participants with their person and organization; stops with
+    their venue (opening hours and closures for the checker). Attendees: _attach_attendees."""
+    return (
+        selectinload(Visit.participants)
+        .selectinload(Participant.person)
+        .selectinload(Person.organization),
+        selectinload(Visit.stops).options(
+            selectinload(Stop.venue).options(
+                selectinload(Venue.opening_hours), selectinload(Venue.closures)
+            ),
+        ),
+    )
+
+
+def _load_programme(session, visit_id: int) -> Visit | None:
+    query = sa.select(Visit).where(Visit.id == visit_id).options(*_programme_options())
+    visit = session.scalars(query).first()
+    if visit is not None:
+        _attach_attendees(session, visit)
+    return visit
+
+
+def _attach_attendees(session, visit: Visit) -> None:
+    """Each stop's attendees, from the participants already loaded: one query of ids, in the
+    relationship's order. Loading them as rows again would read and decode every attendee's
+    participant and person once per stop they attend."""
+    participants = {participant.id: participant for participant in visit.participants}
+    attending: dict[int, list[int]] = defaultdict(list)
+    rows = session.execute(
+        sa.select(stop_attendees.c.stop_id, stop_attendees.c.participant_id)
+        .join(Participant, Participant.id == stop_attendees.c.participant_id)
+        .join(Stop, Stop.id == stop_attendees.c.stop_id)
+        .where(Stop.visit_id == visit.id)
+        .order_by(stop_attendees.c.stop_id, Participant.side, Participant.precedence)
+    )
+    for stop_id, participant_id in rows:
+        attending[stop_id].append(participant_id)
+    for stop in visit.stops:
+        ids = attending.get(stop.id, [])
+        if all(participant_id in participants for participant_id in ids):
+            set_committed_value(stop, "attendees", [participants[i] for i in ids])
+        # else someone of another visit attends (never by the operations): left to load lazily
+
+
 def visit_with_programme(session, visit_id: int) -> Visit | None:
     """A visit with participants, stops, venues and attendees loaded for its page."""
-    return session.scalar(
-        sa.select(Visit)
-        .where(Visit.id == visit_id)
-        .options(
-            selectinload(Visit.participants).selectinload(Participant.person),
-            selectinload(Visit.stops).selectinload(Stop.venue),
-            selectinload(Visit.stops).selectinload(Stop.attendees),
-        )
+    return _load_programme(session, visit_id)
+
+
+def with_programme(session, visit: Visit) -> Visit:
+    """The visit, its programme loaded as visit_with_programme loads it unless it already is."""
+    if "stops" in sa.inspect(visit).unloaded:
+        _load_programme(session, visit.id)
+    return visit
+
+
+class VisitFindings(Model):
+    """The checker's findings for a visit, kept while what it checked stays the same.
+
+    `key` is a fingerprint of everything the checker read (snapshot.plan_key): the visit's
+    stops, people and venues, and the other visits' stops that share them. A page that finds
+    the same key shows these findings without checking again."""
+
+    __tablename__ = "visit_findings"
+
+    visit_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("visits.id", ondelete="CASCADE"), primary_key=True
     )
+    key: Mapped[str] = mapped_column(sa.String(64))
+    findings: Mapped[list] = mapped_column(sa.JSON, doc="findings.finding_to_json, in order.")
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)

@@ -16,15 +16,12 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from markupsafe import Markup
 
 from planner.extensions import db
 from planner.i18n import current_language, html_gettext, html_ngettext
 from planner.itinerary import operations
 from planner.itinerary.checks import count_findings
-from planner.itinerary.findings import Finding
 from planner.itinerary.forms import ShiftForm, StopForm
-from planner.itinerary.messages import HTML, render_finding
 from planner.itinerary.models import Stop, StopKind, StopStatus
 from planner.itinerary.snapshot import check_visit
 from planner.security import planner_required
@@ -37,12 +34,6 @@ from planner.web import acting_user, live_visit_or_404
 bp = Blueprint("itinerary", __name__)
 # `findings|finding_counts` badges errors and warnings on every page that shows findings.
 bp.add_app_template_filter(count_findings, "finding_counts")
-
-
-@bp.app_template_filter("finding_message")
-def finding_message(finding: Finding) -> Markup:
-    """A finding in the reader's language, wherever a page shows one: names in <bdi>."""
-    return Markup(render_finding(finding, current_language(), _, HTML))  # noqa: S704 - escaped there
 
 
 def visit_stop(visit: Visit, stop_id: int, *, binned: bool = False) -> Stop:

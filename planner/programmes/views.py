@@ -8,7 +8,7 @@ from planner.itinerary.programme import programme_of
 from planner.itinerary.snapshot import check_visit, findings_by_stop
 from planner.programmes.timeline import Canvas, layout_days
 from planner.visits.models import Side
-from planner.web import live_visit_or_404
+from planner.web import live_visit_or_404, shown_findings
 
 bp = Blueprint("programmes", __name__)
 
@@ -28,7 +28,7 @@ def visit_timeline(visit_id: int):
         visit.timezone,
         visit.delegation_timezone,
     )
-    checked = check_visit(db.session, visit, current_app.config)
+    checked = shown_findings(check_visit(db.session, visit, current_app.config))
     return render_template(
         "programmes/timeline.html",
         visit=visit,

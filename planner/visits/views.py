@@ -43,6 +43,7 @@ from planner.visits.models import (
 )
 from planner.visits.operations import VisitError
 from planner.web import (
+    StopLinks,
     acting_user,
     enum_arg,
     form_page,
@@ -50,6 +51,7 @@ from planner.web import (
     paged,
     participant_or_404,
     send_after_commit,
+    shown_findings,
 )
 
 bp = Blueprint("visits", __name__)
@@ -83,12 +85,22 @@ def list_visits():
     )
 
 
+# What the programme offers on each stop (templates/itinerary/_programme.html).
+STOP_ACTIONS = (
+    "itinerary.edit_stop",
+    "itinerary.shift_stops",
+    "itinerary.duplicate_stop",
+    "itinerary.set_attendees",
+    "itinerary.delete_stop",
+)
+
+
 @bp.get("/visits/<int:visit_id>")
 def show_visit(visit_id: int):
     visit = live_visit_or_404(visit_id, with_programme=True)
     days = programme_by_day(visit.live_stops, visit.start_date, visit.end_date, visit.timezone)
     sides = [(side, visit.participants_on(side)) for side in Side]
-    findings = check_visit(db.session, visit, current_app.config)
+    findings = shown_findings(check_visit(db.session, visit, current_app.config))
     return render_template(
         "visits/show.html",
         visit=visit,
@@ -96,6 +108,7 @@ def show_visit(visit_id: int):
         sides=sides,
         findings=findings,
         stop_findings=findings_by_stop(findings),
+        stop_url=StopLinks(visit.id, STOP_ACTIONS),
         produced=visit_outcomes(db.session, visit.id),
         follow_ups_today=app_office_today(),
     )
