@@ -16,6 +16,7 @@ import pytest
 import sqlalchemy as sa
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
+from sqlalchemy import orm
 
 from planner import clock, create_app
 from planner.accounts.api_tokens import issue_token
@@ -259,50 +260,46 @@ def frozen_clock():
 HARNESS_SQL = re.compile(r"^\s*(SAVEPOINT|RELEASE SAVEPOINT|ROLLBACK TO SAVEPOINT|BEGIN)\b", re.I)
 
 
+class Statements:
+    """`with Statements() as statements:` the SQL statements the app sent inside the block
+    (`sent`, `count`) and how many times it committed. The savepoints and BEGINs of the
+    test's own transaction are no part of what the app sends."""
+
+    def __init__(self) -> None:
+        self.sent: list[str] = []
+        self.commits = 0
+
+    @property
+    def count(self) -> int:
+        return len(self.sent)
+
+    def __len__(self) -> int:
+        return len(self.sent)
+
+    def __iter__(self):
+        return iter(self.sent)
+
+    def _statement(self, _connection, _cursor, statement, *_args) -> None:
+        if not HARNESS_SQL.match(statement):
+            self.sent.append(statement)
+
+    def _commit(self, _session) -> None:
+        self.commits += 1
+
+    def __enter__(self) -> "Statements":
+        sa.event.listen(sa.engine.Engine, "before_cursor_execute", self._statement)
+        sa.event.listen(orm.Session, "after_commit", self._commit)
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        sa.event.remove(sa.engine.Engine, "before_cursor_execute", self._statement)
+        sa.event.remove(orm.Session, "after_commit", self._commit)
+
+
 @pytest.fixture
 def query_counter(app):
-    """`with query_counter() as statements:` lists the SQL statements run inside the block."""
-
-    @contextlib.contextmanager
-    def _count():
-        statements: list[str] = []
-
-        def record(_connection, _cursor, statement, *_):
-            if not HARNESS_SQL.match(statement):
-                statements.append(statement)
-
-        sa.event.listen(sa.engine.Engine, "before_cursor_execute", record)
-        try:
-            yield statements
-        finally:
-            sa.event.remove(sa.engine.Engine, "before_cursor_execute", record)
-
-    return _count
-
-
-@pytest.fixture
-def query_counter(app):
-    """with query_counter() as counted: ... ; counted.count is how many SQL statements the
-    block sent to the database (every statement, reads and writes alike)."""
-
-    class Counted:
-        count = 0
-
-    @contextlib.contextmanager
-    def _count():
-        counted = Counted()
-
-        def _one_more(*_args):
-            counted.count += 1
-
-        engine = db.engine
-        sa.event.listen(engine, "before_cursor_execute", _one_more)
-        try:
-            yield counted
-        finally:
-            sa.event.remove(engine, "before_cursor_execute", _one_more)
-
-    return _count
+    """`with query_counter() as statements:` counts the SQL statements run inside the block."""
+    return Statements
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
 
 from planner.accounts.models import Role
 from planner.calendars import rendered, views
@@ -21,6 +20,7 @@ from planner.people import operations as people
 from planner.venues import operations as venues
 from planner.venues.models import Venue, VenueKind
 from planner.visits import operations as visits
+from tests.conftest import Statements
 from tests.icscheck import check_ics
 
 SECRET = "test-secret"  # conftest.make_app's SECRET_KEY
@@ -250,31 +250,6 @@ def test_a_changed_calendar_gets_a_new_etag_and_an_unchanged_one_keeps_it(world,
     db.session.commit()
     assert client.get(feed_url(world.alice), headers={"If-None-Match": alice}).status_code == 200
     assert client.get(feed_url(world.bob), headers={"If-None-Match": bob}).status_code == 304
-
-
-class Statements:
-    """The SQL statements a request sends, and whether it commits; the savepoints the
-    test's own transaction wraps around the app's are no part of what the app sends."""
-
-    def __init__(self) -> None:
-        self.sent: list[str] = []
-        self.commits = 0
-
-    def _statement(self, _connection, _cursor, statement, *_args) -> None:
-        if "SAVEPOINT" not in statement.upper():
-            self.sent.append(statement)
-
-    def _commit(self, _session) -> None:
-        self.commits += 1
-
-    def __enter__(self) -> "Statements":
-        sa.event.listen(sa.engine.Engine, "before_cursor_execute", self._statement)
-        sa.event.listen(Session, "after_commit", self._commit)
-        return self
-
-    def __exit__(self, *_exc) -> None:
-        sa.event.remove(sa.engine.Engine, "before_cursor_execute", self._statement)
-        sa.event.remove(Session, "after_commit", self._commit)
 
 
 @pytest.mark.parametrize("owner", ["alice", "owner"])
