@@ -15,6 +15,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from planner.accounts.models import User
+from planner.audit.models import SecurityEventKind
 from planner.calendars import feeds
 from planner.calendars.events import (
     EventOptions,
@@ -27,7 +28,7 @@ from planner.calendars.ics import CalendarInfo, Person, build_calendar
 from planner.clock import utc_now
 from planner.extensions import db
 from planner.i18n import html_gettext
-from planner.security import planner_required
+from planner.security import planner_required, security_event
 from planner.visits.models import Participant
 from planner.web import acting_user, feed_url, live_visit_or_404, participant_or_404
 
@@ -190,6 +191,7 @@ def feed(token: str):
 def revoke_participant_feed(visit_id: int, participant_id: int):
     participant = participant_or_404(live_visit_or_404(visit_id), participant_id)
     feeds.revoke_feed(db.session, participant)
+    security_event(SecurityEventKind.FEED_REVOKED, detail=f"participant {participant.id}")
     flash(
         html_gettext(
             "The calendar link of %(name)s no longer works. Issue a new one when they need it.",
@@ -205,6 +207,7 @@ def revoke_participant_feed(visit_id: int, participant_id: int):
 def reissue_participant_feed(visit_id: int, participant_id: int):
     participant = participant_or_404(live_visit_or_404(visit_id), participant_id)
     feeds.reissue_feed(db.session, participant)
+    security_event(SecurityEventKind.FEED_REISSUED, detail=f"participant {participant.id}")
     flash(
         html_gettext(
             "%(name)s has a new calendar link; the earlier one no longer works.",
@@ -221,6 +224,7 @@ def reissue_participant_feed(visit_id: int, participant_id: int):
 @bp.post("/profile/feed/revoke")
 def revoke_own_feed():
     feeds.revoke_feed(db.session, acting_user())
+    security_event(SecurityEventKind.FEED_REVOKED, detail="own staff feed")
     flash(_("Your calendar link no longer works."), "success")
     return redirect(url_for("accounts.profile") + "#calendar")
 
@@ -228,6 +232,7 @@ def revoke_own_feed():
 @bp.post("/profile/feed/reissue")
 def reissue_own_feed():
     feeds.reissue_feed(db.session, acting_user())
+    security_event(SecurityEventKind.FEED_REISSUED, detail="own staff feed")
     flash(_("You have a new calendar link; the earlier one no longer works."), "success")
     return redirect(url_for("accounts.profile") + "#calendar")
 
