@@ -167,6 +167,4 @@ def security_event(
 
 def refused() -> None:
     """A 403, kept as a security event: who asked for what."""
-    security_event(
-        SecurityEventKind.REFUSED, detail=f"{request.method} {request.path}", apart=True
-    )
+    security_event(SecurityEventKind.REFUSED, detail=f"{request.method} {request.path}", apart=True)

@@ -118,9 +118,7 @@ def create_api_token():
     if not form.validate_on_submit():
         return profile_page(profile_form, password_form, form), 400
     token, secret = issue_token(db.session, acting_user(), form.name.data)
-    security_event(
-        SecurityEventKind.API_TOKEN_CREATED, detail=f"{token.prefix}… {token.name}"
-    )
+    security_event(SecurityEventKind.API_TOKEN_CREATED, detail=f"{token.prefix}… {token.name}")
     response = make_response(
         profile_page(
             profile_form,
@@ -140,9 +138,7 @@ def revoke_api_token(token_id: int):
     if token is None or token.user_id != current_user.id:
         abort(404)
     revoke_token(db.session, token)
-    security_event(
-        SecurityEventKind.API_TOKEN_REVOKED, detail=f"{token.prefix}… {token.name}"
-    )
+    security_event(SecurityEventKind.API_TOKEN_REVOKED, detail=f"{token.prefix}… {token.name}")
     flash(
         html_gettext(
             "The token “%(name)s” is revoked: it opens nothing any more.", name=token.name

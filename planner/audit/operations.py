@@ -21,7 +21,7 @@ PAGE_SIZE = 50
 
 
 def record_security_event(
-    session: Session,
+    session,
     kind: SecurityEventKind,
     *,
     user_id: int | None = None,
@@ -55,7 +55,7 @@ def record_security_event(
     try:
         # Its own session on the same bind: a connection, and a transaction, of its own.
         with Session(bind=session.get_bind(), join_transaction_mode="create_savepoint") as own:
-            own.execute(sa.insert(SecurityEvent.__table__), values)
+            own.execute(sa.insert(SecurityEvent), values)
             own.commit()
     except sa.exc.SQLAlchemyError:
         # The log line above stands; the refusal itself must not become a server error.
@@ -69,7 +69,7 @@ class Page:
     has_next: bool
 
 
-def _page(session: Session, query, number: int, size: int = PAGE_SIZE) -> Page:
+def _page(session, query, number: int, size: int = PAGE_SIZE) -> Page:
     number = max(number, 1)
     rows = list(session.scalars(query.limit(size + 1).offset((number - 1) * size)))
     return Page(rows[:size], number, len(rows) > size)
@@ -85,7 +85,7 @@ class AuditFilter:
     until: datetime | None = None
 
 
-def audit_entries(session: Session, where: AuditFilter, page: int = 1) -> Page:
+def audit_entries(session, where: AuditFilter, page: int = 1) -> Page:
     """Entries that match, the newest first."""
     query = sa.select(AuditEntry)
     for column, value in (
@@ -103,6 +103,6 @@ def audit_entries(session: Session, where: AuditFilter, page: int = 1) -> Page:
     return _page(session, query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc()), page)
 
 
-def security_events(session: Session, page: int = 1) -> Page:
+def security_events(session, page: int = 1) -> Page:
     query = sa.select(SecurityEvent).order_by(SecurityEvent.at.desc(), SecurityEvent.id.desc())
     return _page(session, query, page)

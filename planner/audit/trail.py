@@ -105,6 +105,10 @@ def plain(value: Any) -> Any:
     return str(value)
 
 
+def _table_name(mapper: Mapper) -> str:
+    return getattr(mapper.local_table, "name", "")
+
+
 def _is_audited(instance) -> bool:
     return getattr(instance, "__tablename__", None) in AUDITED
 
@@ -124,7 +128,7 @@ def _created(state) -> dict:
         for key in _columns(state.mapper)
         if key != "id" and values.get(key) is not None
     }
-    for key in COLLECTIONS.get(state.mapper.local_table.name, ()):
+    for key in COLLECTIONS.get(_table_name(state.mapper), ()):
         if values.get(key):
             changes[key] = [None, _collection_ids(values[key])]
     return changes
@@ -140,7 +144,7 @@ def _changed(state) -> dict:
         after = plain(history.added[0]) if history.added else None
         if before != after:
             changes[key] = [before, after]
-    for key in COLLECTIONS.get(state.mapper.local_table.name, ()):
+    for key in COLLECTIONS.get(_table_name(state.mapper), ()):
         history = state.attrs[key].history
         if history.added or history.deleted:
             kept = list(history.unchanged)
@@ -172,7 +176,7 @@ def _update_action(changes: dict) -> Action:
 
 
 def _visit_id(state) -> int | None:
-    if state.mapper.local_table.name == "visits":
+    if _table_name(state.mapper) == "visits":
         return state.dict.get("id")
     return state.dict.get("visit_id")
 
@@ -200,7 +204,7 @@ def entries(session: Session) -> list[dict]:
                     "user_id": actor.user_id,
                     "source": actor.source.value,
                     "request_id": actor.request_id,
-                    "record_type": state.mapper.local_table.name,
+                    "record_type": _table_name(state.mapper),
                     "record_id": state.dict.get("id"),
                     "action": action.value,
                     "changes": changes,
@@ -216,7 +220,7 @@ def _record_changes(session: Session, _flush_context) -> None:
     # holds its history: the one moment that knows both.
     rows = entries(session)
     if rows:
-        session.connection().execute(sa.insert(AuditEntry.__table__), rows)
+        session.connection().execute(sa.insert(AuditEntry), rows)
 
 
 def _load_before_setting(_target, value, _oldvalue, _initiator):
@@ -227,7 +231,7 @@ def _load_before_setting(_target, value, _oldvalue, _initiator):
 def _keep_old_values(mapper: Mapper, class_) -> None:
     """A value set on an attribute not loaded yet (after a commit) loads the old one first,
     so that the trail knows what was there before."""
-    if mapper.local_table is None or mapper.local_table.name not in AUDITED:
+    if _table_name(mapper) not in AUDITED:
         return
     for key in _columns(mapper):
         sa.event.listen(
