@@ -35,8 +35,13 @@ QUERY_PARAMETERS = {
     "day",
     "print",
     "next",
-    # Read by no page today, and likely to be: given anyway.
+    # The office history's filters: who, which kind of record, between which days.
+    "user",
+    "type",
+    "from",
+    "to",
     "page",
+    # Read by no page today, and likely to be: given anyway.
     "year",
 }
 
