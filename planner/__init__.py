@@ -51,6 +51,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     errors.init_app(app)
 
     from planner.accounts.views import bp as accounts_bp
+    from planner.audit.views import bp as audit_bp
     from planner.calendars.mail_views import bp as mail_bp
     from planner.calendars.views import bp as calendars_bp
     from planner.itinerary.views import bp as itinerary_bp
@@ -76,6 +77,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         outcomes_bp,
         partnerships_bp,
         reports_bp,
+        audit_bp,
     ):
         app.register_blueprint(blueprint)
 

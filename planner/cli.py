@@ -1,5 +1,6 @@
 """Command-line tasks: `flask users create`, `flask demo load`."""
 
+import functools
 import getpass
 import secrets
 import sys
@@ -11,6 +12,8 @@ from flask.cli import AppGroup
 from planner import rules
 from planner.accounts.models import Role, user_by_email
 from planner.accounts.operations import UserError, create_user
+from planner.audit.models import Source
+from planner.audit.trail import Actor, acting_as
 from planner.demo import DemoRefused, load_demo
 from planner.extensions import db
 
@@ -18,6 +21,17 @@ DEMO_ADMIN_EMAIL = "admin@pishvaz.example"
 
 users_cli = AppGroup("users", help="Manage staff users.")
 demo_cli = AppGroup("demo", help="The reference visit used for demonstrations.")
+
+
+def audited(command):
+    """What the command changes is recorded in the audit trail as done from the command line."""
+
+    @functools.wraps(command)
+    def run(*args, **kwargs):
+        with acting_as(Actor(source=Source.CLI)):
+            return command(*args, **kwargs)
+
+    return run
 
 
 def read_password(stream=None) -> str:
@@ -42,6 +56,7 @@ def read_password(stream=None) -> str:
     show_default=True,
 )
 @click.option("--locale", type=click.Choice(["en", "fa"]), default="en", show_default=True)
+@audited
 def create_user_command(email: str, name: str, role: str, locale: str) -> None:
     """Add a staff user; the password is read from standard input or prompted for."""
     if (message := rules.single_line_error(name)) is not None:
@@ -63,6 +78,7 @@ def create_user_command(email: str, name: str, role: str, locale: str) -> None:
     is_flag=True,
     help="Do nothing (and succeed) when the database already holds visits.",
 )
+@audited
 def load_demo_command(if_empty: bool) -> None:
     """Load the ambassador's two-day visit to Khorramabad into an empty database."""
     try:

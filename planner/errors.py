@@ -7,7 +7,7 @@ from werkzeug.exceptions import HTTPException
 
 from planner.api.problems import from_http_exception, is_api_request
 from planner.extensions import db
-from planner.security import wants_json
+from planner.security import refused, wants_json
 
 PAGES = {
     400: "errors/400.html",
@@ -28,6 +28,8 @@ def readable_detail(error: HTTPException) -> str | None:
 
 def handle_error(error: HTTPException):
     code = error.code or 500  # one of PAGES' codes, which is what it is registered for
+    if code == 403:
+        refused()
     if code == 500:
         # The page reads the signed-in user again; a failed transaction must not stop it.
         db.session.rollback()

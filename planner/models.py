@@ -1,6 +1,8 @@
 """Every model, imported in dependency order so that mappers and migrations see all tables."""
 
 from planner.accounts.models import User  # noqa: F401
+from planner.audit import trail  # noqa: F401 - records every change of an audited table
+from planner.audit.models import AuditEntry, SecurityEvent  # noqa: F401
 from planner.calendars.models import CalendarVersion, Departure, MailMessage, SentEvent  # noqa: F401
 from planner.itinerary.models import Stop, stop_attendees  # noqa: F401
 from planner.organizations.models import Organization  # noqa: F401

@@ -5,12 +5,15 @@ from functools import wraps
 from typing import TypeGuard
 from urllib.parse import urlsplit
 
-from flask import Flask, abort, current_app, jsonify, redirect, request, url_for
+from flask import Flask, abort, current_app, g, jsonify, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.exceptions import Unauthorized
 
 from planner.accounts.models import Role, User, user_for_session
+from planner.audit.models import SecurityEventKind, Source
+from planner.audit.operations import record_security_event
+from planner.audit.trail import NOBODY, Actor, set_actor
 from planner.extensions import db, login_manager
 
 # Pages an anonymous visitor may reach. Everything else needs a signed-in user;
@@ -75,6 +78,16 @@ def init_app(app: Flask) -> None:
             return login_manager.unauthorized()
         return None
 
+    @app.before_request
+    def _audit_as_signed_in_user():
+        # After the sign-in above: whoever it let in is who the audit trail names.
+        source = Source.API if _own_sign_in(app) is not None else Source.PAGE
+        set_actor(Actor(_signed_in_user_id(), source, request_id()))
+
+    @app.teardown_request
+    def _forget_who_acted(_error) -> None:
+        set_actor(NOBODY)  # a server's thread goes on to someone else's request
+
     @app.after_request
     def _security_headers(response):
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
@@ -117,3 +130,41 @@ def is_safe_next(target: str | None) -> TypeGuard[str]:
         return False
     parts = urlsplit(target)
     return not parts.scheme and not parts.netloc and target.startswith("/") and "\\" not in target
+
+
+def request_id() -> str | None:
+    """The request's id, as the server set it (g.request_id) or the proxy sent it."""
+    value = g.get("request_id") or request.headers.get("X-Request-ID")
+    return str(value)[:64] if value else None
+
+
+def _signed_in_user_id() -> int | None:
+    return current_user.id if current_user.is_authenticated else None
+
+
+def security_event(
+    kind: SecurityEventKind,
+    *,
+    user: User | None = None,
+    email: str | None = None,
+    detail: str | None = None,
+    apart: bool = False,
+) -> None:
+    """Log and store a security event of this request: who (the signed-in user unless
+    `user` is given), from which address. `apart` keeps it though the request rolls back
+    (a refusal, a failed sign-in)."""
+    record_security_event(
+        db.session,
+        kind,
+        user_id=user.id if user is not None else _signed_in_user_id(),
+        email=email,
+        address=request.remote_addr,
+        request_id=request_id(),
+        detail=detail,
+        apart=apart,
+    )
+
+
+def refused() -> None:
+    """A 403, kept as a security event: who asked for what."""
+    security_event(SecurityEventKind.REFUSED, detail=f"{request.method} {request.path}", apart=True)

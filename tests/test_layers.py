@@ -38,7 +38,10 @@ LAYERS = (
             "i18n",
         ),
     ),
-    ("models", ("models", "*/models", "itinerary/kinds", "*/queries", "outcomes/overdue")),
+    (
+        "models",
+        ("models", "*/models", "audit/trail", "itinerary/kinds", "*/queries", "outcomes/overdue"),
+    ),
     (
         "logic",
         (
@@ -59,6 +62,7 @@ LAYERS = (
             "partnerships/return_visit",
             "reports/charts",
             "reports/export",
+            "audit/readable",
         ),
     ),
     (
@@ -84,6 +88,7 @@ LAYERS = (
 # calendars/models reads visits/models; visits never calls calendars, it records what it
 # wants sent (a queued letter). Lowest first. Across layers the layers decide.
 DOMAINS = (
+    "audit",
     "accounts",
     "organizations",
     "people",

@@ -37,6 +37,11 @@ QUERY_PARAMETERS = {
     "next",
     "period",
     "owner",
+    # The office history's filters: who, which kind of record, between which days.
+    "user",
+    "type",
+    "from",
+    "to",
     "page",
     # Read by no page today, and likely to be: given anyway.
     "year",

@@ -26,9 +26,10 @@ from planner.accounts.forms import (
 )
 from planner.accounts.models import ApiToken, Role, User, user_by_email
 from planner.accounts.operations import UserError, create_user, update_user
+from planner.audit.models import SecurityEventKind
 from planner.extensions import db
 from planner.i18n import html_gettext
-from planner.security import admin_required, is_safe_next
+from planner.security import admin_required, is_safe_next, security_event
 from planner.web import acting_user
 
 bp = Blueprint("accounts", __name__)
@@ -43,10 +44,17 @@ def login():
         user = user_by_email(db.session, form.email.data)
         # One message for every failure, so the page does not reveal which e-mails exist.
         if user is None or not user.active or not user.check_password(form.password.data):
+            security_event(
+                SecurityEventKind.SIGN_IN_FAILED,
+                user=user,
+                email=form.email.data,
+                apart=True,
+            )
             flash(_("The e-mail or password is not right, or the account is disabled."), "error")
             return render_template("accounts/login.html", form=form), 401
         session.clear()
         login_user(user, remember=form.remember.data)
+        security_event(SecurityEventKind.SIGN_IN, user=user)
         target = request.args.get("next")
         return redirect(target if is_safe_next(target) else url_for("visits.list_visits"))
     return render_template("accounts/login.html", form=form)
@@ -56,6 +64,7 @@ def login():
 def logout():
     # Ends this session, and with it every copy of its cookies and the user's other browsers.
     acting_user().end_sessions()
+    security_event(SecurityEventKind.SIGN_OUT)
     logout_user()
     session.clear()
     flash(_("You have signed out."), "info")
@@ -108,7 +117,8 @@ def create_api_token():
     password_form = PasswordChangeForm(formdata=None, prefix="password")
     if not form.validate_on_submit():
         return profile_page(profile_form, password_form, form), 400
-    _token, secret = issue_token(db.session, acting_user(), form.name.data)
+    token, secret = issue_token(db.session, acting_user(), form.name.data)
+    security_event(SecurityEventKind.API_TOKEN_CREATED, detail=f"{token.prefix}… {token.name}")
     response = make_response(
         profile_page(
             profile_form,
@@ -128,6 +138,7 @@ def revoke_api_token(token_id: int):
     if token is None or token.user_id != current_user.id:
         abort(404)
     revoke_token(db.session, token)
+    security_event(SecurityEventKind.API_TOKEN_REVOKED, detail=f"{token.prefix}… {token.name}")
     flash(
         html_gettext(
             "The token “%(name)s” is revoked: it opens nothing any more.", name=token.name

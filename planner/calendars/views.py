@@ -16,6 +16,7 @@ from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 
 from planner.accounts.models import User
+from planner.audit.models import SecurityEventKind
 from planner.calendars import feeds, rendered
 from planner.calendars.events import (
     EventOptions,
@@ -29,7 +30,7 @@ from planner.clock import office_today, utc_now
 from planner.database import read_only
 from planner.extensions import db
 from planner.i18n import browser_language, html_gettext
-from planner.security import planner_required
+from planner.security import planner_required, security_event
 from planner.timefmt import local_day_bounds
 from planner.visits.models import Participant
 from planner.web import acting_user, feed_url, live_visit_or_404, participant_or_404
@@ -273,6 +274,7 @@ def feed(token: str):
 def revoke_participant_feed(visit_id: int, participant_id: int):
     participant = participant_or_404(live_visit_or_404(visit_id), participant_id)
     feeds.revoke_feed(db.session, participant)
+    security_event(SecurityEventKind.FEED_REVOKED, detail=f"participant {participant.id}")
     flash(
         html_gettext(
             "The calendar link of %(name)s no longer works. Issue a new one when they need it.",
@@ -288,6 +290,7 @@ def revoke_participant_feed(visit_id: int, participant_id: int):
 def reissue_participant_feed(visit_id: int, participant_id: int):
     participant = participant_or_404(live_visit_or_404(visit_id), participant_id)
     feeds.reissue_feed(db.session, participant)
+    security_event(SecurityEventKind.FEED_REISSUED, detail=f"participant {participant.id}")
     flash(
         html_gettext(
             "%(name)s has a new calendar link; the earlier one no longer works.",
@@ -304,6 +307,7 @@ def reissue_participant_feed(visit_id: int, participant_id: int):
 @bp.post("/profile/feed/revoke")
 def revoke_own_feed():
     feeds.revoke_feed(db.session, acting_user())
+    security_event(SecurityEventKind.FEED_REVOKED, detail="own staff feed")
     flash(_("Your calendar link no longer works."), "success")
     return redirect(url_for("accounts.profile") + "#calendar")
 
@@ -311,6 +315,7 @@ def revoke_own_feed():
 @bp.post("/profile/feed/reissue")
 def reissue_own_feed():
     feeds.reissue_feed(db.session, acting_user())
+    security_event(SecurityEventKind.FEED_REISSUED, detail="own staff feed")
     flash(_("You have a new calendar link; the earlier one no longer works."), "success")
     return redirect(url_for("accounts.profile") + "#calendar")
 

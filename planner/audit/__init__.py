@@ -1,0 +1,1 @@
+"""The audit trail (who changed which record, and how) and the security events."""
