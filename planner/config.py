@@ -34,6 +34,9 @@ DEFAULTS = {
     "TRAVEL_AVERAGE_SPEED_KMH": "50",
     "TRAVEL_BUFFER_MINUTES": "10",
     # Outcome documents (a signed memorandum): where they are kept and how large one may be.
+    # "folder" keeps them in DOCUMENTS_FOLDER; "database" in the database, for an office
+    # served by more than one web server.
+    "DOCUMENTS_STORAGE": "folder",
     "DOCUMENTS_FOLDER": None,  # default: <instance>/documents
     "OUTCOME_DOCUMENT_MAX_BYTES": str(10 * 1024 * 1024),
 }
@@ -41,6 +44,8 @@ DEFAULTS = {
 # A request may carry this much besides the document (the form's other fields, multipart
 # boundaries): anything larger is cut off (413) before it is read.
 UPLOAD_OVERHEAD_BYTES = 64 * 1024
+
+DOCUMENT_STORAGES = ("folder", "database")
 
 LANGUAGES = {"en": "English", "fa": "فارسی"}
 
@@ -114,6 +119,10 @@ def finalise(config, instance_path: str) -> None:
             config[key] = int(config[key])
         except (TypeError, ValueError) as error:
             raise ConfigError(f"{key}={config[key]!r} is not a whole number") from error
+    if config["DOCUMENTS_STORAGE"] not in DOCUMENT_STORAGES:
+        raise ConfigError(
+            f"DOCUMENTS_STORAGE={config['DOCUMENTS_STORAGE']!r} is not folder or database"
+        )
     if not config.get("DOCUMENTS_FOLDER"):
         config["DOCUMENTS_FOLDER"] = os.path.join(instance_path, "documents")
     if not config.get("MAX_CONTENT_LENGTH"):

@@ -4,7 +4,7 @@ from planner.accounts.models import User  # noqa: F401
 from planner.calendars.models import Departure, MailMessage, SentEvent  # noqa: F401
 from planner.itinerary.models import Stop, stop_attendees  # noqa: F401
 from planner.organizations.models import Organization  # noqa: F401
-from planner.outcomes.models import FollowUp, Outcome, OutcomeDocument  # noqa: F401
+from planner.outcomes.models import DocumentBlob, FollowUp, Outcome, OutcomeDocument  # noqa: F401
 from planner.partnerships.models import Partnership, StageChange  # noqa: F401
 from planner.people.models import Person  # noqa: F401
 from planner.venues.models import OpeningHours, TravelTime, Venue, VenueClosure  # noqa: F401

@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from planner.accounts.models import User
 from planner.clock import utc_now
-from planner.outcomes.documents import remove_files_on_commit
+from planner.outcomes.documents import DocumentStorage
 from planner.outcomes.models import FollowUp, FollowUpStatus, Outcome
 from planner.partnerships.models import Partnership
 from planner.visits.models import Visit
@@ -51,7 +51,7 @@ def update_outcome(session, outcome: Outcome, *, acting: User, **values) -> Outc
     return outcome
 
 
-def delete_outcome(session, outcome: Outcome, *, acting: User, documents_folder: str) -> None:
+def delete_outcome(session, outcome: Outcome, *, acting: User, documents: DocumentStorage) -> None:
     """Delete the outcome and its documents (their files once this commits).
 
     Its follow-ups stay: still promised, still tied to the visit (and partnership).
@@ -59,7 +59,7 @@ def delete_outcome(session, outcome: Outcome, *, acting: User, documents_folder:
     for follow_up in outcome.follow_ups:
         if follow_up.visit_id is None and follow_up.partnership_id is None:
             follow_up.visit_id = outcome.visit_id  # a follow-up is always tied to something
-    remove_files_on_commit(session, outcome.documents, documents_folder)
+    documents.remove_on_commit(session, outcome.documents)
     outcome_id = outcome.id
     session.delete(outcome)
     session.flush()
