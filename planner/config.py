@@ -39,6 +39,9 @@ DEFAULTS = {
     "DOCUMENTS_STORAGE": "folder",
     "DOCUMENTS_FOLDER": None,  # default: <instance>/documents
     "OUTCOME_DOCUMENT_MAX_BYTES": str(10 * 1024 * 1024),
+    # `flask backup` and the nightly job: where backups go, and how many are kept there.
+    "BACKUP_FOLDER": None,  # default: <instance>/backups
+    "BACKUP_KEEP": "7",
 }
 
 # A request may carry this much besides the document (the form's other fields, multipart
@@ -114,7 +117,13 @@ def finalise(config, instance_path: str) -> None:
             f"OFFICE_TIMEZONE={config['OFFICE_TIMEZONE']!r} is not an IANA time zone"
         ) from error
     config["BABEL_DEFAULT_TIMEZONE"] = config["OFFICE_TIMEZONE"]
-    for key in ("SMTP_PORT", "SMTP_TIMEOUT", "FEED_REFRESH_MINUTES", "OUTCOME_DOCUMENT_MAX_BYTES"):
+    whole_numbers = (
+        "SMTP_PORT",
+        "SMTP_TIMEOUT",
+        "FEED_REFRESH_MINUTES",
+        "OUTCOME_DOCUMENT_MAX_BYTES",
+    )
+    for key in (*whole_numbers, "BACKUP_KEEP"):
         try:
             config[key] = int(config[key])
         except (TypeError, ValueError) as error:
@@ -125,6 +134,8 @@ def finalise(config, instance_path: str) -> None:
         )
     if not config.get("DOCUMENTS_FOLDER"):
         config["DOCUMENTS_FOLDER"] = os.path.join(instance_path, "documents")
+    if not config.get("BACKUP_FOLDER"):
+        config["BACKUP_FOLDER"] = os.path.join(instance_path, "backups")
     if not config.get("MAX_CONTENT_LENGTH"):
         config["MAX_CONTENT_LENGTH"] = config["OUTCOME_DOCUMENT_MAX_BYTES"] + UPLOAD_OVERHEAD_BYTES
     config["SMTP_STARTTLS"] = bool(config.get("SMTP_STARTTLS"))

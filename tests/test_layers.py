@@ -70,6 +70,7 @@ LAYERS = (
             "calendars/mail",
             "demo",
             "demo_outcomes",
+            "backups",
         ),
     ),
     ("forms", ("forms", "*/forms")),
