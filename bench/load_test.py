@@ -8,11 +8,11 @@ Run: .venv/bin/python -m bench.load_test [--database sqlite|postgresql|both]
 Each database is new: a SQLite file in a temporary folder, or a PostgreSQL database created
 on --postgresql-server and dropped at the end. It holds the demo visit and one planner per
 client. Every client signs in through the sign-in page and, until time is up, reads pages
-(the visit list, the demo visit, people, one's follow-ups, the dashboard) or edits one of three shared stops
-through the API: it reads the stop, appends its own marker to the staff notes and sends the
-change with the version it read. A 409 (someone saved the stop since) is an honest refusal;
-a 200 is a promise. A lost update is a marker that was answered 200 and is not in the stop's
-notes at the end. Errors are 5xx answers and connection errors or timeouts.
+(the visit list, the demo visit, people, one's follow-ups, the dashboard) or edits one of
+three shared stops through the API: it reads the stop, appends its own marker to the staff
+notes and sends the change with the version it read. A 409 (someone saved the stop since)
+is an honest refusal; a 200 is a promise. A lost update is a marker that was answered 200
+and is not in the stop's notes at the end. Errors are 5xx answers and connection errors or timeouts.
 
 Bounded: every request times out after 10 s, clients stop at the deadline, and gunicorn
 (with its workers) is stopped when the run ends, however it ends.
