@@ -1,4 +1,4 @@
-"""Command-line tasks: `flask users create`, `flask demo load`."""
+"""Command-line tasks: `flask users create`, `flask demo load`, `flask backup`, `flask restore`."""
 
 import functools
 import getpass
@@ -6,10 +6,10 @@ import secrets
 import sys
 
 import click
-from flask import Flask
-from flask.cli import AppGroup
+from flask import Flask, current_app
+from flask.cli import AppGroup, with_appcontext
 
-from planner import rules
+from planner import backups, rules
 from planner.accounts.models import Role, user_by_email
 from planner.accounts.operations import UserError, create_user
 from planner.audit.models import Source
@@ -109,6 +109,49 @@ def load_demo_command(if_empty: bool) -> None:
     click.echo("This password is shown only now.")
 
 
+@click.command("backup")
+@click.option(
+    "--to",
+    "destination",
+    type=click.Path(file_okay=False),
+    help="The folder to write it to (default: the BACKUP_FOLDER setting, instance/backups).",
+)
+@click.option(
+    "--keep",
+    type=click.IntRange(min=1),
+    help="How many backups to keep in that folder, newest first (default: BACKUP_KEEP, 7).",
+)
+@with_appcontext
+def backup_command(destination: str | None, keep: int | None) -> None:
+    """Write one file holding a consistent copy of the database and the documents."""
+    config = current_app.config
+    try:
+        path = backups.backup(
+            config, destination or config["BACKUP_FOLDER"], keep=keep or config["BACKUP_KEEP"]
+        )
+    except backups.BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Backed up to {path}")
+
+
+@click.command("restore")
+@click.argument("backup_file", type=click.Path(exists=True, dir_okay=False))
+@with_appcontext
+def restore_command(backup_file: str) -> None:
+    """Read a backup into the configured database, which must be empty, with its documents."""
+    try:
+        manifest = backups.restore(backup_file, current_app.config)
+    except backups.BackupError as error:
+        raise click.ClickException(str(error)) from error
+    rows = sum(manifest.tables.values())
+    click.echo(
+        f"Restored the backup of {manifest.taken_at}: {rows} rows in {len(manifest.tables)} "
+        f"tables, {manifest.document_files} document files, at revision {manifest.revision}."
+    )
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)

@@ -37,13 +37,21 @@ DEFAULTS = {
     "TRAVEL_AVERAGE_SPEED_KMH": "50",
     "TRAVEL_BUFFER_MINUTES": "10",
     # Outcome documents (a signed memorandum): where they are kept and how large one may be.
+    # "folder" keeps them in DOCUMENTS_FOLDER; "database" in the database, for an office
+    # served by more than one web server.
+    "DOCUMENTS_STORAGE": "folder",
     "DOCUMENTS_FOLDER": None,  # default: <instance>/documents
     "OUTCOME_DOCUMENT_MAX_BYTES": str(10 * 1024 * 1024),
+    # `flask backup` and the nightly job: where backups go, and how many are kept there.
+    "BACKUP_FOLDER": None,  # default: <instance>/backups
+    "BACKUP_KEEP": "7",
 }
 
 # A request may carry this much besides the document (the form's other fields, multipart
 # boundaries): anything larger is cut off (413) before it is read.
 UPLOAD_OVERHEAD_BYTES = 64 * 1024
+
+DOCUMENT_STORAGES = ("folder", "database")
 
 LANGUAGES = {"en": "English", "fa": "فارسی"}
 
@@ -120,13 +128,19 @@ def finalise(config, instance_path: str) -> None:
         "STAFF_FEED_DAYS_AHEAD",
         "OUTCOME_DOCUMENT_MAX_BYTES",
     )
-    for key in whole_numbers:
+    for key in (*whole_numbers, "BACKUP_KEEP"):
         try:
             config[key] = int(config[key])
         except (TypeError, ValueError) as error:
             raise ConfigError(f"{key}={config[key]!r} is not a whole number") from error
+    if config["DOCUMENTS_STORAGE"] not in DOCUMENT_STORAGES:
+        raise ConfigError(
+            f"DOCUMENTS_STORAGE={config['DOCUMENTS_STORAGE']!r} is not folder or database"
+        )
     if not config.get("DOCUMENTS_FOLDER"):
         config["DOCUMENTS_FOLDER"] = os.path.join(instance_path, "documents")
+    if not config.get("BACKUP_FOLDER"):
+        config["BACKUP_FOLDER"] = os.path.join(instance_path, "backups")
     if not config.get("MAX_CONTENT_LENGTH"):
         config["MAX_CONTENT_LENGTH"] = config["OUTCOME_DOCUMENT_MAX_BYTES"] + UPLOAD_OVERHEAD_BYTES
     config["SMTP_STARTTLS"] = bool(config.get("SMTP_STARTTLS"))

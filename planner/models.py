@@ -6,7 +6,7 @@ from planner.audit.models import AuditEntry, SecurityEvent  # noqa: F401
 from planner.calendars.models import CalendarVersion, Departure, MailMessage, SentEvent  # noqa: F401
 from planner.itinerary.models import Stop, stop_attendees  # noqa: F401
 from planner.organizations.models import Organization  # noqa: F401
-from planner.outcomes.models import FollowUp, Outcome, OutcomeDocument  # noqa: F401
+from planner.outcomes.models import DocumentBlob, FollowUp, Outcome, OutcomeDocument  # noqa: F401
 from planner.partnerships.models import Partnership, StageChange  # noqa: F401
 from planner.people.models import Person  # noqa: F401
 from planner.venues.models import OpeningHours, TravelTime, Venue, VenueClosure  # noqa: F401

@@ -144,7 +144,7 @@ def feed_url(owner: Participant | User) -> str:
 def download(file: StoredFile) -> Response:
     """A stored file as a download that no browser will run or render in our origin."""
     response = send_file(
-        file.path,
+        file.source,
         mimetype=file.content_type,
         as_attachment=True,
         download_name=file.name,

@@ -76,6 +76,7 @@ LAYERS = (
             "calendars/mail",
             "demo",
             "demo_outcomes",
+            "backups",
         ),
     ),
     ("forms", ("forms", "*/forms")),

@@ -7,14 +7,22 @@ from datetime import date
 
 import pytest
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
 from planner.accounts.models import Role
 from planner.config import UPLOAD_OVERHEAD_BYTES, ConfigError
 from planner.extensions import db
 from planner.outcomes import documents
-from planner.outcomes.documents import PDF, add_document, delete_document, sniff
-from planner.outcomes.models import Outcome, OutcomeDocument, OutcomeKind
+from planner.outcomes.documents import (
+    PDF,
+    DatabaseStorage,
+    add_document,
+    delete_document,
+    document_storage,
+    sniff,
+)
+from planner.outcomes.models import DocumentBlob, Outcome, OutcomeDocument, OutcomeKind
 from tests.conftest import make_app, shown
 
 LIMIT = 4096
@@ -42,16 +50,23 @@ def plain_zip() -> bytes:
     return buffer.getvalue()
 
 
-@pytest.fixture
-def folder(app, tmp_path):
-    """Documents go to a temporary folder, with a small size limit."""
+@pytest.fixture(params=["folder", "database"])
+def folder(app, tmp_path, request):
+    """Documents go to a temporary folder, or to the database, with a small size limit.
+
+    Every test runs on both storages: the checks and the promises are the same."""
     path = tmp_path / "documents"
     app.config.update(
+        DOCUMENTS_STORAGE=request.param,
         DOCUMENTS_FOLDER=str(path),
         OUTCOME_DOCUMENT_MAX_BYTES=LIMIT,
         MAX_CONTENT_LENGTH=LIMIT + UPLOAD_OVERHEAD_BYTES,
     )
     return path
+
+
+def storage(app):
+    return document_storage(app.config)
 
 
 @pytest.fixture
@@ -75,8 +90,21 @@ def upload(client, outcome, content: bytes, filename: str, content_type="applica
     )
 
 
-def stored_files(folder) -> list:
-    return sorted(folder.iterdir()) if folder.exists() else []
+def stored_files(folder) -> list[tuple[str, bytes]]:
+    """(name, bytes) of every document kept, in the folder or in the database; the folder
+    must stay empty when documents are in the database."""
+    on_disk = (
+        sorted((path.name, path.read_bytes()) for path in folder.iterdir())
+        if folder.exists()
+        else []
+    )
+    if document_storage(current_app.config) == DatabaseStorage():
+        assert on_disk == []
+        query = sa.select(OutcomeDocument.stored_name, DocumentBlob.content).join(
+            DocumentBlob, DocumentBlob.document_id == OutcomeDocument.id
+        )
+        return sorted(tuple(row) for row in db.session.execute(query))
+    return on_disk
 
 
 def rows() -> int:
@@ -97,9 +125,9 @@ def test_a_signed_memorandum_is_uploaded_stored_under_a_random_name_and_served(
     assert document.size == len(MEMORANDUM)
     assert document.sha256 == hashlib.sha256(MEMORANDUM).hexdigest()
     assert document.uploaded_by_id == planner.id
-    [path] = stored_files(folder)
-    assert path.name == document.stored_name and path.read_bytes() == MEMORANDUM
-    assert "Memorandum" not in path.name and path.suffix == ".pdf"
+    [(name, content)] = stored_files(folder)
+    assert name == document.stored_name and content == MEMORANDUM
+    assert "Memorandum" not in name and name.endswith(".pdf")
 
     page = client.get(f"/outcomes/{memorandum.id}").text
     assert f'href="/documents/{document.id}"' in page and "Memorandum signed 16 Dec.pdf" in page
@@ -209,7 +237,7 @@ def test_no_file_is_written_when_the_row_cannot_be_saved(
         upload(client, memorandum, PNG, "photo.png", "image/png")
 
     assert rows() == 1
-    assert [path.name for path in stored_files(folder)] == [taken]
+    assert [name for name, _content in stored_files(folder)] == [taken]
 
 
 def test_no_row_stays_when_the_file_cannot_be_written(
@@ -221,7 +249,11 @@ def test_no_row_stays_when_the_file_cannot_be_written(
         path.write_bytes(content[:10])  # half a file, then the disk is full
         raise OSError(28, "No space left on device")
 
+    def refused_by_the_database(document_id, content):
+        return DocumentBlob(document_id=document_id, content=None)  # NOT NULL refuses it
+
     monkeypatch.setattr(documents, "write_file", disk_full)
+    monkeypatch.setattr(documents, "DocumentBlob", refused_by_the_database)
     response = upload(client, memorandum, MEMORANDUM, "memo.pdf")
 
     assert response.status_code == 500
@@ -231,7 +263,7 @@ def test_no_row_stays_when_the_file_cannot_be_written(
 
 
 def test_a_file_written_in_a_transaction_that_rolls_back_is_removed(
-    create_staff, memorandum, folder
+    app, create_staff, memorandum, folder
 ):
     planner = create_staff(Role.PLANNER)
     document = add_document(
@@ -241,9 +273,9 @@ def test_a_file_written_in_a_transaction_that_rolls_back_is_removed(
         filename="memo.pdf",
         content=MEMORANDUM,
         kind=PDF,
-        folder=str(folder),
+        storage=storage(app),
     )
-    assert (folder / document.stored_name).exists()
+    assert [name for name, _content in stored_files(folder)] == [document.stored_name]
 
     db.session.rollback()  # e.g. the request's commit failed
 
@@ -252,7 +284,7 @@ def test_a_file_written_in_a_transaction_that_rolls_back_is_removed(
 
 
 def test_deleting_a_document_removes_its_file_once_committed(
-    client, signed_in, create_staff, memorandum, folder
+    app, client, signed_in, create_staff, memorandum, folder
 ):
     signed_in(Role.PLANNER)
     upload(client, memorandum, MEMORANDUM, "memo.pdf")
@@ -260,7 +292,7 @@ def test_deleting_a_document_removes_its_file_once_committed(
     assert "Delete memo.pdf?" in shown(client.get(f"/documents/{document.id}/delete").text)
 
     # A deletion that rolls back keeps the file.
-    delete_document(db.session, document, acting=create_staff(), folder=str(folder))
+    delete_document(db.session, document, acting=create_staff(), storage=storage(app))
     db.session.rollback()
     assert len(stored_files(folder)) == 1 and rows() == 1
 
@@ -281,3 +313,12 @@ def test_deleting_an_outcome_removes_its_documents_files(client, signed_in, memo
 
     assert rows() == 0
     assert stored_files(folder) == []
+
+
+def test_documents_are_kept_in_the_folder_unless_the_settings_say_database(database_url, tmp_path):
+    folder = make_app(database_url, DOCUMENTS_FOLDER=str(tmp_path))
+    assert document_storage(folder.config) == documents.FolderStorage(str(tmp_path))
+    in_database = make_app(database_url, DOCUMENTS_STORAGE="database")
+    assert document_storage(in_database.config) == DatabaseStorage()
+    with pytest.raises(ConfigError, match="DOCUMENTS_STORAGE='s3' is not folder or database"):
+        make_app(database_url, DOCUMENTS_STORAGE="s3")

@@ -31,8 +31,8 @@ from planner.outcomes.documents import (
     DocumentNotStored,
     DocumentRefused,
     delete_document,
+    document_storage,
     store_upload,
-    stored_file,
 )
 from planner.outcomes.models import (
     Outcome,
@@ -294,7 +294,7 @@ def remove_outcome(outcome_id: int):
         db.session,
         outcome,
         acting=acting_user(),
-        documents_folder=current_app.config["DOCUMENTS_FOLDER"],
+        documents=document_storage(current_app.config),
     )
 
 
@@ -342,7 +342,7 @@ def upload_outcome_document(files, outcome_id: int):
 def download_outcome_document(outcome_id: int, document_id: int):
     """Download a document of an outcome: the file itself, checked by content at upload."""
     document = outcome_document_or_404(outcome_or_404(outcome_id), document_id)
-    file = stored_file(current_app.config["DOCUMENTS_FOLDER"], document)
+    file = document_storage(current_app.config).open(db.session, document)
     if file is None:
         abort(404, message="The file of this document is missing from the server.")
     return download(file)
@@ -362,5 +362,5 @@ def remove_outcome_document(outcome_id: int, document_id: int):
     """Delete a document of an outcome (planners); its file goes once this is saved."""
     document = outcome_document_or_404(outcome_or_404(outcome_id), document_id)
     delete_document(
-        db.session, document, acting=acting_user(), folder=current_app.config["DOCUMENTS_FOLDER"]
+        db.session, document, acting=acting_user(), storage=document_storage(current_app.config)
     )

@@ -1,9 +1,12 @@
-"""Documents of an outcome: what a file is by its content, and its bytes on disk no longer
+"""Documents of an outcome: what a file is by its content, and its bytes kept no longer
 than its row in the database.
 
-A file is written only after its row has been flushed, and it is removed again if the
-transaction does not commit; a deleted document's file goes once the deletion commits.
-The session events at the end keep that promise for every way a transaction can end.
+The bytes are kept by a DocumentStorage that the setting DOCUMENTS_STORAGE chooses: a
+folder of this server (the default), or the database, for an office served by more than
+one web server. A file is written only after its row has been flushed, and it is removed
+again if the transaction does not commit; a deleted document's file goes once the deletion
+commits. The session events at the end keep that promise for every way a transaction can
+end; in the database the transaction itself keeps it.
 """
 
 import hashlib
@@ -14,13 +17,14 @@ import secrets
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePath
+from typing import BinaryIO, Protocol
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from planner.accounts.models import User
-from planner.outcomes.models import Outcome, OutcomeDocument
+from planner.outcomes.models import DocumentBlob, Outcome, OutcomeDocument
 
 
 @dataclass(frozen=True)
@@ -153,18 +157,10 @@ def document_path(folder: str, document: OutcomeDocument) -> Path:
 class StoredFile:
     """A document's file as the pages and the API hand it out (planner/web.py sends it)."""
 
-    path: Path
+    source: Path | BinaryIO  # a file on disk, or the bytes read from the database
     name: str  # the uploader's name for it
     content_type: str
     sha256: str
-
-
-def stored_file(folder: str, document: OutcomeDocument) -> StoredFile | None:
-    """The document's file on disk; None when the file is missing from the server."""
-    path = document_path(folder, document)
-    if not path.is_file():
-        return None
-    return StoredFile(path, document.filename, document.content_type, document.sha256)
 
 
 def write_file(path: Path, content: bytes) -> None:
@@ -180,6 +176,81 @@ def write_file(path: Path, content: bytes) -> None:
         partial.unlink(missing_ok=True)
 
 
+NOT_STORED = _l("The document could not be stored, so nothing was kept. Try again later.")
+
+
+class DocumentStorage(Protocol):
+    """Where documents' bytes are kept. Both follow the transaction of the document's row."""
+
+    def save(self, session, document: OutcomeDocument, content: bytes) -> None:
+        """Keep the bytes of a flushed document, or raise DocumentNotStored (nothing kept)."""
+
+    def open(self, session, document: OutcomeDocument) -> StoredFile | None:
+        """The document's bytes; None when they are missing."""
+
+    def remove_on_commit(self, session, documents) -> None:
+        """Let the documents' bytes go with their rows, once the deletion commits."""
+
+
+@dataclass(frozen=True)
+class FolderStorage:
+    """One file per document in a folder of this server (the instance folder by default)."""
+
+    folder: str
+
+    def save(self, session, document: OutcomeDocument, content: bytes) -> None:
+        path = document_path(self.folder, document)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_file(path, content)
+        except OSError as error:
+            path.unlink(missing_ok=True)
+            raise DocumentNotStored(NOT_STORED) from error
+        _pending(session, WRITTEN).append(path)
+
+    def open(self, session, document: OutcomeDocument) -> StoredFile | None:
+        path = document_path(self.folder, document)
+        if not path.is_file():
+            return None
+        return StoredFile(path, document.filename, document.content_type, document.sha256)
+
+    def remove_on_commit(self, session, documents) -> None:
+        _pending(session, TO_REMOVE).extend(document_path(self.folder, d) for d in documents)
+
+
+@dataclass(frozen=True)
+class DatabaseStorage:
+    """The bytes in document_blobs, in the same transaction as the row: what every web
+    server of the office sees, and what a database backup holds."""
+
+    def save(self, session, document: OutcomeDocument, content: bytes) -> None:
+        try:
+            with session.begin_nested():  # a refused insert leaves the request usable
+                session.add(DocumentBlob(document_id=document.id, content=content))
+        except sa.exc.DBAPIError as error:
+            raise DocumentNotStored(NOT_STORED) from error
+
+    def open(self, session, document: OutcomeDocument) -> StoredFile | None:
+        content = session.scalar(
+            sa.select(DocumentBlob.content).where(DocumentBlob.document_id == document.id)
+        )
+        if content is None:
+            return None
+        return StoredFile(
+            io.BytesIO(content), document.filename, document.content_type, document.sha256
+        )
+
+    def remove_on_commit(self, session, documents) -> None:
+        pass  # document_blobs rows go with their document (ON DELETE CASCADE)
+
+
+def document_storage(config) -> DocumentStorage:
+    """The storage the settings choose: DOCUMENTS_STORAGE, and DOCUMENTS_FOLDER for a folder."""
+    if config["DOCUMENTS_STORAGE"] == "database":
+        return DatabaseStorage()
+    return FolderStorage(config["DOCUMENTS_FOLDER"])
+
+
 def store_upload(session, outcome: Outcome, upload, *, acting: User, config) -> OutcomeDocument:
     """A browser's or a script's uploaded file, checked and stored as the outcome's document.
     Raises DocumentRefused (its content or size) or DocumentNotStored (the disk)."""
@@ -192,7 +263,7 @@ def store_upload(session, outcome: Outcome, upload, *, acting: User, config) -> 
         filename=filename,
         content=content,
         kind=kind,
-        folder=config["DOCUMENTS_FOLDER"],
+        storage=document_storage(config),
     )
 
 
@@ -204,9 +275,9 @@ def add_document(
     filename: str,
     content: bytes,
     kind: DocumentType,
-    folder: str,
+    storage: DocumentStorage,
 ) -> OutcomeDocument:
-    """The row first, flushed; then the file. If the file cannot be written, neither stays."""
+    """The row first, flushed; then the bytes. If they cannot be kept, neither stays."""
     document = OutcomeDocument(
         outcome=outcome,
         filename=clean_filename(filename),
@@ -218,28 +289,17 @@ def add_document(
     )
     session.add(document)
     session.flush()
-    path = document_path(folder, document)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_file(path, content)
-    except OSError as error:
-        path.unlink(missing_ok=True)
-        raise DocumentNotStored(
-            _l("The document could not be stored, so nothing was kept. Try again later.")
-        ) from error
-    _pending(session, WRITTEN).append(path)
+    storage.save(session, document, content)
     return document
 
 
-def delete_document(session, document: OutcomeDocument, *, acting: User, folder: str) -> None:
+def delete_document(
+    session, document: OutcomeDocument, *, acting: User, storage: DocumentStorage
+) -> None:
     """The row now; the file once the deletion is committed."""
-    remove_files_on_commit(session, [document], folder)
+    storage.remove_on_commit(session, [document])
     session.delete(document)
     session.flush()
-
-
-def remove_files_on_commit(session, documents, folder: str) -> None:
-    _pending(session, TO_REMOVE).extend(document_path(folder, d) for d in documents)
 
 
 # Files follow the transaction: kept on commit, removed on rollback (and the other way

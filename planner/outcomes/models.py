@@ -145,7 +145,8 @@ class Outcome(Model):
 
 
 class OutcomeDocument(Model):
-    """A file attached to an outcome (a signed memorandum), stored under instance/documents/."""
+    """A file attached to an outcome (a signed memorandum): its bytes are under
+    instance/documents/, or in document_blobs (DOCUMENTS_STORAGE)."""
 
     __tablename__ = "outcome_documents"
 
@@ -164,6 +165,18 @@ class OutcomeDocument(Model):
     )
 
     outcome: Mapped[Outcome] = relationship(back_populates="documents")
+
+
+class DocumentBlob(Model):
+    """A document's bytes, kept in the database when DOCUMENTS_STORAGE is "database": then
+    every web server of the office reads the same documents, and a database backup holds them."""
+
+    __tablename__ = "document_blobs"
+
+    document_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("outcome_documents.id", ondelete="CASCADE"), primary_key=True
+    )
+    content: Mapped[bytes] = mapped_column(sa.LargeBinary)
 
 
 class FollowUpStatus(Choice):

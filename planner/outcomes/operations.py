@@ -14,7 +14,7 @@ from sqlalchemy.orm import selectinload
 from planner.accounts.models import User
 from planner.clock import utc_now
 from planner.database import Capped, capped
-from planner.outcomes.documents import remove_files_on_commit
+from planner.outcomes.documents import DocumentStorage
 from planner.outcomes.models import FollowUp, FollowUpStatus, Outcome
 from planner.outcomes.queries import FollowUpsShown, follow_ups_query
 from planner.partnerships.models import Partnership
@@ -53,7 +53,7 @@ def update_outcome(session, outcome: Outcome, *, acting: User, **values) -> Outc
     return outcome
 
 
-def delete_outcome(session, outcome: Outcome, *, acting: User, documents_folder: str) -> None:
+def delete_outcome(session, outcome: Outcome, *, acting: User, documents: DocumentStorage) -> None:
     """Delete the outcome and its documents (their files once this commits).
 
     Its follow-ups stay: still promised, still tied to the visit (and partnership).
@@ -61,7 +61,7 @@ def delete_outcome(session, outcome: Outcome, *, acting: User, documents_folder:
     for follow_up in outcome.follow_ups:
         if follow_up.visit_id is None and follow_up.partnership_id is None:
             follow_up.visit_id = outcome.visit_id  # a follow-up is always tied to something
-    remove_files_on_commit(session, outcome.documents, documents_folder)
+    documents.remove_on_commit(session, outcome.documents)
     outcome_id = outcome.id
     session.delete(outcome)
     session.flush()

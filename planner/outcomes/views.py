@@ -33,9 +33,9 @@ from planner.outcomes.documents import (
     DocumentNotStored,
     DocumentRefused,
     delete_document,
+    document_storage,
     size_text,
     store_upload,
-    stored_file,
 )
 from planner.outcomes.forms import DocumentForm, FollowUpEditForm, FollowUpForm, OutcomeForm
 from planner.outcomes.models import FollowUp, FollowUpStatus, Outcome, OutcomeDocument
@@ -169,7 +169,7 @@ def delete_outcome(outcome_id: int):
             db.session,
             outcome,
             acting=acting_user(),
-            documents_folder=current_app.config["DOCUMENTS_FOLDER"],
+            documents=document_storage(current_app.config),
         )
         flash(_("The outcome is deleted."), "success")
         return redirect(visit_outcomes_url(visit_id))
@@ -223,7 +223,7 @@ def upload_too_large(error):
 @bp.get("/documents/<int:document_id>")
 def download_document(document_id: int):
     document = document_or_404(document_id)
-    file = stored_file(current_app.config["DOCUMENTS_FOLDER"], document)
+    file = document_storage(current_app.config).open(db.session, document)
     if file is None:
         abort(404, _("The file of this document is missing from the server."))
     return download(file)
@@ -240,7 +240,7 @@ def delete_document_page(document_id: int):
             db.session,
             document,
             acting=acting_user(),
-            folder=current_app.config["DOCUMENTS_FOLDER"],
+            storage=document_storage(current_app.config),
         )
         flash(html_gettext("%(name)s is deleted.", name=name), "success")
         return redirect(outcome_url(outcome, "documents"))
