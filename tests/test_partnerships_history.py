@@ -173,7 +173,10 @@ def test_the_edit_form_ignores_stage_and_history_fields(client, signed_in, demo_
 def test_no_url_edits_or_deletes_a_stage_change(app, client, signed_in, demo_visit):
     """No route takes a stage change's id; posting history fields anywhere rewrites nothing."""
     for rule in app.url_map.iter_rules():
-        assert "history" not in rule.rule, rule.rule
+        # The audit trail's pages read other records' history and take audit entries' ids;
+        # the forged posts below go to its put-back too.
+        if not rule.endpoint.startswith("audit."):
+            assert "history" not in rule.rule, rule.rule
         assert not any("change" in argument for argument in rule.arguments), rule.rule
 
     signed_in(Role.PLANNER)
