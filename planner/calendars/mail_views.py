@@ -56,7 +56,7 @@ def preview_or_send(visit: Visit, plan: plans.MailPlan):
                 db.session, plan, settings(), acting=acting_user(), now=now
             )
             # Kept in the mail log first; sent once that is committed.
-            send_after_commit(queued, now=now, report=lambda report: flash_report(visit, report))
+            send_after_commit(queued, report=lambda report: flash_report(visit, report))
             return redirect(url_for("visits.show_visit", visit_id=visit.id))
         flash(
             _(

@@ -315,7 +315,7 @@ def remove_participant(visit_id: int, participant_id: int):
                     "error",
                 )
 
-        send_after_commit(farewell, now=now, report=tell)
+        send_after_commit(farewell, report=tell)
         return redirect(participants_url(visit))
     return render_template(
         "visits/confirm_remove_participant.html",
