@@ -1,4 +1,4 @@
-"""Command-line tasks: `flask users create`, `flask demo load`."""
+"""Command-line tasks: `flask users create`, `flask demo load`, `flask worker`."""
 
 import getpass
 import secrets
@@ -6,13 +6,14 @@ import sys
 
 import click
 from flask import Flask
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
-from planner import rules
+from planner import rules, worker
 from planner.accounts.models import Role, user_by_email
 from planner.accounts.operations import UserError, create_user
 from planner.demo import DemoRefused, load_demo
 from planner.extensions import db
+from planner.queue import the_app
 
 DEMO_ADMIN_EMAIL = "admin@pishvaz.example"
 
@@ -93,6 +94,17 @@ def load_demo_command(if_empty: bool) -> None:
     click.echo("This password is shown only now.")
 
 
+@click.command("worker")
+@click.option(
+    "--threads", type=click.IntRange(min=1), default=2, show_default=True, help="Tasks at once."
+)
+@with_appcontext
+def worker_command(threads: int) -> None:
+    """Run the background worker: e-mail and the scheduled jobs, until stopped."""
+    worker.run(the_app(), workers=threads)
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(worker_command)

@@ -37,6 +37,7 @@ LAYERS = (
             "database",
             "i18n",
             "queue",
+            "logs",
         ),
     ),
     ("models", ("models", "*/models", "itinerary/kinds", "*/queries", "outcomes/overdue")),
@@ -69,6 +70,7 @@ LAYERS = (
             "calendars/feeds",
             "calendars/mail/outbox",
             "calendars/mail/tasks",
+            "outcomes/digest",
             "calendars/mail",
             "demo",
             "demo_outcomes",
@@ -76,8 +78,8 @@ LAYERS = (
     ),
     ("forms", ("forms", "*/forms")),
     ("web", ("web", "params", "security", "api/common", "api/problems")),
-    ("blueprints", ("*/views", "calendars/mail_views", "api/*")),
-    ("app", ("planner", "api", "errors", "cli")),
+    ("blueprints", ("*/views", "calendars/mail_views", "api/*", "health")),
+    ("app", ("planner", "api", "errors", "cli", "worker", "serving")),
 )
 
 # Where two domains meet in one layer, the higher imports the lower, never the reverse:

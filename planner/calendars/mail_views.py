@@ -28,6 +28,13 @@ def log_link(visit: Visit, text: str) -> Markup:
 def flash_report(visit: Visit, report: outbox.SendReport, *, link: bool = True) -> None:
     """How many went out and how many failed, with the way to the log unless already there."""
     with_link = (lambda text: log_link(visit, text)) if link else (lambda text: text)
+    if report.queued:
+        text = html_ngettext(
+            "%(num)d message queued: it goes out in a moment.",
+            "%(num)d messages queued: they go out in a moment.",
+            report.queued,
+        )
+        flash(with_link(text), "success")
     if report.sent:
         text = html_ngettext("%(num)d message sent.", "%(num)d messages sent.", report.sent)
         flash(with_link(text), "success")
