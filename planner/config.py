@@ -39,6 +39,7 @@ DEFAULTS = {
     # Running for real: the task queue, logs, and the proxy in front.
     "REDIS_URL": "",  # the queue in Redis (redis://host:6379/0); empty: a SQLite file
     "QUEUE_FILE": None,  # default: <instance>/queue.sqlite3
+    "QUEUE_NAME": "pishvaz",  # two offices may share one Redis under two names
     "QUEUE_IMMEDIATE": "",  # yes: tasks run at once in the process that queues them
     "MAIL_CLAIM_TIMEOUT_SECONDS": "600",  # a letter taken this long ago and not sent is retaken
     "MAIL_RETRIES": "5",  # the worker tries a failed letter again this many times, backing off

@@ -13,34 +13,43 @@ from contextlib import contextmanager
 from flask import Flask, current_app, has_app_context
 from huey import Huey
 from huey.storage import MemoryStorage, RedisStorage, SqliteStorage
+from redis import ConnectionPool
 
 huey = Huey("pishvaz", storage_class=MemoryStorage, utc=True)
 
 _bound: Flask | None = None
+_bound_to: tuple | None = None  # the settings the storage was made from
 
 
 def storage_for(config) -> tuple[type, dict]:
     """The storage class and its arguments for an app's settings."""
     if config.get("REDIS_URL"):
         # A Redis that is gone answers within seconds, so /healthz and a page never hang.
-        return RedisStorage, {
-            "url": config["REDIS_URL"],
-            "socket_connect_timeout": 2,
-            "socket_timeout": 5,
-        }
+        pool = ConnectionPool.from_url(
+            config["REDIS_URL"], socket_connect_timeout=2, socket_timeout=5
+        )
+        return RedisStorage, {"connection_pool": pool}
     return SqliteStorage, {"filename": config["QUEUE_FILE"]}
 
 
 def bind(app: Flask) -> Huey:
     """Point the queue at `app`'s storage, and run its tasks in `app`'s context."""
-    global _bound
-    if _bound is not app:
-        storage_class, arguments = storage_for(app.config)
+    global _bound, _bound_to
+    config = app.config
+    name = config["QUEUE_NAME"]
+    settings = (id(app), name, config["REDIS_URL"], config["QUEUE_FILE"], immediate(app))
+    if settings != _bound_to:
+        storage_class, arguments = storage_for(config)
+        huey.name = name
         huey.storage_class, huey.storage_kwargs = storage_class, arguments
-        huey._immediate = bool(app.config["QUEUE_IMMEDIATE"])
+        huey._immediate = immediate(app)
         huey.storage = huey.create_storage()
-        _bound = app
+        _bound, _bound_to = app, settings
     return huey
+
+
+def immediate(app: Flask) -> bool:
+    return bool(app.config["QUEUE_IMMEDIATE"])
 
 
 def the_app() -> Flask:
