@@ -21,3 +21,6 @@ access_log_format = ACCESS_LOG_FORMAT
 logger_class = "planner.serving.GunicornLogger"
 # Only the proxy in front may say which scheme and client a request came from.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# gunicorn 27's control socket lives in $HOME: two servers on one machine (or the tests)
+# would share it, and nothing here uses it.
+control_socket_disable = True
