@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from planner.calendars.mail import letters, outbox, plans
+from planner.calendars.mail.tasks import claim_timeout
 from planner.calendars.models import MailMessage, MailStatus
 from planner.clock import utc_now
 from planner.extensions import db
@@ -120,7 +121,13 @@ def retry_message(visit_id: int, message_id: int):
     if message.status == MailStatus.SENT:
         flash(_("That message was already sent."), "info")
     else:
-        report = outbox.send_pending(db.session, settings(), messages=[message], now=utc_now())
+        report = outbox.send_pending(
+            db.session,
+            settings(),
+            messages=[message],
+            now=utc_now(),
+            claim_timeout=claim_timeout(current_app.config),
+        )
         flash_report(visit, report, link=False)
     return redirect(url_for("mail.mail_log", visit_id=visit.id))
 
@@ -129,7 +136,13 @@ def retry_message(visit_id: int, message_id: int):
 @planner_required
 def retry_unsent(visit_id: int):
     visit = live_visit_or_404(visit_id, with_programme=True)
-    report = outbox.send_pending(db.session, settings(), visit=visit, now=utc_now())
+    report = outbox.send_pending(
+        db.session,
+        settings(),
+        visit=visit,
+        now=utc_now(),
+        claim_timeout=claim_timeout(current_app.config),
+    )
     if not report.total:
         flash(_("No message is waiting to be sent."), "info")
     flash_report(visit, report, link=False)
