@@ -43,6 +43,9 @@ def bind(app: Flask) -> Huey:
         huey.name = name
         huey.storage_class, huey.storage_kwargs = storage_class, arguments
         huey._immediate = immediate(app)
+        # Only a caller that runs tasks at once reads their results; a worker's would pile
+        # up in Redis unread.
+        huey.results = immediate(app)
         huey.storage = huey.create_storage()
         _bound, _bound_to = app, settings
     return huey

@@ -301,6 +301,11 @@ def remove_participant(visit_id: int, participant_id: int):
         flash(html_gettext("%(name)s no longer takes part in the visit.", name=name), "success")
 
         def tell(report: outbox.SendReport) -> None:
+            if report.queued:
+                flash(
+                    html_gettext("A cancellation to %(name)s is on its way.", name=name),
+                    "success",
+                )
             if report.sent:
                 flash(
                     html_gettext("A cancellation went to %(name)s's calendar.", name=name),
