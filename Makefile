@@ -43,8 +43,11 @@ migrate: $(VENV)/.runtime-installed
 demo: migrate
 	$(BIN)/flask demo load --if-empty
 
+# One process: the worker's tasks (e-mail) run in the request, as QUEUE_IMMEDIATE=yes says;
+# `make serve` runs the real worker beside gunicorn.
+QUEUE_IMMEDIATE ?= yes
 run: translations demo
-	$(BIN)/flask run --host 127.0.0.1 --port 5000
+	QUEUE_IMMEDIATE=$(QUEUE_IMMEDIATE) $(BIN)/flask run --host 127.0.0.1 --port 5000
 
 # The production set-up, locally: gunicorn (WEB_CONCURRENCY workers, 4 by default, on
 # BIND=127.0.0.1:8000) and the background worker, against DATABASE_URL (and REDIS_URL,
