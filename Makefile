@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := app
 
-.PHONY: run test test-fast lint typecheck translations extract-messages migrate demo screenshot clean-venv
+.PHONY: run serve test test-fast lint typecheck translations extract-messages migrate demo screenshot clean-venv
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Pishvaz needs Python 3.11 or newer"'
@@ -43,8 +43,17 @@ migrate: $(VENV)/.runtime-installed
 demo: migrate
 	$(BIN)/flask demo load --if-empty
 
+# One process: the worker's tasks (e-mail) run in the request, as QUEUE_IMMEDIATE=yes says;
+# `make serve` runs the real worker beside gunicorn.
+QUEUE_IMMEDIATE ?= yes
 run: translations demo
-	$(BIN)/flask run --host 127.0.0.1 --port 5000
+	QUEUE_IMMEDIATE=$(QUEUE_IMMEDIATE) $(BIN)/flask run --host 127.0.0.1 --port 5000
+
+# The production set-up, locally: gunicorn (WEB_CONCURRENCY workers, 4 by default, on
+# BIND=127.0.0.1:8000) and the background worker, against DATABASE_URL (and REDIS_URL,
+# if set). Ctrl-C stops both.
+serve: translations migrate $(VENV)/.dev-installed
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile
 
 # The types are checked first: a few seconds (the first run about half a minute), and a
 # mistake mypy finds is cheaper to read there than as a failing test.

@@ -3,6 +3,7 @@
 import os
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from planner import config as settings
@@ -36,10 +37,16 @@ def create_app(test_config: dict | None = None) -> Flask:
     settings.finalise(app.config, app.instance_path)
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
 
-    from planner import database, errors, i18n, models, security  # noqa: F401 - models registers tables
+    from planner import database, errors, i18n, logs, models, security  # noqa: F401 - models registers tables
     from planner.calendars import versions  # noqa: F401 - raises feed versions on every flush
     from planner.extensions import csrf, db, migrate
 
+    if app.config["TRUSTED_PROXIES"]:
+        # Behind that many proxies, the client's address, the scheme (https) and the host
+        # are the ones the proxies were given (X-Forwarded-For, -Proto, -Host).
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
+    logs.init_app(app)
     db.init_app(app)
     database.init_app(app)
     migrate.init_app(
@@ -54,6 +61,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from planner.audit.views import bp as audit_bp
     from planner.calendars.mail_views import bp as mail_bp
     from planner.calendars.views import bp as calendars_bp
+    from planner.health import bp as health_bp
     from planner.itinerary.views import bp as itinerary_bp
     from planner.organizations.views import bp as organizations_bp
     from planner.outcomes.views import bp as outcomes_bp
@@ -78,6 +86,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         partnerships_bp,
         reports_bp,
         audit_bp,
+        health_bp,
     ):
         app.register_blueprint(blueprint)
 

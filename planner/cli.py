@@ -1,4 +1,5 @@
-"""Command-line tasks: `flask users create`, `flask demo load`, `flask backup`, `flask restore`."""
+"""Command-line tasks: `flask users create`, `flask demo load`, `flask backup`, `flask restore`,
+`flask worker`."""
 
 import functools
 import getpass
@@ -9,13 +10,14 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
-from planner import backups, rules
+from planner import backups, rules, worker
 from planner.accounts.models import Role, user_by_email
 from planner.accounts.operations import UserError, create_user
 from planner.audit.models import Source
 from planner.audit.trail import Actor, acting_as
 from planner.demo import DemoRefused, load_demo
 from planner.extensions import db
+from planner.queue import the_app
 
 DEMO_ADMIN_EMAIL = "admin@pishvaz.example"
 
@@ -150,8 +152,19 @@ def restore_command(backup_file: str) -> None:
     )
 
 
+@click.command("worker")
+@click.option(
+    "--threads", type=click.IntRange(min=1), default=2, show_default=True, help="Tasks at once."
+)
+@with_appcontext
+def worker_command(threads: int) -> None:
+    """Run the background worker: e-mail and the scheduled jobs, until stopped."""
+    worker.run(the_app(), workers=threads)
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+    app.cli.add_command(worker_command)

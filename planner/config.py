@@ -45,6 +45,17 @@ DEFAULTS = {
     # `flask backup` and the nightly job: where backups go, and how many are kept there.
     "BACKUP_FOLDER": None,  # default: <instance>/backups
     "BACKUP_KEEP": "7",
+    # Running for real: the task queue, logs, and the proxy in front.
+    "REDIS_URL": "",  # the queue in Redis (redis://host:6379/0); empty: a SQLite file
+    "QUEUE_FILE": None,  # default: <instance>/queue.sqlite3
+    "QUEUE_NAME": "pishvaz",  # two offices may share one Redis under two names
+    "QUEUE_IMMEDIATE": "",  # yes: tasks run at once in the process that queues them
+    "MAIL_CLAIM_TIMEOUT_SECONDS": "600",  # a letter taken this long ago and not sent is retaken
+    "MAIL_RETRIES": "5",  # the worker tries a failed letter again this many times, backing off
+    "DIGEST_HOUR": "7",  # the morning digest of follow-ups, at this hour of the office's day
+    "BACKUP_HOUR": "2",  # the nightly backup, at this hour of the office's night
+    "LOG_FORMAT": "text",  # text or json: one line per event either way
+    "TRUSTED_PROXIES": "0",  # how many proxies in front set X-Forwarded-For/-Proto/-Host
 }
 
 # A request may carry this much besides the document (the form's other fields, multipart
@@ -128,7 +139,15 @@ def finalise(config, instance_path: str) -> None:
         "STAFF_FEED_DAYS_AHEAD",
         "OUTCOME_DOCUMENT_MAX_BYTES",
     )
-    for key in (*whole_numbers, "BACKUP_KEEP"):
+    for key in (
+        *whole_numbers,
+        "BACKUP_KEEP",
+        "MAIL_CLAIM_TIMEOUT_SECONDS",
+        "MAIL_RETRIES",
+        "DIGEST_HOUR",
+        "BACKUP_HOUR",
+        "TRUSTED_PROXIES",
+    ):
         try:
             config[key] = int(config[key])
         except (TypeError, ValueError) as error:
@@ -144,6 +163,14 @@ def finalise(config, instance_path: str) -> None:
     if not config.get("MAX_CONTENT_LENGTH"):
         config["MAX_CONTENT_LENGTH"] = config["OUTCOME_DOCUMENT_MAX_BYTES"] + UPLOAD_OVERHEAD_BYTES
     config["SMTP_STARTTLS"] = bool(config.get("SMTP_STARTTLS"))
+    if not config.get("QUEUE_FILE"):
+        config["QUEUE_FILE"] = os.path.join(instance_path, "queue.sqlite3")
+    immediate = config.get("QUEUE_IMMEDIATE")
+    if not isinstance(immediate, bool):
+        config["QUEUE_IMMEDIATE"] = str(immediate or "").strip().lower() in YES
+    if str(config.get("LOG_FORMAT") or "text").lower() not in ("text", "json"):
+        raise ConfigError(f"LOG_FORMAT={config['LOG_FORMAT']!r} is neither text nor json")
+    config["LOG_FORMAT"] = str(config.get("LOG_FORMAT") or "text").lower()
     config["BASE_URL"] = str(config["BASE_URL"]).rstrip("/")
     config.update(cookie_settings(config))
     for key in ("TRAVEL_ROAD_FACTOR", "TRAVEL_AVERAGE_SPEED_KMH", "TRAVEL_BUFFER_MINUTES"):

@@ -6,7 +6,6 @@ here, below them all, and above the domains it calls.
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime
 
 import sqlalchemy as sa
 from flask import Response, abort, current_app, render_template, request, send_file, url_for
@@ -17,7 +16,8 @@ from markupsafe import Markup
 
 from planner.accounts.models import User
 from planner.calendars.feeds import feed_token
-from planner.calendars.mail import letters, outbox
+from planner.calendars.mail import outbox
+from planner.calendars.mail.tasks import queue_letters
 from planner.calendars.models import MailMessage
 from planner.database import after_commit
 from planner.extensions import db
@@ -160,16 +160,16 @@ def download(file: StoredFile) -> Response:
 def send_after_commit(
     messages: list[MailMessage],
     *,
-    now: datetime,
     report: Callable[[outbox.SendReport], None] = lambda _report: None,
 ) -> None:
-    """Send queued letters once the request's changes are committed, then `report` how it
-    went (a flash). If the request fails, nothing is sent: no letter about a change that
-    did not happen. A letter that cannot be sent waits in the mail log, to be retried."""
-    settings = letters.MailSettings.from_config(current_app.config)
+    """Hand the letters to the worker once the request's changes are committed, then
+    `report` it (a flash: queued, or sent and failed when the queue runs tasks at once).
+    If the request fails, nothing is queued: no letter about a change that did not happen.
+    A letter that cannot be sent waits in the mail log, to be retried."""
+    message_ids = [message.id for message in messages]
 
     def send() -> None:
-        report(outbox.send_pending(db.session, settings, messages=messages, now=now))
+        report(queue_letters(message_ids))
 
-    if messages:
+    if message_ids:
         after_commit(send)

@@ -137,6 +137,9 @@ def make_app(database_url: str, **overrides):
         "SECRET_KEY": "test-secret",
         "WTF_CSRF_ENABLED": False,
         "OFFICE_TIMEZONE": "Asia/Tehran",
+        # The worker's tasks run at once, in the request that queues them: a letter is sent
+        # "by the worker" before the page answers. tests/test_worker.py runs a real queue.
+        "QUEUE_IMMEDIATE": True,
     }
     config.update(overrides)
     app = create_app(config)

@@ -36,6 +36,8 @@ LAYERS = (
             "names",
             "database",
             "i18n",
+            "queue",
+            "logs",
         ),
     ),
     (
@@ -73,6 +75,8 @@ LAYERS = (
             "outcomes/documents",
             "calendars/feeds",
             "calendars/mail/outbox",
+            "calendars/mail/tasks",
+            "outcomes/digest",
             "calendars/mail",
             "demo",
             "demo_outcomes",
@@ -81,8 +85,8 @@ LAYERS = (
     ),
     ("forms", ("forms", "*/forms")),
     ("web", ("web", "params", "security", "api/common", "api/problems")),
-    ("blueprints", ("*/views", "calendars/mail_views", "api/*")),
-    ("app", ("planner", "api", "errors", "cli")),
+    ("blueprints", ("*/views", "calendars/mail_views", "api/*", "health")),
+    ("app", ("planner", "api", "errors", "cli", "worker", "serving")),
 )
 
 # Where two domains meet in one layer, the higher imports the lower, never the reverse:

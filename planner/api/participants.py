@@ -225,4 +225,4 @@ def remove_participant(visit_id: int, participant_id: int):
         acting=acting_user(),
         now=now,
     )
-    send_after_commit(farewell, now=now)
+    send_after_commit(farewell)

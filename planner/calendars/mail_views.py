@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from planner.calendars.mail import letters, outbox, plans
+from planner.calendars.mail.tasks import claim_timeout
 from planner.calendars.models import MailMessage, MailStatus
 from planner.clock import utc_now
 from planner.extensions import db
@@ -28,6 +29,13 @@ def log_link(visit: Visit, text: str) -> Markup:
 def flash_report(visit: Visit, report: outbox.SendReport, *, link: bool = True) -> None:
     """How many went out and how many failed, with the way to the log unless already there."""
     with_link = (lambda text: log_link(visit, text)) if link else (lambda text: text)
+    if report.queued:
+        text = html_ngettext(
+            "%(num)d message queued: it goes out in a moment.",
+            "%(num)d messages queued: they go out in a moment.",
+            report.queued,
+        )
+        flash(with_link(text), "success")
     if report.sent:
         text = html_ngettext("%(num)d message sent.", "%(num)d messages sent.", report.sent)
         flash(with_link(text), "success")
@@ -56,7 +64,7 @@ def preview_or_send(visit: Visit, plan: plans.MailPlan):
                 db.session, plan, settings(), acting=acting_user(), now=now
             )
             # Kept in the mail log first; sent once that is committed.
-            send_after_commit(queued, now=now, report=lambda report: flash_report(visit, report))
+            send_after_commit(queued, report=lambda report: flash_report(visit, report))
             return redirect(url_for("visits.show_visit", visit_id=visit.id))
         flash(
             _(
@@ -113,7 +121,13 @@ def retry_message(visit_id: int, message_id: int):
     if message.status == MailStatus.SENT:
         flash(_("That message was already sent."), "info")
     else:
-        report = outbox.send_pending(db.session, settings(), messages=[message], now=utc_now())
+        report = outbox.send_pending(
+            db.session,
+            settings(),
+            messages=[message],
+            now=utc_now(),
+            claim_timeout=claim_timeout(current_app.config),
+        )
         flash_report(visit, report, link=False)
     return redirect(url_for("mail.mail_log", visit_id=visit.id))
 
@@ -122,7 +136,13 @@ def retry_message(visit_id: int, message_id: int):
 @planner_required
 def retry_unsent(visit_id: int):
     visit = live_visit_or_404(visit_id, with_programme=True)
-    report = outbox.send_pending(db.session, settings(), visit=visit, now=utc_now())
+    report = outbox.send_pending(
+        db.session,
+        settings(),
+        visit=visit,
+        now=utc_now(),
+        claim_timeout=claim_timeout(current_app.config),
+    )
     if not report.total:
         flash(_("No message is waiting to be sent."), "info")
     flash_report(visit, report, link=False)

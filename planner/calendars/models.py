@@ -66,6 +66,7 @@ class SentEvent(Model):
 
 class MailStatus(Choice):
     PENDING = "pending", _l("Waiting")
+    SENDING = "sending", _l("Being sent")
     SENT = "sent", _l("Sent")
     FAILED = "failed", _l("Failed")
 
@@ -94,6 +95,9 @@ class MailMessage(Model):
     error: Mapped[str | None] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When a sender (the worker, or a retry from the mail log) took the letter: a letter
+    # "sending" for longer than MAIL_CLAIM_TIMEOUT_SECONDS was taken by a sender that died.
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL")
     )

@@ -16,6 +16,7 @@ import re
 import secrets
 import zipfile
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path, PurePath
 from typing import BinaryIO, Protocol
 
@@ -249,6 +250,26 @@ def document_storage(config) -> DocumentStorage:
     if config["DOCUMENTS_STORAGE"] == "database":
         return DatabaseStorage()
     return FolderStorage(config["DOCUMENTS_FOLDER"])
+
+
+# An upload takes seconds; a partial file this old was left by a server that was killed.
+ABANDONED_AFTER = timedelta(hours=1)
+
+
+def remove_abandoned_uploads(
+    folder: str, *, now: datetime, older_than: timedelta = ABANDONED_AFTER
+) -> list[Path]:
+    """Delete the half-written files (`.<name>.partial`, see write_file) older than
+    `older_than`; the paths deleted. The worker runs this every hour."""
+    removed = []
+    for path in sorted(Path(folder).glob(".*.partial")):
+        try:
+            if path.stat().st_mtime < (now - older_than).timestamp():
+                path.unlink()
+                removed.append(path)
+        except FileNotFoundError:  # finished (renamed) or removed meanwhile
+            continue
+    return removed
 
 
 def store_upload(session, outcome: Outcome, upload, *, acting: User, config) -> OutcomeDocument:

@@ -328,6 +328,11 @@ def remove_participant(visit_id: int, participant_id: int):
         flash(html_gettext("%(name)s no longer takes part in the visit.", name=name), "success")
 
         def tell(report: outbox.SendReport) -> None:
+            if report.queued:
+                flash(
+                    html_gettext("A cancellation to %(name)s is on its way.", name=name),
+                    "success",
+                )
             if report.sent:
                 flash(
                     html_gettext("A cancellation went to %(name)s's calendar.", name=name),
@@ -342,7 +347,7 @@ def remove_participant(visit_id: int, participant_id: int):
                     "error",
                 )
 
-        send_after_commit(farewell, now=now, report=tell)
+        send_after_commit(farewell, report=tell)
         return redirect(participants_url(visit))
     return render_template(
         "visits/confirm_remove_participant.html",

@@ -10,8 +10,9 @@ Three parts, each below the next:
   SentEvent remembers what each calendar was last sent, and moves only when a message
   actually went out, so a failed update is offered again.
 
-The pages and the API queue letters in the request and send them once it has committed
-(web.send_after_commit). The names below are the package's public face.
+The pages and the API queue letters in the request and, once it has committed, hand them
+to the background worker (web.send_after_commit, tasks.py). The names below are the
+package's public face.
 """
 
 from planner.calendars.mail.letters import (

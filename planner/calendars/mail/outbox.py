@@ -1,15 +1,21 @@
 """The mail log and SMTP: letters queued as MailMessage rows, then sent, then remembered.
 
-queue_messages keeps each message whole in the mail log (pending); send_pending sends
-what is given (or every pending and failed one), counts each attempt and keeps a failed
-one with its error, to be retried as it is. SentEvent moves only for a message that went
-out. The pages and the API send only once the request has committed (web.send_after_commit).
+queue_messages keeps each message whole in the mail log (pending); send_pending claims
+what is given (or every pending and failed one), sends it, counts each attempt and keeps a
+failed one with its error, to be retried as it is. SentEvent moves only for a message that
+went out. The pages and the API queue a task for each once the request has committed
+(web.send_after_commit); the worker runs it (calendars/mail/tasks.py).
+
+The claim makes a letter go out once whoever tries: a sender first turns the row from
+pending (or failed) to sending with the time, in one UPDATE that only one sender can win,
+and a letter left "sending" longer than the claim timeout (its sender died) is taken again.
 """
 
 import smtplib
 import ssl
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import force_locale
@@ -113,10 +119,16 @@ class SendReport:
     sent: int = 0
     failed: int = 0
     error: str | None = None  # the first failure, to show the planner
+    queued: int = 0  # handed to the worker, which sends them in a moment
 
     @property
     def total(self) -> int:
         return self.sent + self.failed
+
+
+def messages_by_id(session, message_ids: list[int]) -> list[MailMessage]:
+    query = sa.select(MailMessage).where(MailMessage.id.in_(message_ids))
+    return list(session.scalars(query.order_by(MailMessage.id)))
 
 
 def unsent_messages(session, visit: Visit | None = None) -> list[MailMessage]:
@@ -133,7 +145,55 @@ def _error_text(error: BaseException) -> str:
     return f"{error.__class__.__name__}: {text}"[:2000]
 
 
-def _connect(settings: MailSettings) -> smtplib.SMTP:
+def claim(
+    session, message_ids: list[int], *, now: datetime, timeout: timedelta
+) -> list[MailMessage]:
+    """Take the letters for sending: those waiting or failed, or left "sending" by a sender
+    that took them more than `timeout` ago. A letter another sender holds is not returned."""
+    taken = []
+    for message_id in message_ids:
+        result = session.execute(
+            sa.update(MailMessage)
+            .where(
+                MailMessage.id == message_id,
+                sa.or_(
+                    MailMessage.status.in_((MailStatus.PENDING, MailStatus.FAILED)),
+                    sa.and_(
+                        MailMessage.status == MailStatus.SENDING,
+                        MailMessage.claimed_at < now - timeout,
+                    ),
+                ),
+            )
+            .values(status=MailStatus.SENDING, claimed_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount == 1:
+            taken.append(message_id)
+    if not taken:
+        return []
+    query = sa.select(MailMessage).where(MailMessage.id.in_(taken)).order_by(MailMessage.id)
+    return list(session.scalars(query.execution_options(populate_existing=True)))
+
+
+def abandoned_messages(session, *, now: datetime, timeout: timedelta) -> list[int]:
+    """Letters no sender is working on: waiting for longer than a minute (their task was
+    lost with the process that queued it), or taken by a sender that died."""
+    query = sa.select(MailMessage.id).where(
+        sa.or_(
+            sa.and_(
+                MailMessage.status == MailStatus.PENDING,
+                MailMessage.created_at < now - timedelta(minutes=1),
+            ),
+            sa.and_(
+                MailMessage.status == MailStatus.SENDING,
+                MailMessage.claimed_at < now - timeout,
+            ),
+        )
+    )
+    return list(session.scalars(query.order_by(MailMessage.id)))
+
+
+def connect(settings: MailSettings) -> smtplib.SMTP:
     smtp = smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=settings.smtp_timeout)
     try:
         if settings.smtp_starttls:
@@ -153,17 +213,22 @@ def send_pending(
     messages: list[MailMessage] | None = None,
     visit: Visit | None = None,
     now: datetime,
+    claim_timeout: timedelta = timedelta(minutes=10),
+    after_claim: Callable[[], None] = lambda: None,
 ) -> SendReport:
     """Send the given messages (default: every pending or failed one, of `visit` if given).
 
-    Each attempt is counted; a failure keeps the message in the log as failed with the
-    error, to be retried as it is. SentEvent moves only for messages that went out.
+    Each is claimed first (`claim`), and `after_claim` runs before anything is sent (the
+    worker commits there, so that a sender that dies leaves its claim behind). Each attempt
+    is counted; a failure keeps the message in the log as failed with the error, to be
+    retried as it is. SentEvent moves only for messages that went out.
     """
     if messages is None:
         messages = unsent_messages(session, visit)
-    messages = [m for m in messages if m.status != MailStatus.SENT]
+    messages = claim(session, [m.id for m in messages], now=now, timeout=claim_timeout)
     if not messages:
         return SendReport()
+    after_claim()
     sent = failed = 0
     first_error = None
 
@@ -174,7 +239,7 @@ def send_pending(
         first_error = first_error or message.error
 
     try:
-        smtp = _connect(settings)
+        smtp = connect(settings)
     except (OSError, smtplib.SMTPException) as error:
         for message in messages:
             message.attempts = (message.attempts or 0) + 1

@@ -1,0 +1,275 @@
+"""The worker with a real queue, on SQLite storage and on Redis: a letter queued by a change is
+sent once by a `flask worker` process, a worker killed while it holds a letter leaves it to
+the next, and a change that rolls back leaves nothing to send.
+
+Elsewhere the suite runs the queue in immediate mode (conftest.make_app): there the letter
+is sent "by the worker" inside the request. Here the queue is the one production has.
+"""
+
+import asyncio
+import os
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+import redis
+import sqlalchemy as sa
+from aiosmtpd.controller import Controller
+
+from planner import queue
+from planner.accounts.models import Role
+from planner.calendars.mail import outbox, plans
+from planner.calendars.mail.letters import MailSettings
+from planner.calendars.mail.tasks import queue_letters, sweep_mail
+from planner.calendars.models import MailMessage, MailStatus
+from planner.clock import utc_now
+from planner.extensions import db
+from tests.test_calendars_mail import Inbox, free_port
+
+ROOT = Path(__file__).resolve().parent.parent
+SENDER = "protocol@office.example"
+AMBASSADOR = "ambassador@kz.example"
+
+pytestmark = pytest.mark.committed  # the worker is another process: it must see the letters
+
+
+def redis_url() -> str:
+    """This suite's Redis database (2 unless TEST_REDIS_URL says otherwise); a test that
+    needs it fails when it is not there, unless PISHVAZ_NO_REDIS=1 says to skip."""
+    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/2")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.RedisError as error:
+        if os.environ.get("PISHVAZ_NO_REDIS") == "1":
+            pytest.skip(f"no Redis at {url} (PISHVAZ_NO_REDIS=1)")
+        pytest.fail(f"Redis is not reachable at {url}: {error}; start it or set PISHVAZ_NO_REDIS=1")
+    return url
+
+
+@pytest.fixture(params=["sqlite", "redis"])
+def real_queue(request, app, tmp_path):
+    """The app's queue on real storage (a SQLite file, or Redis), emptied before and after;
+    the settings a worker process needs to share it."""
+    name = f"pishvaz-test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+    if request.param == "redis":
+        settings = {"REDIS_URL": redis_url(), "QUEUE_FILE": ""}
+    else:
+        settings = {"REDIS_URL": "", "QUEUE_FILE": str(tmp_path / "queue.sqlite3")}
+    app.config.update(QUEUE_IMMEDIATE=False, QUEUE_NAME=name, **settings)
+    huey = queue.bind(app)
+    huey.flush()
+    yield settings | {"QUEUE_NAME": name}
+    huey.flush()
+
+
+class StallingInbox(Inbox):
+    """An inbox whose first letter hangs in DATA until released, as a slow server would:
+    the sender has claimed it and is sending it when the test kills the sender."""
+
+    def __init__(self):
+        super().__init__()
+        self.stalled = threading.Event()
+        self.release = threading.Event()
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
+        if not self.stalled.is_set():
+            self.stalled.set()
+            while not self.release.is_set():
+                await asyncio.sleep(0.05)
+            return "451 4.3.0 Try again later"  # its sender is gone anyway
+        return await super().handle_DATA(server, session, envelope)
+
+
+def start_smtp(inbox: Inbox, app) -> Controller:
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=port, MAIL_SENDER=SENDER)
+    return controller
+
+
+@pytest.fixture
+def inbox(app):
+    inbox = Inbox()
+    controller = start_smtp(inbox, app)
+    yield inbox
+    controller.stop()
+
+
+@pytest.fixture
+def stalling_inbox(app):
+    inbox = StallingInbox()
+    controller = start_smtp(inbox, app)
+    yield inbox
+    inbox.release.set()
+    controller.stop()
+
+
+class Worker:
+    """`flask worker` in its own process, on the test's database, queue and SMTP server."""
+
+    def __init__(self, app, databases, queue_settings: dict, log: Path, **settings):
+        environment = {
+            key: value
+            for key, value in os.environ.items()
+            if key not in ("REDIS_URL", "QUEUE_FILE", "QUEUE_IMMEDIATE", "DATABASE_URL")
+        }
+        environment.update(
+            FLASK_APP="app",
+            DATABASE_URL=databases.database_url,
+            SECRET_KEY=app.config["SECRET_KEY"],
+            SMTP_HOST=app.config["SMTP_HOST"],
+            SMTP_PORT=str(app.config["SMTP_PORT"]),
+            MAIL_SENDER=SENDER,
+            OFFICE_TIMEZONE=app.config["OFFICE_TIMEZONE"],
+            **{key: str(value) for key, value in queue_settings.items() if value},
+            **{key: str(value) for key, value in settings.items()},
+        )
+        self.log = log
+        with open(log, "ab") as output:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "flask", "worker", "--threads", "2"],
+                cwd=ROOT,
+                env=environment,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+            )
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)  # huey's graceful stop
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def kill(self) -> None:
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait()
+
+
+@pytest.fixture
+def workers(app, databases, real_queue, tmp_path):
+    """start(**settings) -> a running worker; every one is stopped at the end."""
+    started: list[Worker] = []
+
+    def start(**settings) -> Worker:
+        log = tmp_path / f"worker-{len(started)}.log"
+        worker = Worker(app, databases, real_queue, log, **settings)
+        started.append(worker)
+        return worker
+
+    yield start
+    for worker in started:
+        worker.stop()
+
+
+def wait_for(condition, what: str, workers_started=(), timeout: float = 60):
+    """Poll until `condition()` is true; fail with the workers' logs after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.1)
+    logs = "\n".join(worker.log.read_text() for worker in workers_started)
+    pytest.fail(f"gave up waiting for {what}\n{logs}")
+
+
+@pytest.fixture
+def ambassador_visit(create_visit, create_stop, add_participant):
+    """A visit with one stop and one participant who has an address: one letter to send."""
+    visit = create_visit()
+    ambassador = add_participant(visit, "Yerlan Karin")
+    ambassador.person.email = AMBASSADOR
+    create_stop(visit, visit.start_date, "10:00", "11:00", title="Call on the Governor")
+    visit.stops[0].attendees.append(ambassador)
+    db.session.commit()
+    return visit
+
+
+def queue_programme(app, visit) -> list[int]:
+    """The programme's letters written to the mail log and committed, as a page would."""
+    plan = plans.plan_programme(db.session, visit)
+    letters = outbox.queue_messages(
+        db.session, plan, MailSettings.from_config(app.config), acting=None, now=utc_now()
+    )
+    db.session.commit()
+    return [letter.id for letter in letters]
+
+
+def statuses() -> list[MailStatus]:
+    db.session.rollback()  # see what the worker committed
+    return list(db.session.scalars(sa.select(MailMessage.status).order_by(MailMessage.id)))
+
+
+def fingerprint(page: str) -> str:
+    return re.search(r'name="fingerprint" value="([0-9a-f]+)"', page).group(1)
+
+
+def test_the_page_queues_the_programme_and_the_worker_sends_it_once(
+    app, client, signed_in, ambassador_visit, real_queue, inbox, workers
+):
+    signed_in(Role.PLANNER)
+    url = f"/visits/{ambassador_visit.id}/mail/programme"
+    preview = client.get(url)
+    response = client.post(
+        url, data={"fingerprint": fingerprint(preview.text)}, follow_redirects=True
+    )
+    assert "1 message queued: it goes out in a moment." in response.text
+    assert statuses() == [MailStatus.PENDING]
+    assert queue.huey.pending_count() == 1
+    assert inbox.envelopes == []  # nothing is sent by the web process
+
+    worker = workers()
+    wait_for(lambda: statuses() == [MailStatus.SENT], "the letter to be sent", [worker])
+    worker.stop()
+    assert [m.envelope_to for m in inbox.received()] == [[AMBASSADOR]]
+    assert queue.huey.pending_count() == 0
+
+
+def test_a_worker_killed_while_sending_leaves_the_letter_to_the_next_which_sends_it_once(
+    app, ambassador_visit, real_queue, stalling_inbox, workers
+):
+    (letter_id,) = queue_programme(app, ambassador_visit)
+    queue_letters([letter_id])
+
+    first = workers(MAIL_CLAIM_TIMEOUT_SECONDS=2)
+    wait_for(stalling_inbox.stalled.is_set, "the first worker to start sending", [first])
+    assert statuses() == [MailStatus.SENDING]  # claimed, and the claim committed
+    first.kill()
+    stalling_inbox.release.set()
+    assert stalling_inbox.envelopes == []
+
+    # Its claim is older than the timeout: the next worker takes the letter up as it starts
+    # (each of its two threads tries; the claim lets one of them send).
+    time.sleep(2.5)
+    second = workers(MAIL_CLAIM_TIMEOUT_SECONDS=2)
+    wait_for(lambda: statuses() == [MailStatus.SENT], "the letter to be sent", [first, second])
+    second.stop()
+    assert [m.envelope_to for m in stalling_inbox.received()] == [[AMBASSADOR]]
+    assert queue.huey.pending_count() == 0
+
+
+def test_a_change_that_rolls_back_queues_no_letter_and_no_task(
+    app, client, signed_in, ambassador_visit, real_queue, monkeypatch
+):
+    signed_in(Role.PLANNER)
+    url = f"/visits/{ambassador_visit.id}/mail/programme"
+    preview = client.get(url)
+
+    def fail_after_queuing(*args, **kwargs):
+        raise RuntimeError("the request fails after the letters were written")
+
+    monkeypatch.setattr("planner.calendars.mail_views.send_after_commit", fail_after_queuing)
+    with pytest.raises(RuntimeError):
+        client.post(url, data={"fingerprint": fingerprint(preview.text)})
+
+    assert statuses() == []
+    assert queue.huey.pending_count() == 0
+    assert sweep_mail.call_local() == 0  # and nothing for a later sweep to find
