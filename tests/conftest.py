@@ -22,7 +22,7 @@ from planner.accounts.api_tokens import issue_token
 from planner.accounts.models import Role
 from planner.accounts.operations import create_user
 from planner.config import normalise_database_url
-from planner.extensions import db
+from planner.extensions import db, limiter
 from planner.itinerary.models import Stop, StopKind
 from planner.organizations.models import Organization, OrganizationKind
 from planner.outcomes.models import Outcome, OutcomeKind
@@ -216,8 +216,10 @@ def databases(database_url):
 
 @pytest.fixture
 def app(databases, request):
-    """The app, inside an app context, on a database that is as empty (or as demo) as it began."""
+    """The app, inside an app context, on a database that is as empty (or as demo) as it began,
+    with no failed sign-ins counted from another test."""
     app = databases.app
+    limiter.reset()
     if is_committed(request):
         with app.app_context():
             try:

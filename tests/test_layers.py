@@ -38,7 +38,17 @@ LAYERS = (
             "i18n",
         ),
     ),
-    ("models", ("models", "*/models", "itinerary/kinds", "*/queries", "outcomes/overdue")),
+    (
+        "models",
+        (
+            "models",
+            "*/models",
+            "accounts/passwords",
+            "itinerary/kinds",
+            "*/queries",
+            "outcomes/overdue",
+        ),
+    ),
     (
         "logic",
         (
