@@ -122,13 +122,12 @@ def redis_storage(databases):
 @pytest.mark.committed  # a second app, on its own connection
 def test_failed_sign_ins_are_counted_in_redis_when_configured(redis_storage, create_staff):
     app, connection = redis_storage
-    user = create_staff(Role.PLANNER)
     with app.app_context():
-        client = app.test_client()
-        fail_ten_times(client, user.email)
+        email = create_staff(Role.PLANNER).email
+        fail_ten_times(app.test_client(), email)
         # A second web server sharing the Redis sees the same count.
         other_server = app.test_client()
-        assert attempt(other_server, user.email, PASSWORD, "192.0.2.77").status_code == 429
+        assert attempt(other_server, email, PASSWORD, "192.0.2.77").status_code == 429
         db.session.remove()
         db.engine.dispose()
     assert connection.keys("*")
