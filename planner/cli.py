@@ -59,14 +59,25 @@ def read_password(stream=None) -> str:
 )
 @click.option("--locale", type=click.Choice(["en", "fa"]), default="en", show_default=True)
 @audited
-def create_user_command(email: str, name: str, role: str, locale: str) -> None:
+@click.option(
+    "--temporary",
+    is_flag=True,
+    help="The password is a temporary one: the user chooses their own at first sign-in.",
+)
+def create_user_command(email: str, name: str, role: str, locale: str, temporary: bool) -> None:
     """Add a staff user; the password is read from standard input or prompted for."""
     if (message := rules.single_line_error(name)) is not None:
         raise click.ClickException(str(message))
     password = read_password()
     try:
         create_user(
-            db.session, email=email, name=name, password=password, role=Role(role), locale=locale
+            db.session,
+            email=email,
+            name=name,
+            password=password,
+            role=Role(role),
+            locale=locale,
+            must_change_password=temporary,
         )
     except UserError as error:
         raise click.ClickException(str(error)) from error
@@ -102,13 +113,14 @@ def load_demo_command(if_empty: bool) -> None:
         name="Demo administrator",
         password=password,
         role=Role.ADMIN,
+        must_change_password=True,  # printed on a terminal: a password others may have seen
     )
     db.session.commit()
     click.echo("")
     click.echo("Sign in at http://127.0.0.1:5000 with")
     click.echo(f"  e-mail:   {DEMO_ADMIN_EMAIL}")
     click.echo(f"  password: {password}")
-    click.echo("This password is shown only now.")
+    click.echo("This password is shown only now; you choose your own at the first sign-in.")
 
 
 @click.command("backup")

@@ -6,6 +6,8 @@ from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from werkzeug.security import generate_password_hash
+
 # The project's folder: templates, static files, migrations and the instance folder are in it.
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -14,6 +16,10 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULTS = {
     "DATABASE_URL": None,
     "SECRET_KEY": None,
+    # How passwords are hashed, in werkzeug's words: "scrypt" (its parameters are werkzeug's),
+    # or e.g. "pbkdf2:sha256:1000000". A stored hash names its own method, so a change
+    # applies to passwords set from then on and every older one still signs in.
+    "PASSWORD_HASH_METHOD": "scrypt",
     "OFFICE_TIMEZONE": "Asia/Tehran",
     "OFFICE_NAME": "Lorestan Chamber of Commerce — Protocol Office",
     "BABEL_DEFAULT_LOCALE": "en",
@@ -56,6 +62,16 @@ DEFAULTS = {
     "BACKUP_HOUR": "2",  # the nightly backup, at this hour of the office's night
     "LOG_FORMAT": "text",  # text or json: one line per event either way
     "TRUSTED_PROXIES": "0",  # how many proxies in front set X-Forwarded-For/-Proto/-Host
+    # Sessions: one left unused this long is ended (unless "Keep me signed in" was ticked),
+    # and every session, kept or not, ends this long after the password was typed.
+    "SESSION_IDLE_MINUTES": "480",
+    "SESSION_MAX_HOURS": str(7 * 24),
+    # Sign-in guessing: failed attempts allowed per account (the e-mail typed) and per client
+    # address, in Flask-Limiter's words. Counted in RATELIMIT_STORAGE_URI: memory:// is per
+    # process; with several processes or servers use redis://host:6379/0.
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "SIGN_IN_LIMIT_PER_ACCOUNT": "10 per 15 minutes",
+    "SIGN_IN_LIMIT_PER_ADDRESS": "50 per 15 minutes",
 }
 
 # A request may carry this much besides the document (the form's other fields, multipart
@@ -66,8 +82,11 @@ DOCUMENT_STORAGES = ("folder", "database")
 
 LANGUAGES = {"en": "English", "fa": "فارسی"}
 
-# "Keep me signed in" lasts this long, unless a sign-out or a new password ends it sooner.
-REMEMBER_ME_FOR = timedelta(days=14)
+# Browsers keep a cookie with this prefix only if it is Secure, for this host alone (no
+# Domain) and for the whole site (Path=/): no other host or http page can set or shadow it.
+HOST_ONLY_PREFIX = "__Host-"
+# Strict-Transport-Security once BASE_URL is https: browsers use https alone for a year.
+HSTS = "max-age=31536000; includeSubDomains"
 YES, NO = {"1", "true", "yes", "on"}, {"0", "false", "no", "off"}
 
 
@@ -96,15 +115,25 @@ def instance_secret_key(instance_path: str) -> str:
 
 def cookie_settings(config) -> dict:
     """The session and remember-me cookies: never read by scripts (HttpOnly), not sent with
-    another site's forms or scripts (SameSite=Lax), and Secure when served over https."""
+    another site's forms or scripts (SameSite=Lax), and Secure and named __Host-... when
+    served over https. "Keep me signed in" lasts as long as a session may (SESSION_MAX_HOURS)."""
     secure = config.get("COOKIE_SECURE")
     if not isinstance(secure, bool):  # the environment's text, or None: work it out
         word = str(secure or "").strip().lower()
         if word and word not in YES | NO:
             raise ConfigError(f"COOKIE_SECURE={secure!r} is not yes, no or empty")
         secure = word in YES if word else config["BASE_URL"].startswith("https://")
-    settings = {"REMEMBER_COOKIE_NAME": config.get("REMEMBER_COOKIE_NAME", "remember_token")}
-    settings["REMEMBER_COOKIE_DURATION"] = config.get("REMEMBER_COOKIE_DURATION", REMEMBER_ME_FOR)
+    names = {
+        "SESSION_COOKIE_NAME": config.get("SESSION_COOKIE_NAME") or "session",
+        "REMEMBER_COOKIE_NAME": config.get("REMEMBER_COOKIE_NAME") or "remember_token",
+    }
+    settings = {
+        key: HOST_ONLY_PREFIX + name if secure and not name.startswith(HOST_ONLY_PREFIX) else name
+        for key, name in names.items()
+    }
+    settings["REMEMBER_COOKIE_DURATION"] = config.get("REMEMBER_COOKIE_DURATION") or timedelta(
+        hours=int(str(config.get("SESSION_MAX_HOURS") or DEFAULTS["SESSION_MAX_HOURS"]))
+    )
     for cookie in ("SESSION_COOKIE", "REMEMBER_COOKIE"):
         settings[f"{cookie}_SECURE"] = bool(secure)
         settings[f"{cookie}_HTTPONLY"] = True
@@ -131,6 +160,12 @@ def finalise(config, instance_path: str) -> None:
             f"OFFICE_TIMEZONE={config['OFFICE_TIMEZONE']!r} is not an IANA time zone"
         ) from error
     config["BABEL_DEFAULT_TIMEZONE"] = config["OFFICE_TIMEZONE"]
+    try:
+        generate_password_hash("", method=config["PASSWORD_HASH_METHOD"])
+    except (ValueError, TypeError) as error:
+        raise ConfigError(
+            f"PASSWORD_HASH_METHOD={config['PASSWORD_HASH_METHOD']!r} is not one werkzeug knows"
+        ) from error
     whole_numbers = (
         "SMTP_PORT",
         "SMTP_TIMEOUT",
@@ -147,6 +182,8 @@ def finalise(config, instance_path: str) -> None:
         "DIGEST_HOUR",
         "BACKUP_HOUR",
         "TRUSTED_PROXIES",
+        "SESSION_IDLE_MINUTES",
+        "SESSION_MAX_HOURS",
     ):
         try:
             config[key] = int(config[key])
@@ -172,7 +209,11 @@ def finalise(config, instance_path: str) -> None:
         raise ConfigError(f"LOG_FORMAT={config['LOG_FORMAT']!r} is neither text nor json")
     config["LOG_FORMAT"] = str(config.get("LOG_FORMAT") or "text").lower()
     config["BASE_URL"] = str(config["BASE_URL"]).rstrip("/")
+    for key in ("SESSION_IDLE_MINUTES", "SESSION_MAX_HOURS"):
+        if config[key] <= 0:
+            raise ConfigError(f"{key}={config[key]!r} must be positive")
     config.update(cookie_settings(config))
+    config["HSTS"] = HSTS if config["BASE_URL"].startswith("https://") else None
     for key in ("TRAVEL_ROAD_FACTOR", "TRAVEL_AVERAGE_SPEED_KMH", "TRAVEL_BUFFER_MINUTES"):
         try:
             value = float(config[key])

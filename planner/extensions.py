@@ -3,6 +3,8 @@
 from typing import TYPE_CHECKING
 
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -37,3 +39,6 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
+# Counts failed sign-ins (planner/accounts/views.py) in RATELIMIT_STORAGE_URI. A moving
+# window: ten failures in any fifteen minutes, not ten per quarter of the clock.
+limiter = Limiter(key_func=get_remote_address, strategy="moving-window", headers_enabled=False)

@@ -5,16 +5,17 @@ from functools import wraps
 from typing import TypeGuard
 from urllib.parse import urlsplit
 
-from flask import Flask, abort, current_app, g, jsonify, redirect, request, url_for
+from flask import Flask, abort, current_app, flash, g, jsonify, redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
+from flask_login import current_user, login_user
 from werkzeug.exceptions import Unauthorized
 
 from planner.accounts.models import Role, User, user_for_session
 from planner.audit.models import SecurityEventKind, Source
 from planner.audit.operations import record_security_event
 from planner.audit.trail import NOBODY, Actor, set_actor
-from planner.extensions import db, login_manager
+from planner.clock import utc_now
+from planner.extensions import db, limiter, login_manager
 
 # Pages an anonymous visitor may reach. Everything else needs a signed-in user;
 # tests/test_security.py walks the URL map to prove it. A calendar feed is opened by the
@@ -24,6 +25,67 @@ PUBLIC_ENDPOINTS = frozenset({"accounts.login", "static", "calendars.feed", "hea
 # Parts of the site that sign requests in their own way (the API: by bearer token, never by
 # the session cookie), as {path prefix: sign_in}; see sign_in_by_path.
 SIGN_IN_BY_PATH = "pishvaz.sign_in_by_path"
+
+# A user whose password someone else chose (must_change_password) reaches only these until
+# they have chosen their own.
+CHANGE_PASSWORD = "accounts.change_password"  # noqa: S105 - an endpoint, not a password
+BEFORE_OWN_PASSWORD = PUBLIC_ENDPOINTS | {CHANGE_PASSWORD, "accounts.logout"}
+
+# Responses that no browser or proxy may keep a copy of, besides every signed-in page:
+# a calendar feed is opened by the secret in its URL alone.
+NO_STORE_ENDPOINTS = frozenset({"calendars.feed"})
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; frame-ancestors 'none'; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'"
+)
+
+# Flask-Login keeps the signed-in user's id under this key of the session, and writes the
+# remember-me cookie from it. Ours is "<user id>:<session generation>:<signed in at>", the
+# last the Unix time at which the password was typed: a session, or a remember-me cookie
+# copied from it, that is older than SESSION_MAX_HOURS opens nothing.
+SESSION_USER_ID = "_user_id"
+# When the session was last used (Unix time): one idle longer than SESSION_IDLE_MINUTES ends.
+SESSION_SEEN_AT = "seen_at"
+# Writing the session on every request would send a new cookie with every response.
+SEEN_AT_PRECISION_SECONDS = 60
+
+
+def _unix_now() -> int:
+    return int(utc_now().timestamp())
+
+
+def start_session(user: User, *, remember: bool, signed_in_at: int | None = None) -> None:
+    """Sign `user` in in this browser. `signed_in_at` (Unix time) is when they typed their
+    password: now unless given, so that renewing a session never lengthens its life."""
+    login_user(user, remember=remember)
+    session[SESSION_USER_ID] = f"{user.get_id()}:{signed_in_at or _unix_now()}"
+    session[SESSION_SEEN_AT] = _unix_now()
+
+
+def session_signed_in_at() -> int | None:
+    """When this browser's user typed their password, as start_session recorded it."""
+    since = str(session.get(SESSION_USER_ID, "")).rpartition(":")[2]
+    return int(since) if since.isascii() and since.isdigit() else None
+
+
+def session_end(session_id: str, *, now: int, seen_at: int | None, remembered: bool, config):
+    """Why a session has ended by time ("expired", "idle"), or None while it runs on.
+    "Keep me signed in" waives the idle timeout, never the absolute lifetime."""
+    since = session_id.rpartition(":")[2]
+    if not (since.isascii() and since.isdigit()):
+        return "expired"  # from before sign-in times were kept
+    if now - int(since) > config["SESSION_MAX_HOURS"] * 3600:
+        return "expired"
+    if not remembered and (seen_at is None or now - seen_at > config["SESSION_IDLE_MINUTES"] * 60):
+        return "idle"
+    return None
+
+
+SESSION_ENDED = {
+    "idle": _l("You were signed out because the session was not used for a while."),
+    "expired": _l("Your session reached its time limit. Please sign in again."),
+}
 
 
 def wants_json() -> bool:
@@ -55,9 +117,26 @@ def init_app(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
 
+    limiter.init_app(app)
+
     @login_manager.user_loader
     def _load_user(session_id: str) -> User | None:
-        return user_for_session(db.session, session_id)
+        now = _unix_now()
+        remembered = current_app.config["REMEMBER_COOKIE_NAME"] in request.cookies
+        seen_at = session.get(SESSION_SEEN_AT)
+        ended = session_end(
+            session_id, now=now, seen_at=seen_at, remembered=remembered, config=current_app.config
+        )
+        if ended is not None:
+            g.session_ended = ended
+            session.clear()
+            if remembered:
+                session["_remember"] = "clear"  # Flask-Login then deletes the cookie too
+            return None
+        user = user_for_session(db.session, session_id.rpartition(":")[0])
+        if user is not None and (seen_at is None or now - seen_at >= SEEN_AT_PRECISION_SECONDS):
+            session[SESSION_SEEN_AT] = now
+        return user
 
     @login_manager.unauthorized_handler
     def _unauthorized():
@@ -65,6 +144,9 @@ def init_app(app: Flask) -> None:
             raise Unauthorized()
         if wants_json():
             return jsonify(error="authentication required"), 401
+        ended = g.pop("session_ended", None)
+        if ended is not None:
+            flash(str(SESSION_ENDED[ended]), "info")
         return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
 
     @app.before_request
@@ -80,7 +162,10 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def _audit_as_signed_in_user():
-        # After the sign-in above: whoever it let in is who the audit trail names.
+        # After the sign-in above: whoever it let in is who the audit trail names. A static
+        # file changes nothing and reads no user (so it stays cacheable).
+        if request.endpoint == "static":
+            return
         source = Source.API if _own_sign_in(app) is not None else Source.PAGE
         set_actor(Actor(_signed_in_user_id(), source, request_id()))
 
@@ -88,15 +173,30 @@ def init_app(app: Flask) -> None:
     def _forget_who_acted(_error) -> None:
         set_actor(NOBODY)  # a server's thread goes on to someone else's request
 
+    @app.before_request
+    def _require_own_password():
+        if _own_sign_in(app) is not None or request.endpoint in BEFORE_OWN_PASSWORD:
+            return None
+        if current_user.is_authenticated and current_user.must_change_password:
+            if wants_json():
+                return jsonify(error="choose your own password first"), 403
+            return redirect(url_for(CHANGE_PASSWORD))
+        return None
+
     @app.after_request
     def _security_headers(response):
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault(
-            "Content-Security-Policy",
-            "default-src 'self'; img-src 'self' data:; style-src 'self'; frame-ancestors 'none'",
-        )
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        if app.config["HSTS"]:
+            response.headers.setdefault("Strict-Transport-Security", app.config["HSTS"])
+        # A signed-in page, or a feed, is nobody else's: the browser's back button, its disk
+        # cache and a proxy keep no copy. Only a user already loaded counts, so that a
+        # stylesheet does not read the user (and stays cacheable).
+        signed_in = getattr(g.get("_login_user"), "is_authenticated", False)
+        if signed_in or request.endpoint in NO_STORE_ENDPOINTS:
+            response.headers["Cache-Control"] = "no-store"
         return response
 
 

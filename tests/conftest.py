@@ -24,7 +24,7 @@ from planner.accounts.models import Role
 from planner.accounts.operations import create_user
 from planner.calendars import rendered
 from planner.config import normalise_database_url
-from planner.extensions import db
+from planner.extensions import db, limiter
 from planner.itinerary.models import Stop, StopKind
 from planner.organizations.models import Organization, OrganizationKind
 from planner.outcomes.models import Outcome, OutcomeKind
@@ -35,6 +35,9 @@ from planner.venues.models import Venue, VenueKind
 from planner.visits.models import Participant, ParticipantRole, Side, Visit, VisitStatus
 
 PASSWORD = "correct horse battery"
+# The suite makes hundreds of accounts: scrypt's 0.17 s a hash (one to set a password, one to
+# sign in) was a third of its time. tests/test_factory.py checks the real default.
+CHEAP_HASH = "pbkdf2:sha256:1000"
 
 
 def reset_schema(url: str, schema: str = "public") -> None:
@@ -48,7 +51,14 @@ def reset_schema(url: str, schema: str = "public") -> None:
 
 def migrate_database(url: str, *, with_demo: bool = False) -> int | None:
     """Build the schema by the migrations; with_demo also loads the reference visit (its id)."""
-    app = create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "test"})
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": url,
+            "SECRET_KEY": "test",
+            "PASSWORD_HASH_METHOD": CHEAP_HASH,
+        }
+    )
     with app.app_context():
         upgrade()
         visit_id = None
@@ -137,6 +147,7 @@ def make_app(database_url: str, **overrides):
         "SECRET_KEY": "test-secret",
         "WTF_CSRF_ENABLED": False,
         "OFFICE_TIMEZONE": "Asia/Tehran",
+        "PASSWORD_HASH_METHOD": CHEAP_HASH,
         # The worker's tasks run at once, in the request that queues them: a letter is sent
         # "by the worker" before the page answers. tests/test_worker.py runs a real queue.
         "QUEUE_IMMEDIATE": True,
@@ -221,10 +232,12 @@ def databases(database_url):
 
 @pytest.fixture
 def app(databases, request):
-    """The app, inside an app context, on a database that is as empty (or as demo) as it began."""
+    """The app, inside an app context, on a database that is as empty (or as demo) as it began,
+    with no failed sign-ins counted from another test."""
     app = databases.app
     # Kept calendars are keyed by versions that a rolled-back test hands out again.
     rendered.calendars.clear()
+    limiter.reset()
     if is_committed(request):
         with app.app_context():
             try:

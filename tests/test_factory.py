@@ -8,6 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from planner import ROOT, create_app
+from planner.accounts.passwords import hash_password, password_matches
 from planner.config import (
     ConfigError,
     from_environment,
@@ -42,6 +43,16 @@ def test_environment_overrides_defaults():
 def test_unknown_office_time_zone_is_refused(database_url):
     with pytest.raises(ConfigError, match="GMT\\+3"):
         create_app({"DATABASE_URL": database_url, "SECRET_KEY": "x", "OFFICE_TIMEZONE": "GMT+3"})
+
+
+def test_passwords_are_hashed_with_scrypt_unless_configured(database_url):
+    app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "x"})
+    with app.app_context():
+        stored = hash_password("a long passphrase of mine")
+    assert stored.startswith("scrypt:")
+    assert password_matches(stored, "a long passphrase of mine")
+    with pytest.raises(ConfigError, match="PASSWORD_HASH_METHOD"):
+        create_app({"DATABASE_URL": database_url, "SECRET_KEY": "x", "PASSWORD_HASH_METHOD": "md5"})
 
 
 def test_secret_key_is_generated_once_private_and_stable(tmp_path):

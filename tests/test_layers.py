@@ -42,7 +42,15 @@ LAYERS = (
     ),
     (
         "models",
-        ("models", "*/models", "audit/trail", "itinerary/kinds", "*/queries", "outcomes/overdue"),
+        (
+            "models",
+            "*/models",
+            "audit/trail",
+            "accounts/passwords",
+            "itinerary/kinds",
+            "*/queries",
+            "outcomes/overdue",
+        ),
     ),
     (
         "logic",

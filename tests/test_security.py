@@ -16,6 +16,8 @@ SELF_SERVICE = {
     "accounts.login",
     "accounts.logout",
     "accounts.profile",
+    "accounts.change_password",
+    "accounts.sign_out_everywhere",
     # One's own calendar feed link (planner/calendars/views.py).
     "calendars.revoke_own_feed",
     "calendars.reissue_own_feed",
@@ -123,6 +125,7 @@ def test_admin_cannot_remove_the_last_administrator(client, signed_in):
             "role": "viewer",
             "locale": "en",
             "active": "y",
+            "your_password": PASSWORD,
         },
     )
     assert response.status_code == 400

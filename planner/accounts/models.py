@@ -6,8 +6,8 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
-from werkzeug.security import check_password_hash, generate_password_hash
 
+from planner.accounts.passwords import check_new_password, hash_password, password_matches
 from planner.clock import utc_now
 from planner.extensions import Model
 from planner.rules import MAX_ID
@@ -22,9 +22,6 @@ class Role(Choice):
     @property
     def rank(self) -> int:
         return list(Role).index(self)
-
-
-MIN_PASSWORD_LENGTH = 10
 
 
 class User(UserMixin, Model):
@@ -44,6 +41,9 @@ class User(UserMixin, Model):
     # Part of every session and remember-me cookie (get_id): raising it, at sign-out or on a
     # new password, ends every session the user has, in every browser, copied or not.
     session_generation: Mapped[int] = mapped_column(sa.Integer, default=1, server_default="1")
+    # Set for a password someone else chose (the demo's printed one, an administrator's
+    # temporary one): until the user picks their own, every page leads to that.
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     __table_args__ = (sa.CheckConstraint("email = lower(email)", name="email_lowercase"),)
 
@@ -64,14 +64,14 @@ class User(UserMixin, Model):
         self.session_generation += 1
 
     def set_password(self, password: str) -> None:
-        if len(password) < MIN_PASSWORD_LENGTH:
-            raise ValueError(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
+        """Raises PasswordRefused (a ValueError) for a password the rule refuses."""
+        check_new_password(password)
         if self.password_hash is not None:
             self.end_sessions()  # whoever knew the old password is signed out everywhere
-        self.password_hash = generate_password_hash(password)
+        self.password_hash = hash_password(password)
 
     def check_password(self, password: str) -> bool:
-        return check_password_hash(self.password_hash, password)
+        return password_matches(self.password_hash, password)
 
     def can(self, role: Role) -> bool:
         """True when this user's role includes the rights of `role`."""
@@ -91,6 +91,16 @@ class User(UserMixin, Model):
 
 def user_by_email(session, email: str) -> User | None:
     return session.scalar(sa.select(User).where(User.email == email.strip().lower()))
+
+
+def user_signing_in(session, email: str, password: str) -> User | None:
+    """The active user with this e-mail and password, or None. The password is checked
+    (against a stand-in when the e-mail is unknown) either way, so that the answer takes
+    as long for an address that has no account as for one that has."""
+    user = user_by_email(session, email)
+    if not password_matches(user.password_hash if user else None, password):
+        return None
+    return user if user is not None and user.active else None
 
 
 def user_for_session(session, session_id: str) -> User | None:

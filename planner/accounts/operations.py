@@ -3,6 +3,7 @@
 import sqlalchemy as sa
 
 from planner.accounts.models import Role, User, user_by_email
+from planner.accounts.passwords import PasswordRefused
 
 
 class UserError(ValueError):
@@ -10,14 +11,30 @@ class UserError(ValueError):
 
 
 def create_user(
-    session, *, email: str, name: str, password: str, role: Role, locale: str = "en"
+    session,
+    *,
+    email: str,
+    name: str,
+    password: str,
+    role: Role,
+    locale: str = "en",
+    must_change_password: bool = False,
 ) -> User:
+    """`must_change_password`: the password was chosen for them (the demo's, an
+    administrator's), and they are to choose their own at their first sign-in."""
     if user_by_email(session, email) is not None:
         raise UserError(f"a user with the e-mail {email.strip().lower()} already exists")
-    user = User(email=email, name=name, role=role, locale=locale, active=True)
+    user = User(
+        email=email,
+        name=name,
+        role=role,
+        locale=locale,
+        active=True,
+        must_change_password=must_change_password,
+    )
     try:
         user.set_password(password)
-    except ValueError as error:
+    except PasswordRefused as error:
         raise UserError(str(error)) from error
     session.add(user)
     session.flush()
@@ -43,6 +60,9 @@ def update_user(session, user: User, **changes) -> User:
     for key, value in changes.items():
         setattr(user, key, value)
     if password:
-        user.set_password(password)
+        try:
+            user.set_password(password)
+        except PasswordRefused as error:
+            raise UserError(str(error)) from error
     session.flush()
     return user

@@ -1,11 +1,14 @@
 """Sign-in, sign-out, one's own profile, and user management for administrators."""
 
+import time
+
 import sqlalchemy as sa
 from flask import (
     Blueprint,
     abort,
     current_app,
     flash,
+    g,
     make_response,
     redirect,
     render_template,
@@ -14,7 +17,8 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_limiter import RequestLimit
+from flask_login import current_user, logout_user
 
 from planner.accounts.api_tokens import issue_token, revoke_token, tokens_of
 from planner.accounts.forms import (
@@ -24,36 +28,85 @@ from planner.accounts.forms import (
     ProfileForm,
     UserForm,
 )
-from planner.accounts.models import ApiToken, Role, User, user_by_email
+from planner.accounts.models import ApiToken, Role, User, user_by_email, user_signing_in
 from planner.accounts.operations import UserError, create_user, update_user
 from planner.audit.models import SecurityEventKind
-from planner.extensions import db
+from planner.extensions import db, limiter
 from planner.i18n import html_gettext
-from planner.security import admin_required, is_safe_next, security_event
+from planner.security import (
+    admin_required,
+    is_safe_next,
+    security_event,
+    session_signed_in_at,
+    start_session,
+)
 from planner.web import acting_user
 
 bp = Blueprint("accounts", __name__)
 
 
+def typed_account() -> str:
+    """Whose failures a sign-in counts: the e-mail typed, as the accounts keep it."""
+    return "account:" + request.form.get("email", "").strip().lower()
+
+
+def failed_sign_in(response) -> bool:
+    return response.status_code == 401
+
+
+def too_many_failures(limit: RequestLimit):
+    """The sign-in page again, 429, saying how long to wait; even the right password waits."""
+    # The limiter's windows run on the real clock (time.time), so Retry-After does too.
+    seconds = max(1, int(limit.reset_at - time.time()))
+    if not g.get("sign_in_refused"):  # both limits may be over at once: one message
+        g.sign_in_refused = True
+        flash(
+            _(
+                "Too many failed sign-ins for this account or from this computer. "
+                "Try again in %(minutes)d minutes.",
+                minutes=-(-seconds // 60),
+            ),
+            "error",
+        )
+    response = make_response(render_template("accounts/login.html", form=LoginForm()), 429)
+    response.headers["Retry-After"] = str(seconds)
+    return response
+
+
 @bp.route("/sign-in", methods=["GET", "POST"])
+# Only failures count (deduct_when): ten per account (the e-mail typed, known or not), and
+# more per client address, where a whole office may share one.
+@limiter.limit(
+    lambda: current_app.config["SIGN_IN_LIMIT_PER_ACCOUNT"],
+    key_func=typed_account,
+    methods=["POST"],
+    deduct_when=failed_sign_in,
+    on_breach=too_many_failures,
+)
+@limiter.limit(
+    lambda: current_app.config["SIGN_IN_LIMIT_PER_ADDRESS"],
+    methods=["POST"],
+    deduct_when=failed_sign_in,
+    on_breach=too_many_failures,
+)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("visits.list_visits"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = user_by_email(db.session, form.email.data)
+        user = user_signing_in(db.session, form.email.data, form.password.data)
         # One message for every failure, so the page does not reveal which e-mails exist.
-        if user is None or not user.active or not user.check_password(form.password.data):
+        if user is None:
             security_event(
                 SecurityEventKind.SIGN_IN_FAILED,
-                user=user,
+                user=user_by_email(db.session, form.email.data),
                 email=form.email.data,
                 apart=True,
             )
             flash(_("The e-mail or password is not right, or the account is disabled."), "error")
             return render_template("accounts/login.html", form=form), 401
         session.clear()
-        login_user(user, remember=form.remember.data)
+        start_session(user, remember=form.remember.data)
         security_event(SecurityEventKind.SIGN_IN, user=user)
         target = request.args.get("next")
         return redirect(target if is_safe_next(target) else url_for("visits.list_visits"))
@@ -71,31 +124,68 @@ def logout():
     return redirect(url_for("accounts.login"))
 
 
+@bp.post("/profile/sign-out-everywhere")
+def sign_out_everywhere():
+    """End the user's sessions in every other browser, copied cookies included."""
+    user = acting_user()
+    user.end_sessions()
+    stay_signed_in(user, signed_in_at=session_signed_in_at())
+    flash(_("Every other browser signed in as you is signed out. This one stays."), "success")
+    return redirect(url_for("accounts.profile"))
+
+
 @bp.route("/profile", methods=["GET", "POST"])
 def profile():
-    profile_form = ProfileForm(obj=current_user, prefix="profile")
+    user = acting_user()
+    profile_form = ProfileForm(obj=user, prefix="profile", user=user)
     password_form = PasswordChangeForm(prefix="password")
     if request.form.get("form") == "profile" and profile_form.validate_on_submit():
         update_user(
-            db.session, current_user, name=profile_form.name.data, locale=profile_form.locale.data
+            db.session,
+            user,
+            name=profile_form.name.data,
+            email=profile_form.email.data,
+            locale=profile_form.locale.data,
         )
         flash(_("Your profile is saved."), "success")
         return redirect(url_for("accounts.profile"))
-    if request.form.get("form") == "password" and password_form.validate_on_submit():
-        if current_user.check_password(password_form.current_password.data):
-            update_user(db.session, current_user, password=password_form.new_password.data)
-            stay_signed_in(acting_user())
-            flash(_("Your password is changed."), "success")
-            return redirect(url_for("accounts.profile"))
-        password_form.current_password.errors.append(_("This is not your current password."))
+    if request.form.get("form") == "password" and change_own_password(password_form):
+        return redirect(url_for("accounts.profile"))
     status = 400 if profile_form.errors or password_form.errors else 200
     return profile_page(profile_form, password_form, ApiTokenForm(prefix="token")), status
 
 
-def stay_signed_in(user: User) -> None:
-    """A new password ends the user's sessions: this browser's goes on, in a new generation."""
+@bp.route("/profile/password", methods=["GET", "POST"])
+def change_password():
+    """Where a user whose password someone else chose is sent until they choose their own."""
+    form = PasswordChangeForm(prefix="password")
+    if change_own_password(form):
+        return redirect(url_for("visits.list_visits"))
+    return render_template("accounts/change_password.html", form=form), (
+        400 if form.errors else 200
+    )
+
+
+def change_own_password(form: PasswordChangeForm) -> bool:
+    """Change the signed-in user's password if the form is right: their current password, a
+    new one the rule accepts, twice. True when changed."""
+    if not form.validate_on_submit():
+        return False
+    user = acting_user()
+    if not user.check_password(form.current_password.data):
+        form.current_password.errors.append(_("This is not your current password."))
+        return False
+    update_user(db.session, user, password=form.new_password.data, must_change_password=False)
+    stay_signed_in(user)
+    flash(_("Your password is changed."), "success")
+    return True
+
+
+def stay_signed_in(user: User, *, signed_in_at: int | None = None) -> None:
+    """Ending the user's sessions ends this browser's too: it goes on, in a new generation.
+    `signed_in_at` keeps the session's age when no password was typed for it."""
     remembered = current_app.config["REMEMBER_COOKIE_NAME"] in request.cookies
-    login_user(user, remember=remembered)
+    start_session(user, remember=remembered, signed_in_at=signed_in_at)
 
 
 def profile_page(profile_form, password_form, token_form, new_token: str | None = None):
@@ -113,7 +203,7 @@ def profile_page(profile_form, password_form, token_form, new_token: str | None 
 def create_api_token():
     """A new personal API token, shown on this one page and never again."""
     form = ApiTokenForm(prefix="token")
-    profile_form = ProfileForm(formdata=None, obj=current_user, prefix="profile")
+    profile_form = ProfileForm(formdata=None, obj=current_user, prefix="profile", user=current_user)
     password_form = PasswordChangeForm(formdata=None, prefix="password")
     if not form.validate_on_submit():
         return profile_page(profile_form, password_form, form), 400
@@ -168,6 +258,7 @@ def create_user_page():
                 password=form.password.data,
                 role=Role(form.role.data),
                 locale=form.locale.data,
+                must_change_password=True,  # they choose their own at their first sign-in
             )
         except UserError as error:
             form.email.errors.append(str(error))
@@ -184,10 +275,15 @@ def create_user_page():
 @admin_required
 def edit_user(user_id: int):
     user = db.session.get(User, user_id) or abort(404)
-    form = UserForm(obj=user, user=user)
+    acting = acting_user()
+    form = UserForm(obj=user, user=user, acting=acting)
     if request.method == "GET":
         form.role.data = user.role.value
     if form.validate_on_submit():
+        changes = {}
+        if form.password.data:
+            # A password given to someone else is temporary; one's own is one's own.
+            changes = {"password": form.password.data, "must_change_password": user is not acting}
         try:
             update_user(
                 db.session,
@@ -197,15 +293,27 @@ def edit_user(user_id: int):
                 role=Role(form.role.data),
                 locale=form.locale.data,
                 active=form.active.data,
-                password=form.password.data or None,
+                **changes,
             )
         except UserError as error:
             form.role.errors.append(str(error))
         else:
-            if user.id == current_user.id and form.password.data:
+            if user is acting and form.password.data:
                 stay_signed_in(user)
             flash(html_gettext("%(name)s is saved.", name=user.name), "success")
             return redirect(url_for("accounts.list_users"))
     return render_template("accounts/user_form.html", form=form, user=user), (
         400 if form.errors else 200
     )
+
+
+@bp.post("/users/<int:user_id>/end-sessions")
+@admin_required
+def end_user_sessions(user_id: int):
+    """Sign the user out of every browser, copied cookies included (their API tokens stay)."""
+    user = db.session.get(User, user_id) or abort(404)
+    user.end_sessions()
+    if user is acting_user():
+        stay_signed_in(user, signed_in_at=session_signed_in_at())
+    flash(html_gettext("%(name)s is signed out everywhere.", name=user.name), "success")
+    return redirect(url_for("accounts.edit_user", user_id=user.id))
