@@ -156,9 +156,10 @@ def test_dashboard_after_the_visit_shows_only_what_fell_overdue(
 
 
 def test_follow_up_list_and_nav_badge_mark_nothing_before_the_due_date(
-    trade_officer, client, frozen_clock
+    trade_officer, client, auth, frozen_clock
 ):
     frozen_clock(BEFORE_THE_VISIT)
+    auth.login(trade_officer)  # a session idle for days would have ended: sign in that day
     page = client.get("/follow-ups/mine").text
     assert "14 December 2026" in page  # "Today is ... in the office"
     assert 'id="overdue-heading"' not in page and "nav-badge--overdue" not in page
@@ -166,9 +167,10 @@ def test_follow_up_list_and_nav_badge_mark_nothing_before_the_due_date(
 
 
 def test_follow_up_list_nav_badge_visit_page_and_api_agree_once_it_is_overdue(
-    trade_officer, demo_visit, client, api_as, frozen_clock
+    trade_officer, demo_visit, client, auth, api_as, frozen_clock
 ):
     frozen_clock(AFTER_THE_VISIT)
+    auth.login(trade_officer)
     page = client.get("/follow-ups/mine").text
     assert "10 January 2027" in page
     assert GRINDING_BALLS in between(page, 'id="overdue-heading"', 'id="open-heading"')
@@ -186,11 +188,13 @@ def test_follow_up_list_nav_badge_visit_page_and_api_agree_once_it_is_overdue(
 
 
 def test_the_same_data_moves_from_due_to_overdue_when_only_the_clock_moves(
-    trade_officer, client, frozen_clock
+    trade_officer, client, auth, frozen_clock
 ):
     frozen_clock(BEFORE_THE_VISIT)
+    auth.login(trade_officer)
     before = client.get("/follow-ups/mine").text
     frozen_clock(AFTER_THE_VISIT)
+    auth.login(trade_officer)
     after = client.get("/follow-ups/mine").text
     assert GRINDING_BALLS not in between(before, 'id="overdue-heading"', 'id="open-heading"')
     assert GRINDING_BALLS in between(after, 'id="overdue-heading"', 'id="open-heading"')

@@ -62,9 +62,10 @@ def test_due_today_is_not_overdue_and_due_yesterday_is(
 def test_at_21_utc_on_30_december_it_is_already_the_31st_in_tehran(
     client, signed_in, visit, follow_up_of, frozen_clock
 ):
+    late_evening_utc = datetime(2026, 12, 30, 21, 0, tzinfo=UTC)  # 00:30 on the 31st in Tehran
+    frozen_clock(late_evening_utc)  # signed in that evening: the session is fresh
     me = signed_in(Role.PLANNER)
     follow_up = follow_up_of(me, date(2026, 12, 30), "Grinding-ball price list", visit=visit)
-    late_evening_utc = datetime(2026, 12, 30, 21, 0, tzinfo=UTC)  # 00:30 on the 31st in Tehran
 
     assert clock.office_today("Asia/Tehran", late_evening_utc) == date(2026, 12, 31)
     assert follow_up.is_overdue(clock.office_today("Asia/Tehran", late_evening_utc))
@@ -80,10 +81,10 @@ def test_at_21_utc_on_30_december_it_is_already_the_31st_in_tehran(
 def test_overdue_follows_the_office_zone_not_the_servers(
     app, client, signed_in, visit, follow_up_of, frozen_clock
 ):
-    me = signed_in(Role.PLANNER)
-    follow_up_of(me, date(2026, 12, 30), "Grinding-ball price list", visit=visit)
     # 03:00 UTC on the 31st: morning in Tehran, still the evening of the 30th in New York.
     frozen_clock(datetime(2026, 12, 31, 3, 0, tzinfo=UTC))
+    me = signed_in(Role.PLANNER)
+    follow_up_of(me, date(2026, 12, 30), "Grinding-ball price list", visit=visit)
     assert "nav-badge--overdue" in client.get("/follow-ups/mine").text
     app.config["OFFICE_TIMEZONE"] = "America/New_York"
     assert "nav-badge--overdue" not in client.get("/follow-ups/mine").text

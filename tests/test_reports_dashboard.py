@@ -97,9 +97,9 @@ def test_demo_dashboard_shows_the_ambassadors_visit_and_what_it_produced(
 def test_overdue_follow_ups_appear_once_the_office_day_has_passed_their_due_date(
     demo_visit, client, signed_in, frozen_clock
 ):
-    signed_in(Role.VIEWER)
     # The grinding-ball price list is due on 30 December. At 23:59 in Tehran it is not late.
     frozen_clock(datetime(2026, 12, 30, 20, 29, tzinfo=UTC))
+    signed_in(Role.VIEWER)
     page = client.get("/dashboard").text
     assert "Nothing is overdue" in section(page, "overdue")
     assert "figure--alert" not in page
@@ -115,6 +115,7 @@ def test_overdue_follow_ups_appear_once_the_office_day_has_passed_their_due_date
     memorandum.status = memorandum.status.DONE
     db.session.commit()
     frozen_clock(datetime(2027, 6, 1, 8, tzinfo=UTC))
+    signed_in(Role.VIEWER)  # months later: a new session
     overdue = section(client.get("/dashboard").text, "overdue")
     assert len(overdue_rows(overdue)) == 7
     assert "Send the memorandum" not in overdue
@@ -123,8 +124,8 @@ def test_overdue_follow_ups_appear_once_the_office_day_has_passed_their_due_date
 def test_this_weeks_stops_show_local_times_for_the_next_seven_days(
     demo_visit, client, signed_in, frozen_clock
 ):
-    signed_in(Role.VIEWER)
     frozen_clock(datetime(2026, 12, 14, 6, tzinfo=UTC))
+    signed_in(Role.VIEWER)
     week = section(client.get("/dashboard").text, "week")
     assert "Arrival at Khorramabad Airport" in week
     assert "Tuesday, 15 December 2026" in week
@@ -140,6 +141,7 @@ def test_this_weeks_stops_show_local_times_for_the_next_seven_days(
     db.session.commit()
     assert "Arrival at Khorramabad Airport" not in section(client.get("/dashboard").text, "week")
     frozen_clock(datetime(2026, 12, 18, 6, tzinfo=UTC))
+    signed_in(Role.VIEWER)  # four days later: a new session
     assert "No stops in the next 7 days" in section(client.get("/dashboard").text, "week")
 
 

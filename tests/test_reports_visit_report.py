@@ -171,9 +171,9 @@ def test_ambassador_visit_report_shows_each_outcome_with_owner_and_due_date(
 def test_report_marks_a_follow_up_overdue_by_the_office_day_not_the_servers(
     demo_visit, client, signed_in, frozen_clock
 ):
-    signed_in(Role.VIEWER)
     # The grinding-ball price list is due on 30 December; Tehran's 31st starts at 20:30 UTC.
     frozen_clock(datetime(2026, 12, 30, 20, 29, tzinfo=UTC))
+    signed_in(Role.VIEWER)
     page = client.get(f"/visits/{demo_visit.id}/report").text
     assert "follow-up--overdue" not in page
     frozen_clock(datetime(2026, 12, 30, 20, 31, tzinfo=UTC))
@@ -356,9 +356,9 @@ def test_report_counts_stops_held_still_to_come_and_cancelled(
     binned = create_stop(visit, day, "18:00", "19:00", title="Binned dinner")
     binned.deleted_at = utc_now()
     db.session.commit()
-    signed_in(Role.VIEWER)
     # 12:30 in Tehran: two stops are over, the castle is still to come.
     frozen_clock(datetime(2026, 12, 15, 9, 0, tzinfo=UTC))
+    signed_in(Role.VIEWER)
     page = client.get(f"/visits/{visit.id}/report").text
     assert '<span data-stops="held">2 stops held</span>' in page
     assert '<span data-stops="to-come">1 still to come</span>' in page
