@@ -33,6 +33,7 @@ from planner.people.models import Person
 from planner.timefmt import local_to_utc
 from planner.venues.models import Venue, VenueKind
 from planner.visits.models import Participant, ParticipantRole, Side, Visit, VisitStatus
+from tests.smtp import Inbox, listening
 
 PASSWORD = "correct horse battery"
 # The suite makes hundreds of accounts: scrypt's 0.17 s a hash (one to set a password, one to
@@ -326,6 +327,13 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+@pytest.fixture
+def smtp_server(app):
+    """A real SMTP server on loopback, and the app's SMTP settings pointed at it: its Inbox."""
+    with listening(Inbox(), app) as inbox:
+        yield inbox
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from planner.extensions import db
 from planner.itinerary.models import Stop
 from planner.people.models import Person
 from planner.visits.models import Participant, ParticipantRole, Side
-from tests.test_calendars_mail import programme_uids, send, smtp_server  # noqa: F401
+from tests.test_calendars_mail import programme_uids, send
 
 HEAD_TAKEN = "Yerlan Abenov is already the head of delegation; a visit has only one."
 TWO_LANGUAGES = "An interpreter needs at least two languages, e.g. kk, fa."

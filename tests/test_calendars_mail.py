@@ -2,17 +2,12 @@
 
 import email
 import email.policy
-import html
 import re
 import smtplib
-import socket
-from dataclasses import dataclass
 from datetime import timedelta
 
-import icalendar
 import pytest
 import sqlalchemy as sa
-from aiosmtpd.controller import Controller
 
 from planner.accounts.models import Role
 from planner.bidi import isolate_text
@@ -25,96 +20,7 @@ from planner.people.models import Person
 from planner.visits.models import Participant, Visit
 from tests.conftest import count
 from tests.icscheck import check_all, check_with_shared_tool, shared_checker_available
-
-SENDER = "protocol@lorestan-chamber.example"
-
-
-@dataclass
-class Received:
-    """One message as the SMTP server got it, taken apart as a mail client would."""
-
-    envelope_to: list[str]
-    raw: bytes
-    message: email.message.EmailMessage
-    calendar_part: email.message.EmailMessage
-    calendar_bytes: bytes
-    calendar: icalendar.Calendar
-
-    def part(self, content_type: str) -> email.message.EmailMessage:
-        return next(p for p in self.message.walk() if p.get_content_type() == content_type)
-
-    @property
-    def text(self) -> str:
-        return self.part("text/plain").get_content()
-
-    @property
-    def html(self) -> str:
-        return html.unescape(self.part("text/html").get_content())
-
-    @property
-    def events(self) -> dict[str, icalendar.Event]:
-        return {str(event["UID"]): event for event in self.calendar.walk("VEVENT")}
-
-    @property
-    def method(self) -> str:
-        return str(self.calendar["METHOD"])
-
-
-class Inbox:
-    """An aiosmtpd handler that keeps every message it is given."""
-
-    def __init__(self):
-        self.envelopes = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
-        self.envelopes.append(envelope)
-        return "250 Message accepted for delivery"
-
-    def clear(self) -> None:
-        self.envelopes.clear()
-
-    def received(self) -> list[Received]:
-        messages = []
-        for envelope in self.envelopes:
-            message = email.message_from_bytes(envelope.content, policy=email.policy.default)
-            part = next(p for p in message.walk() if p.get_content_type() == "text/calendar")
-            data = part.get_payload(decode=True)
-            messages.append(
-                Received(
-                    envelope_to=list(envelope.rcpt_tos),
-                    raw=envelope.content,
-                    message=message,
-                    calendar_part=part,
-                    calendar_bytes=data,
-                    calendar=icalendar.Calendar.from_ical(data),
-                )
-            )
-        return messages
-
-    def by_recipient(self) -> dict[str, Received]:
-        messages = self.received()
-        recipients = [m.envelope_to[0] for m in messages]
-        assert len(recipients) == len(set(recipients)), "someone got two messages"
-        return dict(zip(recipients, messages, strict=True))
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture
-def smtp_server(app):
-    """A real SMTP server on loopback, and the app's SMTP settings pointed at it."""
-    inbox = Inbox()
-    port = free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=port, MAIL_SENDER=SENDER)
-    inbox.port = port
-    yield inbox
-    controller.stop()
+from tests.smtp import SENDER, free_port
 
 
 @pytest.fixture

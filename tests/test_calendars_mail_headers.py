@@ -5,7 +5,6 @@ from datetime import UTC, date, datetime
 
 import pytest
 import sqlalchemy as sa
-from aiosmtpd.controller import Controller
 
 from planner.accounts.models import Role
 from planner.calendars.mail import Letter, MailSettings, build_message
@@ -14,20 +13,10 @@ from planner.extensions import db
 from planner.itinerary.models import Stop
 from planner.itinerary.operations import update_stop
 from tests.conftest import count
-from tests.test_calendars_mail import SENDER, Inbox, fingerprint, free_port, fresh, send
+from tests.smtp import SENDER
+from tests.test_calendars_mail import fingerprint, fresh, send
 
 DAY = date(2026, 12, 15)
-
-
-@pytest.fixture
-def smtp_server(app):
-    """A real SMTP server on loopback, and the app's SMTP settings pointed at it."""
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=controller.port, MAIL_SENDER=SENDER)
-    yield inbox
-    controller.stop()
 
 
 @pytest.fixture

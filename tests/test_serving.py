@@ -20,7 +20,7 @@ from flask import g, request
 from planner import logs, security
 from planner.extensions import db
 from tests.conftest import make_app
-from tests.test_calendars_mail import free_port
+from tests.smtp import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -19,7 +19,6 @@ from pathlib import Path
 import pytest
 import redis
 import sqlalchemy as sa
-from aiosmtpd.controller import Controller
 
 from planner import queue
 from planner.accounts.models import Role
@@ -29,10 +28,9 @@ from planner.calendars.mail.tasks import queue_letters, sweep_mail
 from planner.calendars.models import MailMessage, MailStatus
 from planner.clock import utc_now
 from planner.extensions import db
-from tests.test_calendars_mail import Inbox, free_port
+from tests.smtp import Inbox, listening
 
 ROOT = Path(__file__).resolve().parent.parent
-SENDER = "protocol@office.example"
 AMBASSADOR = "ambassador@kz.example"
 
 pytestmark = pytest.mark.committed  # the worker is another process: it must see the letters
@@ -85,29 +83,12 @@ class StallingInbox(Inbox):
         return await super().handle_DATA(server, session, envelope)
 
 
-def start_smtp(inbox: Inbox, app) -> Controller:
-    port = free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=port, MAIL_SENDER=SENDER)
-    return controller
-
-
-@pytest.fixture
-def inbox(app):
-    inbox = Inbox()
-    controller = start_smtp(inbox, app)
-    yield inbox
-    controller.stop()
-
-
 @pytest.fixture
 def stalling_inbox(app):
     inbox = StallingInbox()
-    controller = start_smtp(inbox, app)
-    yield inbox
-    inbox.release.set()
-    controller.stop()
+    with listening(inbox, app):
+        yield inbox
+        inbox.release.set()
 
 
 class Worker:
@@ -125,7 +106,7 @@ class Worker:
             SECRET_KEY=app.config["SECRET_KEY"],
             SMTP_HOST=app.config["SMTP_HOST"],
             SMTP_PORT=str(app.config["SMTP_PORT"]),
-            MAIL_SENDER=SENDER,
+            MAIL_SENDER=app.config["MAIL_SENDER"],
             OFFICE_TIMEZONE=app.config["OFFICE_TIMEZONE"],
             **{key: str(value) for key, value in queue_settings.items() if value},
             **{key: str(value) for key, value in settings.items()},
@@ -213,7 +194,7 @@ def fingerprint(page: str) -> str:
 
 
 def test_the_page_queues_the_programme_and_the_worker_sends_it_once(
-    app, client, signed_in, ambassador_visit, real_queue, inbox, workers
+    app, client, signed_in, ambassador_visit, real_queue, smtp_server, workers
 ):
     signed_in(Role.PLANNER)
     url = f"/visits/{ambassador_visit.id}/mail/programme"
@@ -224,12 +205,12 @@ def test_the_page_queues_the_programme_and_the_worker_sends_it_once(
     assert "1 message queued: it goes out in a moment." in response.text
     assert statuses() == [MailStatus.PENDING]
     assert queue.huey.pending_count() == 1
-    assert inbox.envelopes == []  # nothing is sent by the web process
+    assert smtp_server.envelopes == []  # nothing is sent by the web process
 
     worker = workers()
     wait_for(lambda: statuses() == [MailStatus.SENT], "the letter to be sent", [worker])
     worker.stop()
-    assert [m.envelope_to for m in inbox.received()] == [[AMBASSADOR]]
+    assert [m.envelope_to for m in smtp_server.received()] == [[AMBASSADOR]]
     assert queue.huey.pending_count() == 0
 
 

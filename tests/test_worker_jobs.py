@@ -1,14 +1,11 @@
 """The worker's scheduled jobs: the morning digest of follow-ups (by the office's day), the
 removal of abandoned uploads, and the nightly backup, each once an office day."""
 
-import email
-import email.policy
 import os
 import time
 from datetime import UTC, date, datetime
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from planner import queue, worker
 from planner.accounts.models import Role
@@ -17,22 +14,10 @@ from planner.extensions import db
 from planner.outcomes.digest import digests
 from planner.outcomes.documents import remove_abandoned_uploads
 from planner.outcomes.models import FollowUp, FollowUpStatus
-from tests.test_calendars_mail import Inbox, free_port
 
 # 07:30 in Tehran on 10 December 2026 (UTC+03:30): the digest hour (7) is reached.
 MORNING = datetime(2026, 12, 10, 4, 0, tzinfo=UTC)
 TODAY = date(2026, 12, 10)
-
-
-@pytest.fixture
-def inbox(app):
-    inbox = Inbox()
-    port = free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=port, MAIL_SENDER="protocol@office.example")
-    yield inbox
-    controller.stop()
 
 
 @pytest.fixture
@@ -55,15 +40,8 @@ def follow_up(visit):
     return _create
 
 
-def messages(inbox: Inbox) -> list[email.message.EmailMessage]:
-    return [
-        email.message_from_bytes(envelope.content, policy=email.policy.default)
-        for envelope in inbox.envelopes
-    ]
-
-
 def test_the_morning_digest_lists_each_owners_overdue_and_due_today_follow_ups(
-    app, create_staff, follow_up, inbox, frozen_clock
+    app, create_staff, follow_up, smtp_server, frozen_clock
 ):
     frozen_clock(MORNING)
     planner = create_staff(Role.PLANNER, name="Shirin Ahmadi")
@@ -79,7 +57,7 @@ def test_the_morning_digest_lists_each_owners_overdue_and_due_today_follow_ups(
 
     assert worker.morning_digest(app, MORNING) == 1
 
-    (message,) = messages(inbox)
+    (message,) = smtp_server.messages()
     assert message["To"] == f"Shirin Ahmadi <{planner.email}>"
     # The date is isolated (FSI ... PDI), as every value in a letter's sentences is.
     assert message["Subject"] == "Your follow-ups for \u2068Thursday, 10 December 2026\u2069"
@@ -102,19 +80,19 @@ def test_the_digest_follows_the_offices_day_not_utcs(app, create_staff, follow_u
 
 
 def test_a_persian_speaking_owner_gets_the_digest_in_persian(
-    app, create_staff, follow_up, inbox, frozen_clock
+    app, create_staff, follow_up, smtp_server, frozen_clock
 ):
     frozen_clock(MORNING)
     planner = create_staff(Role.PLANNER, locale="fa")
     follow_up(planner, date(2026, 12, 8), "ارسال صورت‌جلسه")
     worker.morning_digest(app, MORNING)
-    (message,) = messages(inbox)
+    (message,) = smtp_server.messages()
     assert message["Subject"].startswith("پیگیری‌های شما برای")
     assert "ارسال صورت‌جلسه" in message.get_content()
 
 
 def test_the_digest_job_waits_for_the_hour_and_sends_once_a_day(
-    app, create_staff, follow_up, inbox, frozen_clock, fresh_queue
+    app, create_staff, follow_up, smtp_server, frozen_clock, fresh_queue
 ):
     planner = create_staff(Role.PLANNER)
     follow_up(planner, date(2026, 12, 8), "Send the minutes")
@@ -126,7 +104,7 @@ def test_the_digest_job_waits_for_the_hour_and_sends_once_a_day(
     assert worker.morning_digest_job.call_local() == 0  # done for today
     frozen_clock(datetime(2026, 12, 11, 4, 0, tzinfo=UTC))
     assert worker.morning_digest_job.call_local() == 1
-    assert len(inbox.envelopes) == 2
+    assert len(smtp_server.envelopes) == 2
 
 
 def aged(path, seconds: float) -> None:
