@@ -5,6 +5,9 @@ the morning digest of follow-ups, the removal of abandoned uploads, the nightly 
 The digest and the backup are "once an office day": the job runs every quarter of an hour
 and does its work the first time it finds the hour reached, the day marked in the
 queue's storage, so two workers (or a restarted one) never do it twice.
+
+Whatever a task changes in the worker is recorded in the audit trail as the worker's, with
+no user (`_recorded_as_the_worker`).
 """
 
 import logging
@@ -14,6 +17,8 @@ from flask import Flask
 from huey import crontab
 
 from planner import backups
+from planner.audit.models import Source
+from planner.audit.trail import Actor, set_actor
 from planner.calendars.mail import tasks as mail_tasks
 from planner.calendars.mail.letters import MailSettings
 from planner.clock import office_today, utc_now
@@ -24,6 +29,18 @@ from planner.queue import bind, huey, task_context
 from planner.timefmt import zone
 
 log = logging.getLogger(__name__)
+
+WORKER = Actor(source=Source.WORKER)
+
+
+@huey.pre_execute()
+def _recorded_as_the_worker(_task) -> None:
+    """Before each task the consumer runs: its changes are the worker's in the trail. The
+    consumer's threads run nothing but tasks, so the actor stays set between them. A task
+    run at once (QUEUE_IMMEDIATE) is part of the request or command that queued it, and its
+    changes are that one's."""
+    if not huey.immediate:
+        set_actor(WORKER)
 
 
 def hour_reached(now: datetime, zone_name: str, hour: int) -> bool:

@@ -1,6 +1,7 @@
 """The worker with a real queue, on SQLite storage and on Redis: a letter queued by a change is
 sent once by a `flask worker` process, a worker killed while it holds a letter leaves it to
-the next, and a change that rolls back leaves nothing to send.
+the next, a change that rolls back leaves nothing to send, and what the worker changes is
+recorded in the audit trail as the worker's.
 
 Elsewhere the suite runs the queue in immediate mode (conftest.make_app): there the letter
 is sent "by the worker" inside the request. Here the queue is the one production has.
@@ -22,13 +23,17 @@ import sqlalchemy as sa
 
 from planner import queue
 from planner.accounts.models import Role
+from planner.audit.models import Source
+from planner.audit.trail import Actor, acting_as, current_actor
 from planner.calendars.mail import outbox, plans
 from planner.calendars.mail.letters import MailSettings
 from planner.calendars.mail.tasks import queue_letters, sweep_mail
 from planner.calendars.models import MailMessage, MailStatus
 from planner.clock import utc_now
 from planner.extensions import db
+from planner.visits.models import Visit
 from tests.smtp import Inbox, listening
+from tests.test_audit_trail import entries_about
 
 ROOT = Path(__file__).resolve().parent.parent
 AMBASSADOR = "ambassador@kz.example"
@@ -254,3 +259,58 @@ def test_a_change_that_rolls_back_queues_no_letter_and_no_task(
     assert statuses() == []
     assert queue.huey.pending_count() == 0
     assert sweep_mail.call_local() == 0  # and nothing for a later sweep to find
+
+
+@queue.huey.task()
+def rename_visit(visit_id: int, title: str) -> None:
+    """A task that changes an audited record, as a job of the worker's might."""
+    with queue.task_context():
+        db.session.get(Visit, visit_id).title = title
+        db.session.commit()
+
+
+def run_as_the_worker(task) -> None:
+    """What the consumer does with a task it takes from the queue: execute it in a thread of
+    its own, outside any app context or request (worker.run, huey's Worker.process_task)."""
+    thread = threading.Thread(target=queue.huey.execute, args=(task,))
+    thread.start()
+    thread.join(timeout=60)
+    assert not thread.is_alive()
+
+
+def test_a_letter_the_worker_sends_is_written_as_the_worker_s_with_no_user(
+    app, ambassador_visit, real_queue, smtp_server
+):
+    queue_letters(queue_programme(app, ambassador_visit))
+    actors = []
+
+    def note_actor(_session, _context) -> None:
+        actors.append(current_actor())
+
+    sa.event.listen(sa.orm.Session, "after_flush", note_actor)
+    try:
+        with acting_as(Actor(user_id=1, source=Source.PAGE)):  # the test's; not the worker's
+            run_as_the_worker(queue.huey.dequeue())
+    finally:
+        sa.event.remove(sa.orm.Session, "after_flush", note_actor)
+    assert statuses() == [MailStatus.SENT] and len(smtp_server.envelopes) == 1
+    assert actors and set(actors) == {Actor(source=Source.WORKER)}  # the claim and the "sent"
+
+
+def test_a_record_the_worker_changes_is_recorded_with_source_worker_and_no_user(
+    app, visit, real_queue
+):
+    run_as_the_worker(rename_visit.s(visit.id, "Renamed by the worker"))
+    db.session.rollback()
+    change = entries_about("visits", visit.id)[-1]
+    assert change.changes["title"][1] == "Renamed by the worker"
+    assert (change.source, change.user_id) == ("worker", None)
+
+
+def test_a_task_run_at_once_is_recorded_as_the_request_that_ran_it(app, visit, create_staff):
+    planner = create_staff(Role.PLANNER)
+    assert queue.bind(app).immediate
+    with acting_as(Actor(user_id=planner.id, source=Source.PAGE)):
+        rename_visit(visit.id, "Renamed in the request")
+    change = entries_about("visits", visit.id)[-1]
+    assert (change.source, change.user_id) == ("page", planner.id)
