@@ -1,7 +1,11 @@
 """History pages (per visit, per record, across the office), putting a value back, and the
 security events."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime, time
+from decimal import Decimal
+from typing import Any
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -13,6 +17,7 @@ from planner.accounts.models import User
 from planner.audit.models import Action, AuditEntry, SecurityEventKind, Source
 from planner.audit.operations import AuditFilter, audit_entries, security_events
 from planner.audit.readable import RECORD_TYPES, field_label, record_type_label, shown_value
+from planner.audit.trail import plain
 from planner.clock import office_zone
 from planner.extensions import db
 from planner.i18n import html_gettext
@@ -20,7 +25,11 @@ from planner.itinerary.models import Stop
 from planner.itinerary.operations import StaleEdit, update_stop
 from planner.organizations.models import Organization
 from planner.organizations.operations import update_organization
+from planner.outcomes.models import FollowUp, Outcome, currency_error, estimated_value_error
+from planner.outcomes.operations import owner_error, update_follow_up, update_outcome
 from planner.params import id_arg, text_arg
+from planner.partnerships.models import Partnership
+from planner.partnerships.operations import EDITABLE, side_error, update_partnership
 from planner.people.models import Person
 from planner.people.operations import update_person
 from planner.security import admin_required, is_safe_next, planner_required
@@ -28,11 +37,18 @@ from planner.timefmt import local_to_utc
 from planner.types import UTCDateTime
 from planner.venues.models import Venue
 from planner.venues.operations import update_venue, weekly_hours
-from planner.visits.models import Visit
-from planner.visits.operations import VisitError, update_visit
+from planner.visits.models import Participant, Visit
+from planner.visits.operations import update_participant, update_visit
 from planner.web import acting_user, live_visit_or_404
 
 bp = Blueprint("audit", __name__)
+
+
+class Refused(ValueError):
+    """An earlier value that a rule of the record's form refuses now."""
+
+    def __init__(self, message):
+        super().__init__(str(message))
 
 
 def _put_back_visit(visit, values, _version):
@@ -41,6 +57,10 @@ def _put_back_visit(visit, values, _version):
 
 def _put_back_stop(stop, values, version):
     update_stop(db.session, stop, acting=acting_user(), expected_version=version, **values)
+
+
+def _put_back_participant(participant, values, _version):
+    update_participant(db.session, participant, acting=acting_user(), **values)
 
 
 def _put_back_person(person, values, _version):
@@ -55,18 +75,66 @@ def _put_back_organization(organization, values, _version):
     update_organization(db.session, organization, acting=acting_user(), **values)
 
 
+def _put_back_outcome(outcome, values, _version):
+    # The outcome form's rules on the value and its currency, which only it checks.
+    value = values.get("estimated_value", outcome.estimated_value)
+    currency = values.get("currency", outcome.currency)
+    if error := estimated_value_error(value) or currency_error(currency, value):
+        raise Refused(error)
+    update_outcome(db.session, outcome, acting=acting_user(), **values)
+
+
+def _put_back_follow_up(follow_up, values, _version):
+    if "owner_id" in values:
+        # The follow-up form's rule: a colleague no longer active is not given it again.
+        owner = db.session.get(User, values["owner_id"])
+        if owner is None:
+            raise Refused(_("That colleague's account no longer exists."))
+        if error := owner_error(owner, follow_up.owner):
+            raise Refused(error)
+    update_follow_up(db.session, follow_up, acting=acting_user(), **values)
+
+
+def _put_back_partnership(partnership, values, _version):
+    # The partnership form's rule: each side keeps a city, an organization or both.
+    for city, organization in (
+        ("our_city", "our_organization_id"),
+        ("partner_city", "partner_organization_id"),
+    ):
+        merged = (values.get(name, getattr(partnership, name)) for name in (city, organization))
+        if error := side_error(*merged):
+            raise Refused(error)
+    update_partnership(db.session, partnership, acting=acting_user(), **values)
+
+
+@dataclass(frozen=True)
+class PutBack:
+    model: type[Any]
+    save: Callable
+    only: frozenset[str] | None = None  # the fields its operation takes, when it says
+    kept: frozenset[str] = frozenset()  # fields of this record never put back
+
+
 # A field's earlier value goes back through the record's own operation, so its rules
 # (and a stop's version check) apply as they do to an edit.
 PUT_BACK = {
-    "visits": (Visit, _put_back_visit),
-    "stops": (Stop, _put_back_stop),
-    "people": (Person, _put_back_person),
-    "venues": (Venue, _put_back_venue),
-    "organizations": (Organization, _put_back_organization),
+    "visits": PutBack(Visit, _put_back_visit),
+    "stops": PutBack(Stop, _put_back_stop),
+    "participants": PutBack(Participant, _put_back_participant, kept=frozenset({"person_id"})),
+    "people": PutBack(Person, _put_back_person),
+    "venues": PutBack(Venue, _put_back_venue),
+    "organizations": PutBack(Organization, _put_back_organization),
+    "outcomes": PutBack(Outcome, _put_back_outcome, kept=frozenset({"created_by_id"})),
+    "follow_ups": PutBack(FollowUp, _put_back_follow_up),
+    # The stage moves by its own form, with a reason: not from here.
+    "partnerships": PutBack(Partnership, _put_back_partnership, only=frozenset(EDITABLE)),
 }
 
-# Not put back field by field: identities, and the bin (which has its own restore).
-KEPT_FIELDS = frozenset({"id", "created_at", "deleted_at", "calendar_uid", "visit_id"})
+# Not put back field by field: identities, what an operation sets itself, and the bin
+# (which has its own restore).
+KEPT_FIELDS = frozenset(
+    {"id", "created_at", "updated_at", "completed_at", "deleted_at", "calendar_uid", "visit_id"}
+)
 
 # A binned record comes back by its own restore, on its own page.
 RESTORE_ENDPOINTS = {
@@ -96,10 +164,12 @@ RECORD_PAGES = {
 
 
 def can_put_back(entry: AuditEntry, field: str) -> bool:
+    rule = PUT_BACK.get(entry.record_type)
     return (
         entry.action == "update"
-        and entry.record_type in PUT_BACK
-        and field not in KEPT_FIELDS
+        and rule is not None
+        and field not in KEPT_FIELDS | rule.kept
+        and (rule.only is None or field in rule.only)
         and not isinstance(entry.changes[field][0], list | dict)
     )
 
@@ -241,7 +311,13 @@ def _stored_value(model, field: str, value):
         return time.fromisoformat(value)
     if isinstance(kind, sa.Enum) and kind.enum_class is not None:
         return kind.enum_class(value)
+    if isinstance(kind, sa.Numeric) and not isinstance(kind, sa.Float):
+        return Decimal(value)
     return value
+
+
+def _binned(record) -> bool:
+    return getattr(record, "deleted_at", None) is not None
 
 
 @bp.post("/history/<int:entry_id>/put-back")
@@ -252,26 +328,33 @@ def put_back(entry_id: int):
     field = request.form.get("field", "")
     if field not in entry.changes or not can_put_back(entry, field):
         abort(400, _("This value cannot be put back from the history."))
-    model, save = PUT_BACK[entry.record_type]
-    record = db.session.get(model, entry.record_id)
-    if record is None or getattr(record, "deleted_at", None) is not None:
+    rule = PUT_BACK[entry.record_type]
+    record = db.session.get(rule.model, entry.record_id)
+    if record is None or _binned(record) or _binned(getattr(record, "visit", None)):
         abort(404)
     version = request.form.get("version", type=int)
     back_to = request.form.get("next") or url_for(
         "audit.record_history", record_type=entry.record_type, record_id=entry.record_id
     )
-    try:
-        save(record, {field: _stored_value(model, field, entry.changes[field][0])}, version)
-    except StaleEdit:
-        flash(_("Someone changed this since the history was opened; look again."), "error")
-    except (VisitError, ValueError, sa.exc.IntegrityError, StaleDataError) as error:
-        db.session.rollback()
-        flash(_("The earlier value cannot go back: %(reason)s", reason=error), "error")
+    earlier = _stored_value(rule.model, field, entry.changes[field][0])
+    # Changed again since this entry (by a later edit, or a put-back), or a stop saved since
+    # the page was read: not overwritten.
+    changed_since = _("Someone changed this since the history was opened; look again.")
+    if plain(getattr(record, field)) != entry.changes[field][1]:
+        flash(changed_since, "error")
     else:
-        flash(
-            html_gettext("%(field)s is back to its earlier value.", field=field_label(field)),
-            "success",
-        )
+        try:
+            rule.save(record, {field: earlier}, version)
+        except StaleEdit:
+            flash(changed_since, "error")
+        except (ValueError, sa.exc.IntegrityError, StaleDataError) as error:
+            db.session.rollback()
+            flash(_("The earlier value cannot go back: %(reason)s", reason=error), "error")
+        else:
+            flash(
+                html_gettext("%(field)s is back to its earlier value.", field=field_label(field)),
+                "success",
+            )
     return redirect(back_to if is_safe_next(back_to) else url_for("visits.list_visits"))
 
 
