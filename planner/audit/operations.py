@@ -14,6 +14,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from planner.audit.models import AuditEntry, SecurityEvent, SecurityEventKind
+from planner.audit.readable import referenced_ids
+from planner.extensions import Model
 
 log = logging.getLogger("pishvaz.security")
 
@@ -101,6 +103,53 @@ def audit_entries(session, where: AuditFilter, page: int = 1) -> Page:
     if where.until is not None:
         query = query.where(AuditEntry.at < where.until)
     return _page(session, query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc()), page)
+
+
+# What a record is called where an entry points at it; a participant by its person's name.
+NAME_COLUMNS = {
+    "people": "full_name_latin",
+    "venues": "name",
+    "organizations": "name",
+    "users": "name",
+    "visits": "title",
+    "stops": "title",
+    "partnerships": "title",
+    "outcomes": "summary",
+    "follow_ups": "title",
+}
+LONGEST_NAME = 80  # an outcome's summary is a paragraph: its start names it
+
+
+def referenced_names(session, entries) -> dict[tuple[str, int], str]:
+    """The names of the records the entries' fields point at, by (table, id): one query per
+    kind of record. A record deleted since is not there (the page shows its number)."""
+    wanted: dict[str, set[int]] = {}
+    for entry in entries:
+        for table_name, ids in referenced_ids(entry.record_type, entry.changes).items():
+            wanted.setdefault(table_name, set()).update(ids)
+    tables = Model.metadata.tables
+    names: dict[tuple[str, int], str] = {}
+    for table_name, ids in wanted.items():
+        if table_name == "participants":
+            participants, people = tables["participants"], tables["people"]
+            query = (
+                sa.select(participants.c.id, people.c.full_name_latin)
+                .join(people, people.c.id == participants.c.person_id)
+                .where(participants.c.id.in_(ids))
+            )
+        elif table_name in NAME_COLUMNS:
+            table = tables[table_name]
+            query = sa.select(table.c.id, table.c[NAME_COLUMNS[table_name]]).where(
+                table.c.id.in_(ids)
+            )
+        else:
+            continue
+        for record_id, name in session.execute(query):
+            text = " ".join(str(name or "").split())
+            if len(text) > LONGEST_NAME:
+                text = text[: LONGEST_NAME - 1].rstrip() + "…"
+            names[table_name, record_id] = text
+    return names
 
 
 def security_events(session, page: int = 1) -> Page:

@@ -15,12 +15,23 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from planner.accounts.models import User
 from planner.audit.models import Action, AuditEntry, SecurityEventKind, Source
-from planner.audit.operations import AuditFilter, audit_entries, security_events
-from planner.audit.readable import RECORD_TYPES, field_label, record_type_label, shown_value
+from planner.audit.operations import (
+    AuditFilter,
+    audit_entries,
+    referenced_names,
+    security_events,
+)
+from planner.audit.readable import (
+    RECORD_TYPES,
+    Reading,
+    field_label,
+    record_type_label,
+    shown_value,
+)
 from planner.audit.trail import plain
 from planner.clock import office_zone
 from planner.extensions import db
-from planner.i18n import html_gettext
+from planner.i18n import current_language, html_gettext
 from planner.itinerary.models import Stop
 from planner.itinerary.operations import StaleEdit, update_stop
 from planner.organizations.models import Organization
@@ -213,8 +224,15 @@ def _page_number() -> int:
     return id_arg("page") or 1
 
 
-def _history_page(title, where: AuditFilter, **context):
+def _history_page(title, where: AuditFilter, zone_name: str | None = None, **context):
+    """The entries, their values as the app shows them: times in `zone_name` (a visit's, on
+    its history; the office's elsewhere), in the reader's language and calendar."""
     page = audit_entries(db.session, where, _page_number())
+    reading = Reading(
+        locale=current_language(),
+        zone=zone_name or office_zone(),
+        names=referenced_names(db.session, page.items),
+    )
     user_ids = {entry.user_id for entry in page.items if entry.user_id is not None}
     users = {
         user.id: user for user in db.session.scalars(sa.select(User).where(User.id.in_(user_ids)))
@@ -234,6 +252,7 @@ def _history_page(title, where: AuditFilter, **context):
         users=users,
         where=where,
         stop_versions=versions,
+        reading=reading,
         **context,
     )
 
@@ -244,6 +263,7 @@ def visit_history(visit_id: int):
     return _history_page(
         html_gettext("History of %(title)s", title=visit.title),
         AuditFilter(visit_id=visit.id),
+        zone_name=visit.timezone,
         back_url=url_for("visits.show_visit", visit_id=visit.id),
     )
 
@@ -352,7 +372,10 @@ def put_back(entry_id: int):
             flash(_("The earlier value cannot go back: %(reason)s", reason=error), "error")
         else:
             flash(
-                html_gettext("%(field)s is back to its earlier value.", field=field_label(field)),
+                html_gettext(
+                    "%(field)s is back to its earlier value.",
+                    field=field_label(field, entry.record_type),
+                ),
                 "success",
             )
     return redirect(back_to if is_safe_next(back_to) else url_for("visits.list_visits"))
