@@ -69,7 +69,8 @@ def backup(app_or_config, destination_dir, keep: int = 7) -> Path:
     config = settings_of(app_or_config)
     url = sa.make_url(config["SQLALCHEMY_DATABASE_URI"])
     destination = Path(destination_dir)
-    destination.mkdir(parents=True, exist_ok=True)
+    # A backup holds everyone's data and password hashes: for its owner's eyes only.
+    destination.mkdir(mode=0o700, parents=True, exist_ok=True)
     now = utc_now()
     target = destination / f"{PREFIX}{now:%Y%m%dT%H%M%S.%f}Z{SUFFIX}"
     with tempfile.TemporaryDirectory(prefix="pishvaz-backup-") as work:
@@ -99,6 +100,7 @@ def backup(app_or_config, destination_dir, keep: int = 7) -> Path:
         )
         (folder / MANIFEST).write_text(json.dumps(asdict(manifest), indent=2, sort_keys=True))
         partial = target.with_name(f".{target.name}.partial")
+        partial.touch(mode=0o600)  # the archive is written into it, keeping the mode
         try:
             with tarfile.open(partial, "w:gz") as archive:
                 archive.add(folder / MANIFEST, MANIFEST)

@@ -9,6 +9,7 @@ is read by another process (pg_dump), and a restore needs an empty database.
 import json
 import os
 import secrets
+import stat
 import tarfile
 from pathlib import Path
 
@@ -186,6 +187,22 @@ def test_the_manifest_says_what_the_backup_holds(new_database, tmp_path):
     assert manifest.tables == {
         name: len(rows) for name, rows in every_row(url).items() if name != "alembic_version"
     }
+
+
+def test_a_backup_is_readable_by_its_owner_only(new_database, tmp_path):
+    """It holds every person's details and every password hash, whatever the umask."""
+    url = new_database()
+    migrate_database(url)
+    app = office_app(url, tmp_path / "documents", "folder")
+    previous = os.umask(0o022)
+    try:
+        path = backups.backup(app, tmp_path / "backups")
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+    with app.app_context():
+        db.engine.dispose()
 
 
 def test_restore_refuses_a_database_that_holds_data_and_changes_nothing(new_database, tmp_path):
