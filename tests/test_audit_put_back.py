@@ -9,10 +9,13 @@ import pytest
 
 from planner.accounts.models import Role
 from planner.extensions import db
+from planner.organizations.models import Organization
 from planner.outcomes.models import FollowUp, Outcome, OutcomeStatus
 from planner.outcomes.operations import update_follow_up, update_outcome
 from planner.partnerships.models import Partnership, Stage
 from planner.partnerships.operations import move_stage, update_partnership
+from planner.people.models import Person
+from planner.venues.models import Venue
 from planner.visits.models import Participant, ParticipantRole
 from planner.visits.operations import update_participant
 from tests.conftest import shown
@@ -218,3 +221,27 @@ def test_a_viewer_cannot_put_back_an_outcome_or_a_follow_up(
         assert 'name="field"' not in client.get(f"/history/{record_type}/{record_id}").text
     db.session.expire_all()
     assert db.session.get(Outcome, proposal.id).summary == "Changed."
+
+
+def test_a_person_a_venue_and_an_organization_go_back_too(
+    client, signed_in, person, castle, sides, colleague
+):
+    from planner.organizations.operations import update_organization  # noqa: PLC0415
+    from planner.people.operations import update_person  # noqa: PLC0415
+    from planner.venues.operations import update_venue, weekly_hours  # noqa: PLC0415
+
+    someone = person("Yerlan Abenov")
+    pasta, grain = sides
+    update_person(db.session, someone, acting=colleague, organization_id=grain.id)
+    update_venue(db.session, castle, acting=colleague, hours=weekly_hours(castle), capacity=40)
+    update_organization(db.session, pasta, acting=colleague, name="Kiyo Pasta")
+    db.session.commit()
+    signed_in(Role.PLANNER)
+
+    text = put_back(client, last_change("people", someone.id), "organization_id")
+    assert "Saryarka Grain Trading" in text  # the history names the organization
+    put_back(client, last_change("venues", castle.id), "capacity")
+    put_back(client, last_change("organizations", pasta.id), "name")
+    assert db.session.get(Person, someone.id).organization_id is None
+    assert db.session.get(Venue, castle.id).capacity is None
+    assert db.session.get(Organization, pasta.id).name == "Kiyo Flour and Pasta"
