@@ -1,5 +1,5 @@
 """The programme on a visit's page: each finding written once, each stop's actions leading
-to that stop, and every action's form still carrying its CSRF token."""
+to that stop, and the page's one form for them carrying its CSRF token."""
 
 import re
 from datetime import date
@@ -46,8 +46,13 @@ def test_each_finding_is_written_once_however_many_places_show_it(
     monkeypatch.setattr(web, "render_finding", counting)
     page = client.get(f"/visits/{visit.id}").text
     assert written == [Code.PERSON_DOUBLE_BOOKED]
-    # In the list of checks, and on each of the two stops' cards.
-    assert page.count("cannot be at") == 3
+    # In the list of checks only; each of the two stops' cards links to it there.
+    assert page.count("cannot be at") == 1
+    assert 'id="finding-1"' in page
+    for stop in (first, second):
+        card = page[page.index(f'id="stop-{stop.id}"') :]
+        card = re.split(r'<li class="stop |</ol>', card)[0]
+        assert 'href="#finding-1"' in card
 
 
 def test_each_stops_actions_lead_to_that_stop(clash, signed_in, client, app):
@@ -69,7 +74,7 @@ def csrf_client(app):
     return app.test_client()
 
 
-def test_the_stop_forms_carry_a_token_and_a_post_without_one_is_refused(
+def test_the_stop_buttons_share_one_form_with_a_token_and_a_post_without_one_is_refused(
     clash, csrf_client, create_staff
 ):
     visit, first, _ = clash
@@ -80,14 +85,31 @@ def test_the_stop_forms_carry_a_token_and_a_post_without_one_is_refused(
         "/sign-in", data={"email": user.email, "password": PASSWORD, "csrf_token": token}
     )
     page = csrf_client.get(f"/visits/{visit.id}").text
-    forms = re.findall(r'<form method="post" action="([^"]+)"[^>]*>\s*<input [^>]*csrf_token', page)
+    assert page.count('<form id="stop-action" method="post"') == 1
+    assert page.count('name="csrf_token"') == 2  # the stops' form and the sign-out's
+    buttons = re.findall(r'<button form="stop-action" formaction="([^"]+)"', page)
     duplicate = url_for_stop(page, first.id, "duplicate")
-    assert duplicate in forms
-    assert len(forms) == 2 * len(visit.stops)  # duplicate and set attendees, on each stop
+    assert duplicate in buttons
+    # Duplicate and the three attendee presets, on each stop.
+    assert len(buttons) == 4 * len(visit.stops)
     assert csrf_client.post(duplicate).status_code == 400
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
     assert csrf_client.post(duplicate, data={"csrf_token": token}).status_code == 302
 
 
 def url_for_stop(page: str, stop_id: int, action: str) -> str:
-    return re.search(rf'action="([^"]*/stops/{stop_id}/{action})"', page).group(1)
+    return re.search(rf'formaction="([^"]*/stops/{stop_id}/{action})"', page).group(1)
+
+
+def test_the_participants_links_lead_to_each_participant(ambassador_visit, signed_in, client, app):
+    signed_in(Role.PLANNER)
+    page = client.get(f"/visits/{ambassador_visit.id}").text
+    with app.test_request_context():
+        for participant in ambassador_visit.participants:
+            ids = {"visit_id": ambassador_visit.id, "participant_id": participant.id}
+            for endpoint in (
+                "visits.edit_participant",
+                "visits.remove_participant",
+                "programmes.participant_programme",
+            ):
+                assert f'href="{url_for(endpoint, **ids)}"' in page, endpoint

@@ -1,5 +1,8 @@
 """The visit list, a visit's page, and the pages that create, change, bin and copy visits."""
 
+from collections import defaultdict
+from datetime import datetime
+
 from babel.core import get_global
 from flask import (
     Blueprint,
@@ -12,19 +15,23 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_login import current_user
+from markupsafe import Markup
 
 from planner import params
 from planner.calendars import operations as calendar_operations
 from planner.calendars.mail import letters, outbox
 from planner.clock import app_office_today, utc_now
 from planner.extensions import db
-from planner.i18n import country_name, html_gettext, html_ngettext
+from planner.i18n import country_name, current_language, html_gettext, html_ngettext
 from planner.itinerary.checks import check_dates
+from planner.itinerary.models import visit_with_participants, with_programme
 from planner.itinerary.programme import programme_by_day, programme_of
-from planner.itinerary.snapshot import build_plan, check_visit, findings_by_stop
+from planner.itinerary.snapshot import FINDINGS_FORMAT, build_plan, check_visit
 from planner.organizations.operations import all_organizations
 from planner.outcomes.queries import visit_outcomes
 from planner.people.models import Person
+from planner.programmes import kept
 from planner.security import planner_required
 from planner.timefmt import zone_names
 from planner.visits import operations
@@ -38,12 +45,12 @@ from planner.visits.models import (
     Side,
     Visit,
     VisitStatus,
+    unless_binned,
     visiting_countries,
     visits_query,
 )
 from planner.visits.operations import VisitError
 from planner.web import (
-    StopLinks,
     acting_user,
     enum_arg,
     form_page,
@@ -85,7 +92,8 @@ def list_visits():
     )
 
 
-# What the programme offers on each stop (templates/itinerary/_programme.html).
+# What the programme offers on each stop (templates/itinerary/_programme.html): each is the
+# stop's URL, `stops_url` and its id, and the action's last step (tests check they agree).
 STOP_ACTIONS = (
     "itinerary.edit_stop",
     "itinerary.shift_stops",
@@ -97,21 +105,90 @@ STOP_ACTIONS = (
 
 @bp.get("/visits/<int:visit_id>")
 def show_visit(visit_id: int):
-    visit = live_visit_or_404(visit_id, with_programme=True)
-    days = programme_by_day(visit.live_stops, visit.start_date, visit.end_date, visit.timezone)
+    visit = unless_binned(visit_with_participants(db.session, visit_id)) or abort(404)
+    programme, reference_instant = kept_programme(visit)
     sides = [(side, visit.participants_on(side)) for side in Side]
-    findings = shown_findings(check_visit(db.session, visit, current_app.config))
     return render_template(
         "visits/show.html",
         visit=visit,
-        days=days,
+        programme=programme,
+        reference_instant=reference_instant,
         sides=sides,
-        findings=findings,
-        stop_findings=findings_by_stop(findings),
-        stop_url=StopLinks(visit.id, STOP_ACTIONS),
+        participants_url=participant_links(visit.id),
         produced=visit_outcomes(db.session, visit.id),
         follow_ups_today=app_office_today(),
     )
+
+
+def kept_programme(visit: Visit) -> tuple[Markup, datetime | None]:
+    """The visit's programme as this reader sees it, and when its first stop starts (the
+    instant the page's zone offsets are given for): kept while its key holds
+    (planner/programmes/kept.py), else rendered and kept."""
+    config = current_app.config
+    can_edit = bool(current_user.can_edit)
+    reader = (
+        current_language(),
+        can_edit,
+        app_office_today().isoformat(),
+        request.script_root,
+        FINDINGS_FORMAT,
+        tuple(str(config[name]) for name in CHECKER_SETTINGS),
+    )
+    key = kept.programme_key(db.session, visit.id, reader)
+    store = current_app.extensions.get("kept_programmes")
+    if store is None:
+        store = kept.kept_programmes(config["KEPT_PROGRAMMES_MAX_BYTES"])
+        store = current_app.extensions.setdefault("kept_programmes", store)
+    if (body := store.get(key)) is not None:
+        first, _, html = body.decode().partition("\n")
+        return Markup(html), datetime.fromisoformat(first) if first else None  # noqa: S704 - ours
+    html, reference_instant = render_programme(visit, can_edit)
+    first = reference_instant.isoformat() if reference_instant else ""
+    store.put(key, f"{first}\n{html}".encode())
+    return html, reference_instant
+
+
+# What the checker reads from the settings, part of a kept programme's key.
+CHECKER_SETTINGS = ("TRAVEL_ROAD_FACTOR", "TRAVEL_AVERAGE_SPEED_KMH", "TRAVEL_BUFFER_MINUTES")
+
+
+def render_programme(visit: Visit, can_edit: bool) -> tuple[Markup, datetime | None]:
+    with_programme(db.session, visit)
+    days = programme_by_day(visit.live_stops, visit.start_date, visit.end_date, visit.timezone)
+    findings = shown_findings(check_visit(db.session, visit, current_app.config))
+    numbered: dict[int, list] = defaultdict(list)
+    for number, finding in enumerate(findings, start=1):
+        for stop_id in finding.stop_ids:
+            numbered[stop_id].append((number, finding))
+    home_zone = (
+        visit.delegation_timezone
+        if visit.delegation_timezone and visit.delegation_timezone != visit.timezone
+        else None
+    )
+    html = render_template(
+        "itinerary/_programme.html",
+        visit=visit,
+        days=days,
+        findings=findings,
+        stop_findings=numbered,
+        can_edit=can_edit,
+        stops_url=stops_url(visit.id),
+        home_zone=home_zone,
+        home_city=home_zone.rsplit("/", 1)[-1].replace("_", " ") if home_zone else None,
+    )
+    first_busy = next((day for day in days if day.stops), None)
+    return Markup(html), first_busy.stops[0].starts_at if first_busy else None  # noqa: S704
+
+
+def participant_links(visit_id: int) -> str:
+    """What the URLs of a participant's pages (edit, remove, programme) start with."""
+    return url_for("visits.edit_participant", visit_id=visit_id, participant_id=1).removesuffix("1")
+
+
+def stops_url(visit_id: int) -> str:
+    """What every one of the visit's stops' URLs starts with, before the stop's id."""
+    edit = url_for("itinerary.edit_stop", visit_id=visit_id, stop_id=1)
+    return edit.removesuffix("1/edit")
 
 
 # --- A visit: create, edit, bin, restore ------------------------------------------------
