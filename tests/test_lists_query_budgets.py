@@ -174,3 +174,79 @@ def test_every_list_page_and_the_staff_feed_ask_as_many_questions_with_ten_times
     with_ten_times = counts()
     grew = {url: (with_some[url], with_ten_times[url]) for url in with_some}
     assert {url: n for url, n in grew.items() if n[0] != n[1]} == {}
+
+
+def add_programme(visit: Visit, count: int, start: int = 0) -> None:
+    """`count` more stops on the visit, each at its own venue with its own participant, whose
+    person belongs to an organization: every relation the visit page and the timeline show."""
+    rows: list = []
+    visit_id = visit.id
+    for number in range(start, start + count):
+        organization = Organization(
+            name=f"Guest organization {number:04}", kind=OrganizationKind.COMPANY, country="KZ"
+        )
+        venue = Venue(
+            name=f"Hall {number:04}", kind=VenueKind.CULTURAL_SITE, timezone="Asia/Tehran"
+        )
+        hours = OpeningHours(venue=venue, weekday=number % 7, opens=time(9), closes=time(17))
+        person = Person(
+            full_name_latin=f"Guest {number:04}",
+            full_name_native=f"مهمان {number:04}",
+            languages=["kk"],
+            organization=organization,
+        )
+        participant = Participant(
+            visit_id=visit_id, person=person, side=Side.DELEGATION, role=ParticipantRole.DELEGATE
+        )
+        starts_at = local_to_utc(visit.start_date, time(8), "Asia/Tehran") + timedelta(
+            minutes=10 * number
+        )
+        stop = Stop(
+            visit_id=visit_id,
+            venue=venue,
+            kind=StopKind.OFFICIAL_MEETING,
+            title=f"Talk {number:04}",
+            starts_at=starts_at,
+            ends_at=starts_at + timedelta(minutes=10),
+        )
+        stop.attendees.append(participant)
+        rows += [organization, venue, hours, person, participant, stop]
+    db.session.add_all(rows)
+    db.session.commit()
+
+
+def test_a_visit_page_and_its_timeline_ask_as_many_questions_with_ten_times_the_programme(
+    office, client, query_counter, app
+):
+    """Built anew (nothing kept) and kept: neither grows with the stops and the people."""
+    visit = Visit(
+        title="A long visit",
+        visiting_country="KZ",
+        start_date=TODAY,
+        end_date=TODAY + timedelta(days=2),
+        timezone="Asia/Tehran",
+        status=VisitStatus.CONFIRMED,
+    )
+    db.session.add(visit)
+    db.session.commit()
+    page, timeline = f"/visits/{visit.id}", f"/visits/{visit.id}/timeline"
+
+    def counts() -> dict[str, int]:
+        client.get(page)
+        app.extensions.pop("kept_programmes", None)
+        with query_counter() as cold:
+            assert client.get(page).status_code == 200
+        with query_counter() as kept:
+            assert client.get(page).status_code == 200
+        return {
+            "cold": cold.count,
+            "kept": kept.count,
+            "timeline": statements(client, query_counter, timeline),
+        }
+
+    add_programme(visit, 12)
+    with_some = counts()
+    add_programme(visit, 108, start=12)
+    with_ten_times = counts()
+    assert with_ten_times == with_some
+    assert with_some["kept"] < with_some["cold"]
