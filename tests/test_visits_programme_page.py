@@ -90,8 +90,7 @@ def test_the_stop_buttons_share_one_form_with_a_token_and_a_post_without_one_is_
     buttons = re.findall(r'<button form="stop-action" formaction="([^"]+)"', page)
     duplicate = url_for_stop(page, first.id, "duplicate")
     assert duplicate in buttons
-    # Duplicate and the three attendee presets, on each stop.
-    assert len(buttons) == 4 * len(visit.stops)
+    assert len(buttons) == len(visit.stops)  # Duplicate, on each stop
     assert csrf_client.post(duplicate).status_code == 400
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
     assert csrf_client.post(duplicate, data={"csrf_token": token}).status_code == 302
@@ -113,3 +112,19 @@ def test_the_participants_links_lead_to_each_participant(ambassador_visit, signe
                 "programmes.participant_programme",
             ):
                 assert f'href="{url_for(endpoint, **ids)}"' in page, endpoint
+
+
+def test_a_stops_attendees_page_offers_the_presets_and_sets_one(clash, signed_in, client):
+    visit, first, _ = clash
+    signed_in(Role.PLANNER)
+    url = f"/visits/{visit.id}/stops/{first.id}/attendees"
+    page = client.get(url).text
+    assert [value for value in ("delegation", "hosts", "everyone") if f'value="{value}"' in page]
+    assert client.post(url, data={"preset": "everyone"}).status_code == 302
+    assert len(first.attendees) == len(visit.participants)
+
+
+def test_a_viewer_cannot_open_a_stops_attendees_page(clash, signed_in, client):
+    visit, first, _ = clash
+    signed_in(Role.VIEWER)
+    assert client.get(f"/visits/{visit.id}/stops/{first.id}/attendees").status_code == 403
