@@ -1,8 +1,9 @@
-"""A visit page's programme is kept (planner/programmes/kept.py) and never shown stale.
+"""A visit page's programme and participants are kept (planner/programmes/kept.py) and
+never shown stale.
 
-Every change that the programme shows, made as the office would make it (through the pages
-or the domain functions, each committed), is on the page at the next request, after a
-request that kept the programme as it was before.
+Every change that either shows, made as the office would make it (through the pages or by
+changing the records, each committed), is on the page at the next request, after a request
+that kept the page as it was before.
 """
 
 from datetime import date, time
@@ -12,11 +13,12 @@ import pytest
 from planner.accounts.models import Role
 from planner.extensions import db
 from planner.itinerary.models import Stop, StopKind, StopStatus
+from planner.organizations.models import Organization, OrganizationKind
 from planner.people.models import Person
 from planner.timefmt import local_to_utc
 from planner.venues import operations as venue_operations
 from planner.venues.models import TravelTime, Venue, VenueClosure, VenueKind
-from planner.visits.models import ParticipantRole, Side
+from planner.visits.models import Participant, ParticipantRole, Side
 
 DAY = date(2026, 12, 15)  # a Tuesday
 
@@ -49,8 +51,9 @@ def office(ambassador_visit, create_visit, create_stop, add_participant, castle)
 
 
 def programme(client, visit) -> str:
+    """The programme and the participants: what is kept (the outcomes between them are not)."""
     page = client.get(f"/visits/{visit.id}").text
-    return page[page.index('id="programme-heading"') : page.index('id="participants"')]
+    return page[page.index('id="programme-heading"') : page.index("</main>")]
 
 
 def move_the_tour(o, client):
@@ -141,6 +144,39 @@ def the_delegation_is_from_elsewhere(o, client):
     return "Tokyo"
 
 
+def the_guide_joins_an_organization(o, client):
+    o["guide"].person.organization = Organization(
+        name="Lorestan Chamber of Commerce", kind=OrganizationKind.CHAMBER_OF_COMMERCE, country="IR"
+    )
+    return "<bdi>Lorestan Chamber of Commerce</bdi>"
+
+
+def the_guides_organization_is_renamed(o, client):
+    the_guide_joins_an_organization(o, client)
+    db.session.commit()
+    client.get(f"/visits/{o['visit'].id}")  # kept with the old name
+    o["guide"].person.organization.name = "Chamber of Commerce of Lorestan"
+    return "<bdi>Chamber of Commerce of Lorestan</bdi>"
+
+
+def the_guide_is_promoted(o, client):
+    o["guide"].person.position = "Director of protocol"
+    return "<bdi>Director of protocol</bdi>"
+
+
+def the_guide_goes_first(o, client):
+    o["guide"].precedence = 7
+    return "Precedence 7"
+
+
+def a_participant_is_added(o, client):
+    person = Person(full_name_latin="Sara Ahmadi", full_name_native="سارا احمدی", languages=["fa"])
+    db.session.add(
+        Participant(visit=o["visit"], person=person, side=Side.HOST, role=ParticipantRole.HOST)
+    )
+    return "<bdi>Sara Ahmadi</bdi>"
+
+
 def the_head_speaks_nothing_in_common(o, client):
     o["guide"].person.languages = ["fa"]
     o["head"].person.languages = ["kk"]
@@ -171,6 +207,11 @@ CHANGES = [
     the_visit_ends_a_day_later,
     the_delegation_is_from_elsewhere,
     the_head_speaks_nothing_in_common,
+    the_guide_joins_an_organization,
+    the_guides_organization_is_renamed,
+    the_guide_is_promoted,
+    the_guide_goes_first,
+    a_participant_is_added,
 ]
 
 

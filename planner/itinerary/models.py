@@ -241,17 +241,13 @@ def visit_with_programme(session, visit_id: int) -> Visit | None:
     return _load_programme(session, visit_id)
 
 
-def visit_with_participants(session, visit_id: int) -> Visit | None:
-    """A visit with what its page shows outside the programme: its organizations and
-    participants with their person and organization, in four queries whatever their number."""
+def visit_with_organizations(session, visit_id: int) -> Visit | None:
+    """A visit with its visiting and host organizations, in one query: what its page shows
+    outside the parts it keeps (planner/programmes/kept.py)."""
     query = (
         sa.select(Visit)
         .where(Visit.id == visit_id)
-        .options(
-            joinedload(Visit.visiting_organization),
-            joinedload(Visit.host_organization),
-            _programme_options()[0],
-        )
+        .options(joinedload(Visit.visiting_organization), joinedload(Visit.host_organization))
     )
     return session.scalars(query).first()
 

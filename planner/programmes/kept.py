@@ -1,17 +1,19 @@
-"""A visit page's programme, rendered once per version of everything it shows and kept.
+"""A visit page's programme and participants, rendered once per version of all they show.
 
 The programme (templates/itinerary/_programme.html: days, stops, attendees, venues and the
-checker's findings) is most of a visit's page and costs most of its time. It is kept in a
+checker's findings) is most of a visit's page and costs most of its time; the table of
+participants (templates/visits/_participants.html) most of the rest. Both are kept in a
 bounded in-process store (calendars/rendered.py's, by bytes), under a key that names every
-version of what it shows, read in one indexed query of calendar_versions
+version of what they show, read in one indexed query of calendar_versions
 (calendars/versions.py raises them in the same transaction as every change):
 - the visit's own version: the visit, its stops and their attendees, their venues;
-- each of its participants' versions, and which participants there are: a person's name
-  or languages, a participant's role;
+- each of its participants' versions, and which participants there are: a person's name,
+  position or languages, a participant's role;
 - the office's version: any stop or visit anywhere, so another visit's stop that now
   shares a person or a venue, and so a finding, is seen;
-- the checker's version, raised here for what the checker reads and no calendar shows:
-  venues' opening hours and closures, and the known drive times between venues;
+- the visit pages' own version, raised here for what they show or check and no calendar
+  does: venues' opening hours and closures, the known drive times between venues, and
+  organizations (a participant's, in the table);
 and, from the page, what the reader changes: their language, whether they may edit, the
 office's day, the settings the checker reads, the address the site is served under.
 
@@ -20,34 +22,61 @@ key. Nothing of the request itself (a CSRF token, a flash, the reader's name) is
 """
 
 import hashlib
+from dataclasses import dataclass
+from datetime import datetime
 from itertools import chain
 
 import sqlalchemy as sa
+from markupsafe import Markup
 from sqlalchemy.orm import Session
 
 from planner.calendars.models import CalendarVersion
 from planner.calendars.rendered import RenderedCalendars
 from planner.calendars.versions import OFFICE, OFFICE_ID, PARTICIPANT, VISIT, bump
+from planner.organizations.models import Organization
 from planner.venues.models import OpeningHours, TravelTime, Venue, VenueClosure
 from planner.visits.models import Participant
 
-CHECKER, CHECKER_ID = "checker", 0  # the one row of the checker's own inputs
+PAGES, PAGES_ID = "visit_pages", 0  # the one row of what only the visit pages show
 
-# Part of every key: raise it when what a kept programme holds changes form.
+# Part of every key: raise it when what a kept page holds changes form.
 KEPT_FORMAT = 1
 
 # Enough entries for the bytes to be the bound (a large programme is a few hundred KB).
 MAX_ENTRIES = 4096
 
 
-def kept_programmes(max_bytes: int) -> RenderedCalendars:
+def kept_pages(max_bytes: int) -> RenderedCalendars:
     return RenderedCalendars(max_entries=MAX_ENTRIES, max_bytes=max_bytes)
+
+
+@dataclass(frozen=True)
+class KeptPage:
+    """The kept parts of a visit's page, and the instant its first stop starts (the one
+    its zones' offsets are given for)."""
+
+    programme: Markup
+    participants: Markup
+    reference_instant: datetime | None
+
+    def to_bytes(self) -> bytes:
+        instant = self.reference_instant.isoformat() if self.reference_instant else ""
+        return f"{instant}\n{len(self.programme)}\n{self.programme}{self.participants}".encode()
+
+    @classmethod
+    def from_bytes(cls, body: bytes) -> "KeptPage":
+        instant, length, html = body.decode().split("\n", 2)
+        return cls(
+            programme=Markup(html[: int(length)]),  # noqa: S704 - what to_bytes wrote
+            participants=Markup(html[int(length) :]),  # noqa: S704
+            reference_instant=datetime.fromisoformat(instant) if instant else None,
+        )
 
 
 def versions_query(visit_id: int) -> sa.CompoundSelect:
     """(kind, id, version) of the visit, each of its participants (version None for one
     whose calendar never changed: its being there still counts), the office and the
-    checker. Rows missing are at version 0."""
+    visit pages. Rows missing are at version 0."""
     version = CalendarVersion
     participants = (
         sa.select(sa.literal(PARTICIPANT), Participant.id, version.version)
@@ -65,7 +94,7 @@ def versions_query(visit_id: int) -> sa.CompoundSelect:
                 for kind, owner_id in (
                     (VISIT, visit_id),
                     (OFFICE, OFFICE_ID),
-                    (CHECKER, CHECKER_ID),
+                    (PAGES, PAGES_ID),
                 )
             )
         )
@@ -73,8 +102,8 @@ def versions_query(visit_id: int) -> sa.CompoundSelect:
     return sa.union_all(participants, shared)
 
 
-def programme_key(session: Session, visit_id: int, reader: tuple) -> str:
-    """The key of the visit's programme as `reader` (plain values: language, role, day,
+def page_key(session: Session, visit_id: int, reader: tuple) -> str:
+    """The key of the visit's kept page as `reader` (plain values: language, role, day,
     settings) sees it, from one query."""
     rows = sorted(
         (str(kind), owner_id, version)
@@ -83,9 +112,9 @@ def programme_key(session: Session, visit_id: int, reader: tuple) -> str:
     return hashlib.sha256(repr((KEPT_FORMAT, visit_id, rows, reader)).encode()).hexdigest()
 
 
-def _checker_inputs_changed(session: Session) -> bool:
+def _pages_changed(session: Session) -> bool:
     for obj in chain(session.new, session.dirty, session.deleted):
-        if isinstance(obj, OpeningHours | VenueClosure | TravelTime):
+        if isinstance(obj, OpeningHours | VenueClosure | TravelTime | Organization):
             return True
         if isinstance(obj, Venue):
             attrs = sa.inspect(obj).attrs
@@ -95,7 +124,7 @@ def _checker_inputs_changed(session: Session) -> bool:
 
 
 @sa.event.listens_for(Session, "after_flush")
-def _raise_checker_version(session: Session, _flush_context) -> None:
+def _raise_pages_version(session: Session, _flush_context) -> None:
     # In the flush's transaction, like the calendar versions: never ahead of what is saved.
-    if _checker_inputs_changed(session):
-        bump(session.connection(), [(CHECKER, CHECKER_ID)])
+    if _pages_changed(session):
+        bump(session.connection(), [(PAGES, PAGES_ID)])

@@ -1,7 +1,6 @@
 """The visit list, a visit's page, and the pages that create, change, bin and copy visits."""
 
 from collections import defaultdict
-from datetime import datetime
 
 from babel.core import get_global
 from flask import (
@@ -25,7 +24,7 @@ from planner.clock import app_office_today, utc_now
 from planner.extensions import db
 from planner.i18n import country_name, current_language, html_gettext, html_ngettext
 from planner.itinerary.checks import check_dates
-from planner.itinerary.models import visit_with_participants, with_programme
+from planner.itinerary.models import visit_with_organizations, with_programme
 from planner.itinerary.programme import programme_by_day, programme_of
 from planner.itinerary.snapshot import FINDINGS_FORMAT, build_plan, check_visit
 from planner.organizations.operations import all_organizations
@@ -105,25 +104,26 @@ STOP_ACTIONS = (
 
 @bp.get("/visits/<int:visit_id>")
 def show_visit(visit_id: int):
-    visit = unless_binned(visit_with_participants(db.session, visit_id)) or abort(404)
-    programme, reference_instant = kept_programme(visit)
-    sides = [(side, visit.participants_on(side)) for side in Side]
+    visit = unless_binned(visit_with_organizations(db.session, visit_id)) or abort(404)
+    kept_parts = kept_page(visit)
     return render_template(
         "visits/show.html",
         visit=visit,
-        programme=programme,
-        reference_instant=reference_instant,
-        sides=sides,
-        participants_url=participant_links(visit.id),
+        programme=kept_parts.programme,
+        participants=kept_parts.participants,
+        reference_instant=kept_parts.reference_instant,
         produced=visit_outcomes(db.session, visit.id),
         follow_ups_today=app_office_today(),
     )
 
 
-def kept_programme(visit: Visit) -> tuple[Markup, datetime | None]:
-    """The visit's programme as this reader sees it, and when its first stop starts (the
-    instant the page's zone offsets are given for): kept while its key holds
-    (planner/programmes/kept.py), else rendered and kept."""
+# What the checker reads from the settings, part of a kept page's key.
+CHECKER_SETTINGS = ("TRAVEL_ROAD_FACTOR", "TRAVEL_AVERAGE_SPEED_KMH", "TRAVEL_BUFFER_MINUTES")
+
+
+def kept_page(visit: Visit) -> kept.KeptPage:
+    """The visit's programme and participants as this reader sees them: kept while their
+    key holds (planner/programmes/kept.py), else rendered and kept."""
     config = current_app.config
     can_edit = bool(current_user.can_edit)
     reader = (
@@ -134,25 +134,19 @@ def kept_programme(visit: Visit) -> tuple[Markup, datetime | None]:
         FINDINGS_FORMAT,
         tuple(str(config[name]) for name in CHECKER_SETTINGS),
     )
-    key = kept.programme_key(db.session, visit.id, reader)
+    key = kept.page_key(db.session, visit.id, reader)
     store = current_app.extensions.get("kept_programmes")
     if store is None:
-        store = kept.kept_programmes(config["KEPT_PROGRAMMES_MAX_BYTES"])
+        store = kept.kept_pages(config["KEPT_PROGRAMMES_MAX_BYTES"])
         store = current_app.extensions.setdefault("kept_programmes", store)
     if (body := store.get(key)) is not None:
-        first, _, html = body.decode().partition("\n")
-        return Markup(html), datetime.fromisoformat(first) if first else None  # noqa: S704 - ours
-    html, reference_instant = render_programme(visit, can_edit)
-    first = reference_instant.isoformat() if reference_instant else ""
-    store.put(key, f"{first}\n{html}".encode())
-    return html, reference_instant
+        return kept.KeptPage.from_bytes(body)
+    page = render_kept_page(visit, can_edit)
+    store.put(key, page.to_bytes())
+    return page
 
 
-# What the checker reads from the settings, part of a kept programme's key.
-CHECKER_SETTINGS = ("TRAVEL_ROAD_FACTOR", "TRAVEL_AVERAGE_SPEED_KMH", "TRAVEL_BUFFER_MINUTES")
-
-
-def render_programme(visit: Visit, can_edit: bool) -> tuple[Markup, datetime | None]:
+def render_kept_page(visit: Visit, can_edit: bool) -> kept.KeptPage:
     with_programme(db.session, visit)
     days = programme_by_day(visit.live_stops, visit.start_date, visit.end_date, visit.timezone)
     findings = shown_findings(check_visit(db.session, visit, current_app.config))
@@ -165,7 +159,7 @@ def render_programme(visit: Visit, can_edit: bool) -> tuple[Markup, datetime | N
         if visit.delegation_timezone and visit.delegation_timezone != visit.timezone
         else None
     )
-    html = render_template(
+    programme = render_template(
         "itinerary/_programme.html",
         visit=visit,
         days=days,
@@ -176,8 +170,19 @@ def render_programme(visit: Visit, can_edit: bool) -> tuple[Markup, datetime | N
         home_zone=home_zone,
         home_city=home_zone.rsplit("/", 1)[-1].replace("_", " ") if home_zone else None,
     )
+    participants = render_template(
+        "visits/_participants.html",
+        visit=visit,
+        sides=[(side, visit.participants_on(side)) for side in Side],
+        can_edit=can_edit,
+        participants_url=participant_links(visit.id),
+    )
     first_busy = next((day for day in days if day.stops), None)
-    return Markup(html), first_busy.stops[0].starts_at if first_busy else None  # noqa: S704
+    return kept.KeptPage(
+        programme=Markup(programme),  # noqa: S704 - rendered by our templates
+        participants=Markup(participants),  # noqa: S704
+        reference_instant=first_busy.stops[0].starts_at if first_busy else None,
+    )
 
 
 def participant_links(visit_id: int) -> str:
