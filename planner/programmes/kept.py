@@ -102,7 +102,7 @@ def versions_query(visit_id: int) -> sa.CompoundSelect:
     return sa.union_all(participants, shared)
 
 
-def page_key(session: Session, visit_id: int, reader: tuple) -> str:
+def page_key(session, visit_id: int, reader: tuple) -> str:
     """The key of the visit's kept page as `reader` (plain values: language, role, day,
     settings) sees it, from one query."""
     rows = sorted(
