@@ -291,3 +291,37 @@ def test_a_person_renamed_elsewhere_is_renamed_here(office, signed_in, client):
     person.full_name_latin = "Yerlan Abenov-Kazakh"
     db.session.commit()
     assert "Yerlan Abenov-Kazakh" in programme(client, visit)
+
+
+def timeline(client, visit) -> str:
+    """What is kept of the timeline: all under the flashes."""
+    page = client.get(f"/visits/{visit.id}/timeline").text
+    return page[page.index('<nav class="breadcrumb') : page.index("</main>")]
+
+
+# Changes the timeline shows (it has no participants' table, no organizations).
+TIMELINE_CHANGES = [
+    move_the_tour,
+    rename_the_tour,
+    cancel_the_tour,
+    rename_the_castle,
+    another_visit_books_the_castle,
+    the_castle_opens_only_on_another_day,
+    the_castle_closes_that_day,
+    the_drive_is_long,
+    the_visit_ends_a_day_later,
+    the_delegation_is_from_elsewhere,
+    the_head_speaks_nothing_in_common,
+]
+
+
+@pytest.mark.parametrize("change", TIMELINE_CHANGES, ids=lambda change: change.__name__)
+def test_the_timeline_shows_each_change_at_the_next_request(change, office, signed_in, client):
+    visit = office["visit"]
+    signed_in(Role.PLANNER)
+    before = timeline(client, visit)
+    assert timeline(client, visit) == before  # kept
+    change(office, client)
+    db.session.commit()
+    db.session.expire_all()
+    assert timeline(client, visit) != before

@@ -1,8 +1,10 @@
-"""A visit page's programme and participants, rendered once per version of all they show.
+"""A visit page's programme and participants, and its timeline, rendered once per version
+of all they show.
 
 The programme (templates/itinerary/_programme.html: days, stops, attendees, venues and the
 checker's findings) is most of a visit's page and costs most of its time; the table of
-participants (templates/visits/_participants.html) most of the rest. Both are kept in a
+participants (templates/visits/_participants.html) most of the rest; the timeline
+(templates/programmes/_timeline_body.html) shows the same. They are kept in a
 bounded in-process store (calendars/rendered.py's, by bytes), under a key that names every
 version of what they show, read in one indexed query of calendar_versions
 (calendars/versions.py raises them in the same transaction as every change):
@@ -23,7 +25,7 @@ key. Nothing of the request itself (a CSRF token, a flash, the reader's name) is
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from itertools import chain
 
 import sqlalchemy as sa
@@ -33,6 +35,7 @@ from sqlalchemy.orm import Session
 from planner.calendars.models import CalendarVersion
 from planner.calendars.rendered import RenderedCalendars
 from planner.calendars.versions import OFFICE, OFFICE_ID, PARTICIPANT, VISIT, bump
+from planner.itinerary.snapshot import FINDINGS_FORMAT
 from planner.organizations.models import Organization
 from planner.venues.models import OpeningHours, TravelTime, Venue, VenueClosure
 from planner.visits.models import Participant
@@ -48,6 +51,17 @@ MAX_ENTRIES = 4096
 
 def kept_pages(max_bytes: int) -> RenderedCalendars:
     return RenderedCalendars(max_entries=MAX_ENTRIES, max_bytes=max_bytes)
+
+
+# What the checker reads from the settings, part of every key.
+CHECKER_SETTINGS = ("TRAVEL_ROAD_FACTOR", "TRAVEL_AVERAGE_SPEED_KMH", "TRAVEL_BUFFER_MINUTES")
+
+
+def reader(page: str, *, language: str, can_edit: bool, today: date, script_root: str, config):
+    """What of the reader and the request a kept page depends on, as plain values: which
+    page, their language and role, the office's day, the site's address, the settings."""
+    settings = tuple(str(config[name]) for name in CHECKER_SETTINGS)
+    return (page, language, can_edit, today.isoformat(), script_root, FINDINGS_FORMAT, settings)
 
 
 @dataclass(frozen=True)

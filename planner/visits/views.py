@@ -22,11 +22,11 @@ from planner.calendars import operations as calendar_operations
 from planner.calendars.mail import letters, outbox
 from planner.clock import app_office_today, utc_now
 from planner.extensions import db
-from planner.i18n import country_name, current_language, html_gettext, html_ngettext
+from planner.i18n import country_name, html_gettext, html_ngettext
 from planner.itinerary.checks import check_dates
 from planner.itinerary.models import visit_with_organizations, with_programme
 from planner.itinerary.programme import programme_by_day, programme_of
-from planner.itinerary.snapshot import FINDINGS_FORMAT, build_plan, check_visit
+from planner.itinerary.snapshot import build_plan, check_visit
 from planner.organizations.operations import all_organizations
 from planner.outcomes.queries import visit_outcomes
 from planner.people.models import Person
@@ -53,6 +53,8 @@ from planner.web import (
     acting_user,
     enum_arg,
     form_page,
+    kept_key,
+    kept_store,
     live_visit_or_404,
     paged,
     participant_or_404,
@@ -117,28 +119,12 @@ def show_visit(visit_id: int):
     )
 
 
-# What the checker reads from the settings, part of a kept page's key.
-CHECKER_SETTINGS = ("TRAVEL_ROAD_FACTOR", "TRAVEL_AVERAGE_SPEED_KMH", "TRAVEL_BUFFER_MINUTES")
-
-
 def kept_page(visit: Visit) -> kept.KeptPage:
     """The visit's programme and participants as this reader sees them: kept while their
     key holds (planner/programmes/kept.py), else rendered and kept."""
-    config = current_app.config
     can_edit = bool(current_user.can_edit)
-    reader = (
-        current_language(),
-        can_edit,
-        app_office_today().isoformat(),
-        request.script_root,
-        FINDINGS_FORMAT,
-        tuple(str(config[name]) for name in CHECKER_SETTINGS),
-    )
-    key = kept.page_key(db.session, visit.id, reader)
-    store = current_app.extensions.get("kept_programmes")
-    if store is None:
-        store = kept.kept_pages(config["KEPT_PROGRAMMES_MAX_BYTES"])
-        store = current_app.extensions.setdefault("kept_programmes", store)
+    key = kept_key(visit, "visit", can_edit)
+    store = kept_store()
     if (body := store.get(key)) is not None:
         return kept.KeptPage.from_bytes(body)
     page = render_kept_page(visit, can_edit)
