@@ -87,11 +87,12 @@ class KeptPage:
         )
 
 
-def versions_query(visit_id: int) -> sa.CompoundSelect:
-    """(kind, id, version) of the visit, each of its participants (version None for one
-    whose calendar never changed: its being there still counts), the office and the
+def _versions_query() -> sa.CompoundSelect:
+    """(kind, id, version) of the visit (:visit_id), each of its participants (version None
+    for one whose calendar never changed: its being there still counts), the office and the
     visit pages. Rows missing are at version 0."""
     version = CalendarVersion
+    visit_id = sa.bindparam("visit_id", type_=sa.Integer)
     participants = (
         sa.select(sa.literal(PARTICIPANT), Participant.id, version.version)
         .select_from(Participant)
@@ -101,19 +102,16 @@ def versions_query(visit_id: int) -> sa.CompoundSelect:
         )
         .where(Participant.visit_id == visit_id)
     )
+    owners = ((VISIT, visit_id), (OFFICE, OFFICE_ID), (PAGES, PAGES_ID))
     shared = sa.select(version.owner_kind, version.owner_id, version.version).where(
-        sa.or_(
-            *(
-                sa.and_(version.owner_kind == kind, version.owner_id == owner_id)
-                for kind, owner_id in (
-                    (VISIT, visit_id),
-                    (OFFICE, OFFICE_ID),
-                    (PAGES, PAGES_ID),
-                )
-            )
-        )
+        sa.or_(*(sa.and_(version.owner_kind == k, version.owner_id == i) for k, i in owners))
     )
     return sa.union_all(participants, shared)
+
+
+# Built once: a statement kept keeps its cache key, which SQLAlchemy would otherwise work
+# out again on every request, at more cost than the query.
+VERSIONS_QUERY = _versions_query()
 
 
 def page_key(session, visit_id: int, reader: tuple) -> str:
@@ -121,7 +119,7 @@ def page_key(session, visit_id: int, reader: tuple) -> str:
     settings) sees it, from one query."""
     rows = sorted(
         (str(kind), owner_id, version)
-        for kind, owner_id, version in session.execute(versions_query(visit_id))
+        for kind, owner_id, version in session.execute(VERSIONS_QUERY, {"visit_id": visit_id})
     )
     return hashlib.sha256(repr((KEPT_FORMAT, visit_id, rows, reader)).encode()).hexdigest()
 
