@@ -1,5 +1,5 @@
-"""The programme on a visit's page: each finding written once, each stop's actions leading
-to that stop, and the page's one form for them carrying its CSRF token."""
+"""The programme on a visit's page: each finding written once, each stop linking to its own
+page, which offers what else can be done with the stop, its one form carrying a token."""
 
 import re
 from datetime import date
@@ -12,7 +12,6 @@ from planner.accounts.models import Role
 from planner.extensions import db
 from planner.itinerary.findings import Code
 from planner.itinerary.models import StopKind
-from planner.visits.views import STOP_ACTIONS
 
 from .conftest import PASSWORD
 
@@ -55,17 +54,40 @@ def test_each_finding_is_written_once_however_many_places_show_it(
         assert 'href="#finding-1"' in card
 
 
-def test_each_stops_actions_lead_to_that_stop(clash, signed_in, client, app):
+# What a stop's page offers besides its form (templates/itinerary/stop_form.html).
+STOP_ACTIONS = (
+    "itinerary.shift_stops",
+    "itinerary.duplicate_stop",
+    "itinerary.set_attendees",
+    "itinerary.delete_stop",
+)
+
+
+def card_of(page: str, stop) -> str:
+    card = page[page.index(f'id="stop-{stop.id}"') :]
+    return re.split(r'<li class="stop |</ol>', card)[0]
+
+
+def test_each_stop_links_to_its_page_and_its_page_to_each_action(clash, signed_in, client, app):
     visit, first, second = clash
     signed_in(Role.PLANNER)
     page = client.get(f"/visits/{visit.id}").text
+    assert "<form" not in page[page.index('id="programme-heading"') :]
     with app.test_request_context():
         for stop in (first, second):
-            card = page[page.index(f'id="stop-{stop.id}"') :]
-            card = re.split(r'<li class="stop |</ol>', card)[0]
+            ids = {"visit_id": visit.id, "stop_id": stop.id}
+            edit = url_for("itinerary.edit_stop", **ids)
+            assert f'href="{edit}"' in card_of(page, stop)
+            stop_page = client.get(edit).text
             for endpoint in STOP_ACTIONS:
-                url = url_for(endpoint, visit_id=visit.id, stop_id=stop.id)
-                assert f'"{url}"' in card, endpoint
+                assert f'"{url_for(endpoint, **ids)}"' in stop_page, endpoint
+
+
+def test_a_viewer_sees_no_stop_links(clash, signed_in, client):
+    visit, first, _ = clash
+    signed_in(Role.VIEWER)
+    page = client.get(f"/visits/{visit.id}").text
+    assert "/edit" not in card_of(page, first)
 
 
 @pytest.fixture
@@ -74,7 +96,7 @@ def csrf_client(app):
     return app.test_client()
 
 
-def test_the_stop_buttons_share_one_form_with_a_token_and_a_post_without_one_is_refused(
+def test_duplicate_on_a_stops_page_carries_a_token_and_a_post_without_one_is_refused(
     clash, csrf_client, create_staff
 ):
     visit, first, _ = clash
@@ -84,20 +106,12 @@ def test_the_stop_buttons_share_one_form_with_a_token_and_a_post_without_one_is_
     csrf_client.post(
         "/sign-in", data={"email": user.email, "password": PASSWORD, "csrf_token": token}
     )
-    page = csrf_client.get(f"/visits/{visit.id}").text
-    assert page.count('<form id="stop-action" method="post"') == 1
-    assert page.count('name="csrf_token"') == 2  # the stops' form and the sign-out's
-    buttons = re.findall(r'<button form="stop-action" formaction="([^"]+)"', page)
-    duplicate = url_for_stop(page, first.id, "duplicate")
-    assert duplicate in buttons
-    assert len(buttons) == len(visit.stops)  # Duplicate, on each stop
+    page = csrf_client.get(f"/visits/{visit.id}/stops/{first.id}/edit").text
+    duplicate = re.search(rf'action="([^"]*/stops/{first.id}/duplicate)"', page).group(1)
+    form = page[page.index(f'action="{duplicate}"') :].split("</form>", 1)[0]
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
     assert csrf_client.post(duplicate).status_code == 400
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
     assert csrf_client.post(duplicate, data={"csrf_token": token}).status_code == 302
-
-
-def url_for_stop(page: str, stop_id: int, action: str) -> str:
-    return re.search(rf'formaction="([^"]*/stops/{stop_id}/{action})"', page).group(1)
 
 
 def test_the_participants_links_lead_to_each_participant(ambassador_visit, signed_in, client, app):

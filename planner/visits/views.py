@@ -93,17 +93,6 @@ def list_visits():
     )
 
 
-# What the programme offers on each stop (templates/itinerary/_programme.html): each is the
-# stop's URL, `stops_url` and its id, and the action's last step (tests check they agree).
-STOP_ACTIONS = (
-    "itinerary.edit_stop",
-    "itinerary.shift_stops",
-    "itinerary.duplicate_stop",
-    "itinerary.set_attendees",
-    "itinerary.delete_stop",
-)
-
-
 @bp.get("/visits/<int:visit_id>")
 def show_visit(visit_id: int):
     visit = unless_binned(visit_with_organizations(db.session, visit_id)) or abort(404)
@@ -177,7 +166,8 @@ def participant_links(visit_id: int) -> str:
 
 
 def stops_url(visit_id: int) -> str:
-    """What every one of the visit's stops' URLs starts with, before the stop's id."""
+    """What every one of the visit's stops' URLs starts with, before the stop's id: a card
+    links to "<stops_url><id>/edit" (tests/test_visits_programme_page.py checks it)."""
     edit = url_for("itinerary.edit_stop", visit_id=visit_id, stop_id=1)
     return edit.removesuffix("1/edit")
 
