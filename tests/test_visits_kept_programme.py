@@ -257,17 +257,17 @@ def test_each_reader_gets_their_own_programme(office, signed_in, auth, client, a
     a Persian reader never the English programme."""
     visit = office["visit"]
     signed_in(Role.PLANNER)
-    assert "/edit\"" in programme(client, visit)
+    assert '/edit"' in programme(client, visit)
     auth.logout()
     signed_in(Role.VIEWER)
-    assert "/edit\"" not in programme(client, visit)
+    assert '/edit"' not in programme(client, visit)
     auth.logout()
     reader = signed_in(Role.VIEWER)
     reader.locale = "fa"
     db.session.commit()
     persian = programme(client, visit)
     assert "روز" in persian  # the days' headings
-    assert "/edit\"" not in persian
+    assert '/edit"' not in persian
     assert len(app.extensions["kept_programmes"]) == 3
 
 
