@@ -40,6 +40,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from planner import database, errors, i18n, logs, models, security  # noqa: F401 - models registers tables
     from planner.calendars import versions  # noqa: F401 - raises feed versions on every flush
     from planner.extensions import csrf, db, migrate
+    from planner.programmes import kept  # noqa: F401 - raises the visit pages' version likewise
 
     if app.config["TRUSTED_PROXIES"]:
         # Behind that many proxies, the client's address, the scheme (https) and the host

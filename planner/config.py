@@ -42,6 +42,9 @@ DEFAULTS = {
     "TRAVEL_ROAD_FACTOR": "1.3",
     "TRAVEL_AVERAGE_SPEED_KMH": "50",
     "TRAVEL_BUFFER_MINUTES": "10",
+    # A visit page's programme is rendered once per version of what it shows and kept in
+    # each process, the least recently used forgotten past this many bytes (0: none kept).
+    "KEPT_PROGRAMMES_MAX_BYTES": str(64 * 1024 * 1024),
     # Outcome documents (a signed memorandum): where they are kept and how large one may be.
     # "folder" keeps them in DOCUMENTS_FOLDER; "database" in the database, for an office
     # served by more than one web server.
@@ -173,6 +176,7 @@ def finalise(config, instance_path: str) -> None:
         "STAFF_FEED_DAYS_BACK",
         "STAFF_FEED_DAYS_AHEAD",
         "OUTCOME_DOCUMENT_MAX_BYTES",
+        "KEPT_PROGRAMMES_MAX_BYTES",
     )
     for key in (
         *whole_numbers,

@@ -19,6 +19,8 @@ from planner.calendars.feeds import feed_token
 from planner.calendars.mail import outbox
 from planner.calendars.mail.tasks import queue_letters
 from planner.calendars.models import MailMessage
+from planner.calendars.rendered import RenderedCalendars
+from planner.clock import app_office_today
 from planner.database import after_commit
 from planner.extensions import db
 from planner.i18n import current_language
@@ -27,6 +29,7 @@ from planner.itinerary.messages import HTML, render_finding
 from planner.itinerary.models import visit_with_programme
 from planner.outcomes.documents import StoredFile
 from planner.params import page_arg
+from planner.programmes import kept
 from planner.visits.models import Participant, Visit, unless_binned
 
 
@@ -72,6 +75,28 @@ class StopLinks:
     def __call__(self, endpoint: str, stop_id: int) -> str:
         before, after = self._parts[endpoint]
         return f"{before}{stop_id}{after}"
+
+
+def kept_store() -> RenderedCalendars:
+    """This process's kept visit pages (planner/programmes/kept.py), made at first use."""
+    store = current_app.extensions.get("kept_programmes")
+    if store is None:
+        store = kept.kept_pages(current_app.config["KEPT_PROGRAMMES_MAX_BYTES"])
+        store = current_app.extensions.setdefault("kept_programmes", store)
+    return store
+
+
+def kept_key(visit: Visit, page: str, can_edit: bool) -> str:
+    """The key of a visit's kept `page` ("visit", "timeline") as this request's reader sees it."""
+    reader = kept.reader(
+        page,
+        language=current_language(),
+        can_edit=can_edit,
+        today=app_office_today(),
+        script_root=request.script_root,
+        config=current_app.config,
+    )
+    return kept.page_key(db.session, visit.id, reader)
 
 
 def acting_user() -> User:

@@ -238,6 +238,7 @@ def app(databases, request):
     app = databases.app
     # Kept calendars are keyed by versions that a rolled-back test hands out again.
     rendered.calendars.clear()
+    app.extensions.pop("kept_programmes", None)  # kept programmes likewise
     limiter.reset()
     if is_committed(request):
         with app.app_context():

@@ -1,5 +1,6 @@
 """The checker finds the mistakes planted in the demo, and only those."""
 
+import re
 from collections import Counter
 
 import pytest
@@ -108,7 +109,11 @@ def test_findings_appear_on_the_visit_page_next_to_their_stop(demo_visit, client
     page = client.get(f"/visits/{demo_visit.id}").text
     photo = stop_titled(demo_visit, "Photo with the chamber's board")
     block = page.split(f'id="stop-{photo.id}"', 1)[1].split('class="stop ', 1)[0]
-    assert "Nobody attends" in block
+    # The stop links to its finding, written once in the list of checks.
+    number = re.search(r'href="#finding-(\d+)"', block).group(1)
+    finding = page.split(f'id="finding-{number}"', 1)[1].split("</li>", 1)[0]
+    assert "Nobody attends" in finding
+    assert f'href="#stop-{photo.id}"' in finding
     assert "problems" in page  # the summary at the top of the programme
 
 

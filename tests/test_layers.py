@@ -68,6 +68,7 @@ LAYERS = (
             "calendars/mail/plans",
             "calendars/mail/letters",
             "programmes/timeline",
+            "programmes/kept",
             "partnerships/timeline",
             "partnerships/return_visit",
             "reports/charts",

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.ext.hybrid import hybrid_property
-from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
+from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from planner.accounts.models import User
@@ -239,6 +239,17 @@ def _attach_attendees(session, visit: Visit) -> None:
 def visit_with_programme(session, visit_id: int) -> Visit | None:
     """A visit with participants, stops, venues and attendees loaded for its page."""
     return _load_programme(session, visit_id)
+
+
+def visit_with_organizations(session, visit_id: int) -> Visit | None:
+    """A visit with its visiting and host organizations, in one query: what its page shows
+    outside the parts it keeps (planner/programmes/kept.py)."""
+    query = (
+        sa.select(Visit)
+        .where(Visit.id == visit_id)
+        .options(joinedload(Visit.visiting_organization), joinedload(Visit.host_organization))
+    )
+    return session.scalars(query).first()
 
 
 def with_programme(session, visit: Visit) -> Visit:

@@ -275,11 +275,15 @@ def shift_stops(visit_id: int, stop_id: int):
     ), 400 if form.errors else 200
 
 
-@bp.post("/visits/<int:visit_id>/stops/<int:stop_id>/attendees")
+@bp.route("/visits/<int:visit_id>/stops/<int:stop_id>/attendees", methods=["GET", "POST"])
 @planner_required
 def set_attendees(visit_id: int, stop_id: int):
+    """The three presets (all delegation, all hosts, everyone) for one stop; the stop's
+    form ticks people one by one."""
     visit = live_visit_or_404(visit_id)
     stop = visit_stop(visit, stop_id)
+    if request.method == "GET":
+        return render_template("itinerary/stop_attendees.html", visit=visit, stop=stop)
     preset = request.form.get("preset", "")
     if preset not in operations.ATTENDEE_PRESETS:
         abort(400, _("Choose all delegation, all hosts or everyone."))

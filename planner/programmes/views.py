@@ -1,14 +1,16 @@
 """Timeline and programme pages: a visit's days as blocks in time, and one participant's part."""
 
 from flask import Blueprint, abort, current_app, render_template, request
+from markupsafe import Markup
 
 from planner.clock import utc_now
 from planner.extensions import db
+from planner.itinerary.models import with_programme
 from planner.itinerary.programme import programme_of
 from planner.itinerary.snapshot import check_visit, findings_by_stop
 from planner.programmes.timeline import Canvas, layout_days
 from planner.visits.models import Side
-from planner.web import live_visit_or_404, shown_findings
+from planner.web import kept_key, kept_store, live_visit_or_404, shown_findings
 
 bp = Blueprint("programmes", __name__)
 
@@ -20,7 +22,19 @@ def _timeline_geometry():
 
 @bp.get("/visits/<int:visit_id>/timeline")
 def visit_timeline(visit_id: int):
-    visit = live_visit_or_404(visit_id, with_programme=True)
+    visit = live_visit_or_404(visit_id)
+    # Nothing on it depends on the reader's role: one kept timeline for every role.
+    key = kept_key(visit, "timeline", can_edit=False)
+    store = kept_store()
+    if (kept_body := store.get(key)) is None:
+        kept_body = timeline_body(visit).encode()
+        store.put(key, kept_body)
+    body = Markup(kept_body.decode())  # noqa: S704 - rendered by timeline_body
+    return render_template("programmes/timeline.html", visit=visit, body=body)
+
+
+def timeline_body(visit) -> str:
+    with_programme(db.session, visit)
     days = layout_days(
         visit.live_stops,
         visit.start_date,
@@ -30,7 +44,7 @@ def visit_timeline(visit_id: int):
     )
     checked = shown_findings(check_visit(db.session, visit, current_app.config))
     return render_template(
-        "programmes/timeline.html",
+        "programmes/_timeline_body.html",
         visit=visit,
         days=days,
         checked=checked,

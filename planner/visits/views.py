@@ -1,5 +1,7 @@
 """The visit list, a visit's page, and the pages that create, change, bin and copy visits."""
 
+from collections import defaultdict
+
 from babel.core import get_global
 from flask import (
     Blueprint,
@@ -12,6 +14,8 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_login import current_user
+from markupsafe import Markup
 
 from planner import params
 from planner.calendars import operations as calendar_operations
@@ -20,11 +24,13 @@ from planner.clock import app_office_today, utc_now
 from planner.extensions import db
 from planner.i18n import country_name, html_gettext, html_ngettext
 from planner.itinerary.checks import check_dates
+from planner.itinerary.models import visit_with_organizations, with_programme
 from planner.itinerary.programme import programme_by_day, programme_of
-from planner.itinerary.snapshot import build_plan, check_visit, findings_by_stop
+from planner.itinerary.snapshot import build_plan, check_visit
 from planner.organizations.operations import all_organizations
 from planner.outcomes.queries import visit_outcomes
 from planner.people.models import Person
+from planner.programmes import kept
 from planner.security import planner_required
 from planner.timefmt import zone_names
 from planner.visits import operations
@@ -38,15 +44,17 @@ from planner.visits.models import (
     Side,
     Visit,
     VisitStatus,
+    unless_binned,
     visiting_countries,
     visits_query,
 )
 from planner.visits.operations import VisitError
 from planner.web import (
-    StopLinks,
     acting_user,
     enum_arg,
     form_page,
+    kept_key,
+    kept_store,
     live_visit_or_404,
     paged,
     participant_or_404,
@@ -85,33 +93,83 @@ def list_visits():
     )
 
 
-# What the programme offers on each stop (templates/itinerary/_programme.html).
-STOP_ACTIONS = (
-    "itinerary.edit_stop",
-    "itinerary.shift_stops",
-    "itinerary.duplicate_stop",
-    "itinerary.set_attendees",
-    "itinerary.delete_stop",
-)
-
-
 @bp.get("/visits/<int:visit_id>")
 def show_visit(visit_id: int):
-    visit = live_visit_or_404(visit_id, with_programme=True)
-    days = programme_by_day(visit.live_stops, visit.start_date, visit.end_date, visit.timezone)
-    sides = [(side, visit.participants_on(side)) for side in Side]
-    findings = shown_findings(check_visit(db.session, visit, current_app.config))
+    visit = unless_binned(visit_with_organizations(db.session, visit_id)) or abort(404)
+    kept_parts = kept_page(visit)
     return render_template(
         "visits/show.html",
         visit=visit,
-        days=days,
-        sides=sides,
-        findings=findings,
-        stop_findings=findings_by_stop(findings),
-        stop_url=StopLinks(visit.id, STOP_ACTIONS),
+        programme=kept_parts.programme,
+        participants=kept_parts.participants,
+        reference_instant=kept_parts.reference_instant,
         produced=visit_outcomes(db.session, visit.id),
         follow_ups_today=app_office_today(),
     )
+
+
+def kept_page(visit: Visit) -> kept.KeptPage:
+    """The visit's programme and participants as this reader sees them: kept while their
+    key holds (planner/programmes/kept.py), else rendered and kept."""
+    can_edit = bool(current_user.can_edit)
+    key = kept_key(visit, "visit", can_edit)
+    store = kept_store()
+    if (body := store.get(key)) is not None:
+        return kept.KeptPage.from_bytes(body)
+    page = render_kept_page(visit, can_edit)
+    store.put(key, page.to_bytes())
+    return page
+
+
+def render_kept_page(visit: Visit, can_edit: bool) -> kept.KeptPage:
+    with_programme(db.session, visit)
+    days = programme_by_day(visit.live_stops, visit.start_date, visit.end_date, visit.timezone)
+    findings = shown_findings(check_visit(db.session, visit, current_app.config))
+    numbered: dict[int, list] = defaultdict(list)
+    for number, finding in enumerate(findings, start=1):
+        for stop_id in finding.stop_ids:
+            numbered[stop_id].append((number, finding))
+    home_zone = (
+        visit.delegation_timezone
+        if visit.delegation_timezone and visit.delegation_timezone != visit.timezone
+        else None
+    )
+    programme = render_template(
+        "itinerary/_programme.html",
+        visit=visit,
+        days=days,
+        findings=findings,
+        stop_findings=numbered,
+        can_edit=can_edit,
+        stops_url=stops_url(visit.id),
+        home_zone=home_zone,
+        home_city=home_zone.rsplit("/", 1)[-1].replace("_", " ") if home_zone else None,
+    )
+    participants = render_template(
+        "visits/_participants.html",
+        visit=visit,
+        sides=[(side, visit.participants_on(side)) for side in Side],
+        can_edit=can_edit,
+        participants_url=participant_links(visit.id),
+    )
+    first_busy = next((day for day in days if day.stops), None)
+    return kept.KeptPage(
+        programme=Markup(programme),  # noqa: S704 - rendered by our templates
+        participants=Markup(participants),  # noqa: S704
+        reference_instant=first_busy.stops[0].starts_at if first_busy else None,
+    )
+
+
+def participant_links(visit_id: int) -> str:
+    """What the URLs of a participant's pages (edit, remove, programme) start with."""
+    return url_for("visits.edit_participant", visit_id=visit_id, participant_id=1).removesuffix("1")
+
+
+def stops_url(visit_id: int) -> str:
+    """What every one of the visit's stops' URLs starts with, before the stop's id: a card
+    links to "<stops_url><id>/edit" (tests/test_visits_programme_page.py checks it)."""
+    edit = url_for("itinerary.edit_stop", visit_id=visit_id, stop_id=1)
+    return edit.removesuffix("1/edit")
 
 
 # --- A visit: create, edit, bin, restore ------------------------------------------------
