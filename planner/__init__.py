@@ -41,6 +41,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     from planner.calendars import versions  # noqa: F401 - raises feed versions on every flush
     from planner.extensions import csrf, db, migrate
 
+    from planner.calendars.fastpath import FeedFastPath
+
+    # Feed polls are answered before Flask's request machinery, from what the app computes.
+    app.wsgi_app = FeedFastPath(app, app.wsgi_app)  # type: ignore[method-assign]
     if app.config["TRUSTED_PROXIES"]:
         # Behind that many proxies, the client's address, the scheme (https) and the host
         # are the ones the proxies were given (X-Forwarded-For, -Proto, -Host).

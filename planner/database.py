@@ -1,8 +1,9 @@
 """Engine settings per database, the one commit per request, what waits for it, and the
 first rows of a long list with how many it holds."""
 
+import contextlib
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -62,6 +63,21 @@ def read_only() -> None:
     and anything flushed by mistake is not saved by a GET.
     """
     g.setdefault(_READ_ONLY, True)
+
+
+@contextlib.contextmanager
+def connection() -> Iterator[sa.Connection]:
+    """A Core connection to the app's database, outside the ORM session (the feed fast path,
+    planner/calendars/fastpath.py): taken from the pool and given back on leaving, which
+    rolls back whatever it began; it never commits. Where the tests have bound the app to
+    one open connection (tests/conftest.py, a transaction rolled back after the test), that
+    connection, left open."""
+    bind: sa.Engine | sa.Connection = db.engine
+    if isinstance(bind, sa.Connection):
+        yield bind
+        return
+    with bind.connect() as opened:
+        yield opened
 
 
 def init_app(app: Flask) -> None:
