@@ -60,7 +60,7 @@ class FeedFastPath:
         """A 304 or the kept copy, as the app would answer this poll; None when the app must."""
         with self.app.app_context():  # the engine and the settings; no request context
             config = self.app.config
-            with database.connection() as connection:
+            with database.read_connection() as connection:
                 state = feeds.feed_state(connection, config["SECRET_KEY"], token)
             if state is None:
                 return None  # the view says 404, and says it as it says it to a guesser
