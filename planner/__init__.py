@@ -39,9 +39,8 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from planner import database, errors, i18n, logs, models, security  # noqa: F401 - models registers tables
     from planner.calendars import versions  # noqa: F401 - raises feed versions on every flush
-    from planner.extensions import csrf, db, migrate
-
     from planner.calendars.fastpath import FeedFastPath
+    from planner.extensions import csrf, db, migrate
 
     # Feed polls are answered before Flask's request machinery, from what the app computes.
     app.wsgi_app = FeedFastPath(app, app.wsgi_app)  # type: ignore[method-assign]
