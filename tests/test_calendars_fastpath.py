@@ -1,13 +1,16 @@
 """The feed fast path: a poll answered before Flask gets what Flask would have answered."""
 
 import contextlib
+import re
 from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from planner.accounts.models import Role
 from planner.calendars import feeds, rendered
+from planner.calendars.fastpath import FeedFastPath
 from planner.config import ConfigError
 from planner.extensions import db
 from planner.itinerary import operations
@@ -233,3 +236,23 @@ def test_the_fast_path_is_on_unless_turned_off(databases, setting, on):
 def test_a_fast_path_setting_that_is_neither_yes_nor_no_is_refused(databases):
     with pytest.raises(ConfigError, match="FEED_FAST_PATH"):
         make_app(databases.database_url, FEED_FAST_PATH="sometimes")
+
+
+def test_a_fast_answer_carries_the_proxys_request_id_when_sane(
+    ambassador, app, client, monkeypatch
+):
+    url = feed_url(ambassador)
+    client.get(url)
+    with before_flask(app, monkeypatch):
+        given = client.get(url, headers={"X-Request-ID": "lb-7f3a.42"})
+        insane = client.get(url, headers={"X-Request-ID": "two words"})
+    assert given.headers["X-Request-ID"] == "lb-7f3a.42"
+    assert re.fullmatch(r"[0-9a-f]{32}", insane.headers["X-Request-ID"])
+
+
+def test_behind_a_proxy_the_fast_path_sees_what_the_proxy_fix_gives_the_app(databases):
+    behind = make_app(databases.database_url, TRUSTED_PROXIES="1")
+    with behind.app_context():
+        db.engine.dispose()
+    assert isinstance(behind.wsgi_app, ProxyFix)
+    assert isinstance(behind.wsgi_app.app, FeedFastPath)
