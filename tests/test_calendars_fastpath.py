@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
+from flask import signals
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from planner.accounts.models import Role
@@ -256,3 +257,31 @@ def test_behind_a_proxy_the_fast_path_sees_what_the_proxy_fix_gives_the_app(data
         db.engine.dispose()
     assert isinstance(behind.wsgi_app, ProxyFix)
     assert isinstance(behind.wsgi_app.app, FeedFastPath)
+
+
+def test_a_database_error_on_the_fast_path_leaves_the_poll_to_flask(
+    ambassador, app, client, monkeypatch
+):
+    url = feed_url(ambassador)
+    etag = client.get(url).headers["ETag"]
+    state = feeds.feed_state
+
+    def failing_outside_the_session(where, *args):
+        if isinstance(where, sa.Connection):  # the fast path's; the view passes its session
+            raise sa.exc.OperationalError("SELECT", {}, Exception("server closed the connection"))
+        return state(where, *args)
+
+    monkeypatch.setattr(feeds, "feed_state", failing_outside_the_session)
+    started = []
+    with signals.request_started.connected_to(lambda sender, **_: started.append(sender), app):
+        response = client.get(url, headers={"If-None-Match": etag})
+    assert response.status_code == 304
+    assert started == [app]
+
+
+def test_with_trusted_hosts_flask_checks_the_host_first(ambassador, app, client, monkeypatch):
+    url = feed_url(ambassador)
+    client.get(url)
+    app.config["TRUSTED_HOSTS"] = ["pishvaz.office.example"]
+    with before_flask(app, monkeypatch), pytest.raises(AssertionError, match="request context"):
+        client.get(url, base_url="http://pishvaz.office.example")

@@ -8,12 +8,14 @@ ORM session, no commit), the validator the view would compute (calendars/answers
 and then a 304, or the copy the view built and kept for this ETag, with the headers the
 app would add (planner/security.py, planner/logs.py). Anything else goes to the app
 unchanged: no kept copy yet, a bad or revoked token (a 404 from the view), a query string,
-a cookie, a path that is not plain ASCII. FEED_FAST_PATH=no turns it off.
+a cookie, a path that is not plain ASCII, TRUSTED_HOSTS set, a database error.
+FEED_FAST_PATH=no turns it off.
 """
 
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+import sqlalchemy as sa
 from flask import Flask, Response
 
 from planner import database, logs, security
@@ -52,16 +54,20 @@ class FeedFastPath:
             return None
         if environ.get("QUERY_STRING") or environ.get("HTTP_COOKIE"):
             return None  # a browser, or something unusual: Flask's answer in full
-        if not self.app.config["FEED_FAST_PATH"]:
-            return None
+        config = self.app.config
+        if not config["FEED_FAST_PATH"] or config["TRUSTED_HOSTS"] is not None:
+            return None  # off, or Flask is to check the Host first
         return path[len(FEED_PREFIX) : -len(FEED_SUFFIX)]
 
     def answer(self, environ: "WSGIEnvironment", token: str) -> Response | None:
         """A 304 or the kept copy, as the app would answer this poll; None when the app must."""
         with self.app.app_context():  # the engine and the settings; no request context
             config = self.app.config
-            with database.read_connection() as connection:
-                state = feeds.feed_state(connection, config["SECRET_KEY"], token)
+            try:
+                with database.read_connection() as connection:
+                    state = feeds.feed_state(connection, config["SECRET_KEY"], token)
+            except sa.exc.DBAPIError:
+                return None  # the database in trouble: the app answers (and logs) as it does
             if state is None:
                 return None  # the view says 404, and says it as it says it to a guesser
             language = preferred_language(environ.get("HTTP_ACCEPT_LANGUAGE"))
