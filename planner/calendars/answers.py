@@ -15,6 +15,8 @@ from planner.clock import office_today, utc_now
 from planner.timefmt import local_day_bounds
 
 FEED_ENDPOINT = "calendars.feed"
+FEED_PREFIX, FEED_SUFFIX = "/feeds/", ".ics"
+FEED_RULE = f"{FEED_PREFIX}<token>{FEED_SUFFIX}"  # the view's route; the fast path's too
 CALENDAR_CONTENT_TYPE = "text/calendar; charset=utf-8"
 
 

@@ -25,7 +25,7 @@ from planner.i18n import preferred_language
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
-FEED_PREFIX, FEED_SUFFIX = "/feeds/", ".ics"  # the route of views.feed, "/feeds/<token>.ics"
+FEED_PREFIX, FEED_SUFFIX = answers.FEED_PREFIX, answers.FEED_SUFFIX
 
 
 class FeedFastPath:

@@ -19,6 +19,7 @@ from planner.accounts.models import User
 from planner.audit.models import SecurityEventKind
 from planner.calendars import feeds, rendered
 from planner.calendars.answers import (
+    FEED_RULE,
     Moment,
     calendar_validator,
     feed_cache_control,
@@ -195,7 +196,7 @@ def _staff_calendar(
 # Subscription feeds: no sign-in, the token is the key.
 
 
-@bp.get("/feeds/<token>.ics")
+@bp.get(FEED_RULE)
 def feed(token: str):
     # Polled every few minutes by every subscriber: the token's check and the calendar's
     # versions are one query, before anything loads a user or picks a language from one,
