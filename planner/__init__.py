@@ -35,7 +35,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.from_mapping(test_config)
     os.makedirs(app.instance_path, exist_ok=True)
     settings.finalise(app.config, app.instance_path)
-    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
+    # A server's connection can drop (a restart, an idle timeout): each is tried before use.
+    # A SQLite file has no server, and the try would be one more statement every request.
+    on_a_server = not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite")
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": on_a_server})
 
     from planner import database, errors, i18n, logs, models, security  # noqa: F401 - models registers tables
     from planner.calendars import versions  # noqa: F401 - raises feed versions on every flush
