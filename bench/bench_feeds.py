@@ -1,4 +1,6 @@
-"""How long a calendar feed poll takes: a 304, a 200 from the kept copy, a 200 built fresh.
+"""How long a calendar feed poll takes: a 304, a 200 from the kept copy, a 200 built fresh,
+answered by the fast path (planner/calendars/fastpath.py) and by Flask alone
+(FEED_FAST_PATH off; a fresh build is Flask's either way).
 
 Run: .venv/bin/python -m bench.bench_feeds [--repeat N]
 On a fresh SQLite database in a temporary folder, with the demo loaded.
@@ -51,10 +53,12 @@ def main() -> None:
                 "staff": f"/feeds/{feed_token('bench', staff)}.ics",
             }
         client = app.test_client()
-        for name, url in urls.items():
-            print(
-                f"{name:12}", "  ".join(f"{k}: {v:6.2f} ms" for k, v in polls(client, url, repeat))
-            )
+        for fast in (True, False):
+            app.config["FEED_FAST_PATH"] = fast
+            for name, url in urls.items():
+                label = f"{name} ({'fast path' if fast else 'Flask'})"
+                figures = "  ".join(f"{k}: {v:6.2f} ms" for k, v in polls(client, url, repeat))
+                print(f"{label:24}", figures)
 
 
 def polls(client, url: str, repeat: int) -> list[tuple[str, float]]:

@@ -12,6 +12,10 @@ figures and the response size; the checker's figure (bench.bench_checks); checks
 300-stop visit (median ms); and each gunicorn worker's memory after the run. --write puts
 the table into bench/RESULTS.md. Every process it starts is stopped on the way out, Ctrl-C
 and failures included.
+
+Both servers keep their access log on (gunicorn.conf.py's, one line per request, so that
+the two pay alike), written to files instead of the terminal: instance/bench/
+gunicorn-<pishvaz|bare>-<database>.log, started afresh by each run; the paths are printed.
 """
 
 import argparse
@@ -43,6 +47,7 @@ from planner.calendars.tokens import make_token
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "RESULTS.md"
+LOGS = ROOT / "instance" / "bench"
 HOST = "127.0.0.1"
 CONCURRENCY = 4
 WORKERS = 2
@@ -248,9 +253,11 @@ class Server:
     """gunicorn with 2 sync workers on a free loopback port, in a process group of its own
     so that stopping it stops its workers too."""
 
-    def __init__(self, app: str, env: dict[str, str], ready_path: str = "/"):
+    def __init__(self, app: str, env: dict[str, str], log: Path, ready_path: str = "/"):
         self.port = free_port()
         self.app, self.ready_path = app, ready_path
+        log.parent.mkdir(parents=True, exist_ok=True)
+        log.write_text("")  # this run's lines alone (gunicorn appends)
         command = [
             sys.executable,
             "-m",
@@ -260,6 +267,8 @@ class Server:
             f"--bind={HOST}:{self.port}",
             "--timeout=900",  # the staff feed of 60,000 stops may take longer than 30 s
             "--log-level=warning",
+            f"--access-logfile={log}",
+            f"--error-logfile={log}",
             "--no-control-socket",  # gunicorn's admin socket: one per user, so two would clash
             app,
         ]
@@ -459,10 +468,12 @@ def run_database(name: str, args) -> DatabaseResult:
             "COOKIE_SECURE": "no",
             "OFFICE_TIMEZONE": generate.OFFICE_ZONE,
         }
-        pishvaz = Server("app:app", env, ready_path="/sign-in")
+        logs = {server: LOGS / f"gunicorn-{server}-{name}.log" for server in ("pishvaz", "bare")}
+        pishvaz = Server("app:app", env, logs["pishvaz"], ready_path="/sign-in")
         servers.callback(pishvaz.stop)
-        bare = Server("bench.bare:app", {})
+        bare = Server("bench.bare:app", {}, logs["bare"])
         servers.callback(bare.stop)
+        print(f"\n{LABELS[name]}: the servers log to " + ", ".join(map(str, logs.values())))
         pishvaz.wait_ready()
         bare.wait_ready()
         cookie = sign_in(pishvaz.port, generate.BENCH_EMAIL, generate.BENCH_PASSWORD)

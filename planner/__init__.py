@@ -35,13 +35,19 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.from_mapping(test_config)
     os.makedirs(app.instance_path, exist_ok=True)
     settings.finalise(app.config, app.instance_path)
-    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
+    # A server's connection can drop (a restart, an idle timeout): each is tried before use.
+    # A SQLite file has no server, and the try would be one more statement every request.
+    on_a_server = not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite")
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": on_a_server})
 
     from planner import database, errors, i18n, logs, models, security  # noqa: F401 - models registers tables
     from planner.calendars import versions  # noqa: F401 - raises feed versions on every flush
+    from planner.calendars.fastpath import FeedFastPath
     from planner.extensions import csrf, db, migrate
     from planner.programmes import kept  # noqa: F401 - raises the visit pages' version likewise
 
+    # Feed polls are answered before Flask's request machinery, from what the app computes.
+    app.wsgi_app = FeedFastPath(app, app.wsgi_app)  # type: ignore[method-assign]
     if app.config["TRUSTED_PROXIES"]:
         # Behind that many proxies, the client's address, the scheme (https) and the host
         # are the ones the proxies were given (X-Forwarded-For, -Proto, -Host).

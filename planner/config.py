@@ -35,6 +35,8 @@ DEFAULTS = {
     "SMTP_STARTTLS": "",  # any non-empty value turns STARTTLS on
     "SMTP_TIMEOUT": "20",
     "FEED_REFRESH_MINUTES": "15",
+    # Feed polls answered before Flask (planner/calendars/fastpath.py): yes/no.
+    "FEED_FAST_PATH": "yes",
     # A staff feed holds the stops that start within these many days before and after today.
     "STAFF_FEED_DAYS_BACK": "30",
     "STAFF_FEED_DAYS_AHEAD": "365",
@@ -206,6 +208,12 @@ def finalise(config, instance_path: str) -> None:
     config["SMTP_STARTTLS"] = bool(config.get("SMTP_STARTTLS"))
     if not config.get("QUEUE_FILE"):
         config["QUEUE_FILE"] = os.path.join(instance_path, "queue.sqlite3")
+    fast_path = config.get("FEED_FAST_PATH")
+    if not isinstance(fast_path, bool):
+        word = str(fast_path or "").strip().lower()
+        if word not in YES | NO:
+            raise ConfigError(f"FEED_FAST_PATH={fast_path!r} is neither yes nor no")
+        config["FEED_FAST_PATH"] = word in YES
     immediate = config.get("QUEUE_IMMEDIATE")
     if not isinstance(immediate, bool):
         config["QUEUE_IMMEDIATE"] = str(immediate or "").strip().lower() in YES

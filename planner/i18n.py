@@ -6,6 +6,8 @@ from flask_babel import get_locale, get_translations
 from flask_login import current_user
 from jinja2 import pass_context
 from markupsafe import Markup, escape
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.http import parse_accept_header
 
 from planner import timefmt
 from planner.bidi import isolate_html, isolate_text
@@ -32,7 +34,14 @@ def select_locale() -> str | None:
 def browser_language() -> str:
     """The language the request's Accept-Language prefers among ours: all that a calendar
     app polling a feed says about its reader (it has no session and no sign-in)."""
-    return request.accept_languages.best_match(list(LANGUAGES)) or "en"
+    return preferred_language(request.headers.get("Accept-Language"))
+
+
+def preferred_language(accept_language: str | None) -> str:
+    """The language an Accept-Language header prefers among ours, read as werkzeug reads
+    request.accept_languages: for the feed fast path (planner/calendars/fastpath.py), which
+    has the header but no request."""
+    return parse_accept_header(accept_language, LanguageAccept).best_match(list(LANGUAGES)) or "en"
 
 
 def current_language() -> str:

@@ -13,8 +13,10 @@ import uuid
 
 from flask import Flask, g, has_request_context, request
 from pythonjsonlogger.json import JsonFormatter
+from werkzeug.datastructures import Headers
 
 REQUEST_ID_HEADER = "X-Request-ID"
+REQUEST_ID_ENVIRON = "HTTP_X_REQUEST_ID"  # the header as WSGI names it
 _SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9._:@/+=-]{1,128}")
 # /feeds/<token>.ics: the token opens someone's calendar, so it never reaches a log.
 _FEED_TOKEN = re.compile(r"(/feeds/)[^/?#\s\"']+?(\.ics)?(?=[/?#\s\"']|$)")
@@ -33,6 +35,12 @@ def request_id_from(header: str | None) -> str:
     if header and _SANE_REQUEST_ID.fullmatch(header):
         return header
     return uuid.uuid4().hex
+
+
+def echo_request_id(headers: Headers, request_id: str) -> None:
+    """The answer says which request it was: the app's after_request hook and the feed
+    fast path (planner/calendars/fastpath.py) both call this."""
+    headers[REQUEST_ID_HEADER] = request_id
 
 
 def current_request_id() -> str:
@@ -90,7 +98,7 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def _echo_request_id(response):
-        response.headers[REQUEST_ID_HEADER] = current_request_id()
+        echo_request_id(response.headers, current_request_id())
         return response
 
     # The process's logs, once per process, and not under the tests (pytest keeps its own).

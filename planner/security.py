@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 from flask import Flask, abort, current_app, flash, g, jsonify, redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user
+from werkzeug.datastructures import Headers
 from werkzeug.exceptions import Unauthorized
 
 from planner.accounts.models import Role, User, user_for_session
@@ -185,19 +186,27 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def _security_headers(response):
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-        if app.config["HSTS"]:
-            response.headers.setdefault("Strict-Transport-Security", app.config["HSTS"])
-        # A signed-in page, or a feed, is nobody else's: the browser's back button, its disk
-        # cache and a proxy keep no copy. Only a user already loaded counts, so that a
-        # stylesheet does not read the user (and stays cacheable).
+        # Only a user already loaded counts, so that a stylesheet does not read the user
+        # (and stays cacheable).
         signed_in = getattr(g.get("_login_user"), "is_authenticated", False)
-        if signed_in or request.endpoint in NO_STORE_ENDPOINTS:
-            response.headers["Cache-Control"] = "no-store"
+        headers, endpoint = response.headers, request.endpoint
+        security_headers(headers, app.config, endpoint=endpoint, signed_in=signed_in)
         return response
+
+
+def security_headers(headers: Headers, config, *, endpoint: str | None, signed_in: bool) -> None:
+    """What every answer carries, added to `headers`: the app's after_request hook and the
+    feed fast path (planner/calendars/fastpath.py) both call this."""
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    if config["HSTS"]:
+        headers.setdefault("Strict-Transport-Security", config["HSTS"])
+    # A signed-in page, or a feed, is nobody else's: the browser's back button, its disk
+    # cache and a proxy keep no copy.
+    if signed_in or endpoint in NO_STORE_ENDPOINTS:
+        headers["Cache-Control"] = "no-store"
 
 
 def role_required(role: Role):

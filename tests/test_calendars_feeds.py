@@ -6,12 +6,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from planner.accounts.models import Role
-from planner.calendars import views
+from planner.calendars import rendered, views
 from planner.calendars.feeds import feed_token
 from planner.calendars.tokens import make_token
 from planner.extensions import db
 from planner.itinerary import operations
 from planner.visits.models import ParticipantRole
+from tests.conftest import Statements
 from tests.icscheck import check_all, check_ics
 
 SECRET = "test-secret"  # conftest.make_app's SECRET_KEY
@@ -309,3 +310,23 @@ def test_participant_page_offers_the_feed_as_link_webcal_qr_and_download(
 def test_feed_tokens_are_long_enough_to_be_unguessable(ambassador):
     mac = feed_token(SECRET, ambassador).rsplit(".", 1)[1]
     assert len(mac) * 6 >= 128
+
+
+def test_a_feed_built_anew_loads_only_what_it_prints(demo_visit, ambassador, planner, client):
+    # A staff feed prints no attendees, and a participant's reads who attends a stop by id
+    # alone (to know their own programme): never every attendee's person.
+    def sent(owner) -> list[str]:
+        rendered.calendars.clear()
+        url = feed_url(owner)
+        with Statements() as statements:
+            assert client.get(url).status_code == 200
+        return [" ".join(statement.split()) for statement in statements]
+
+    staff = sent(planner)
+    assert not [s for s in staff if "stop_attendees" in s or "people" in s]
+    participant = sent(ambassador)
+    attendees = [s for s in participant if "JOIN stop_attendees" in s]
+    assert len(attendees) == 1
+    selected = attendees[0].split(" FROM ")[0]
+    assert selected == "SELECT stops_1.id AS stops_1_id, participants.id AS participants_id"
+    assert len([s for s in participant if "people" in s]) <= 1  # the owner's own name

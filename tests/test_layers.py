@@ -93,8 +93,8 @@ LAYERS = (
         ),
     ),
     ("forms", ("forms", "*/forms")),
-    ("web", ("web", "params", "security", "api/common", "api/problems")),
-    ("blueprints", ("*/views", "calendars/mail_views", "api/*", "health")),
+    ("web", ("web", "params", "security", "calendars/answers", "api/common", "api/problems")),
+    ("blueprints", ("*/views", "calendars/mail_views", "calendars/fastpath", "api/*", "health")),
     ("app", ("planner", "api", "errors", "cli", "worker", "serving")),
 )
 

@@ -23,7 +23,7 @@ from planner.calendars.versions import OFFICE, OFFICE_ID, PARTICIPANT, USER, VIS
 from planner.visits.models import Participant, Visit
 
 # Raise when the calendar output changes shape, so that every client fetches it anew.
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3  # 3: each VTIMEZONE spans whole years
 
 PARTICIPANT_FEED = "p"
 STAFF_FEED = "u"

@@ -18,6 +18,15 @@ from flask_babel import gettext as _
 from planner.accounts.models import User
 from planner.audit.models import SecurityEventKind
 from planner.calendars import feeds, rendered
+from planner.calendars.answers import (
+    FEED_RULE,
+    Moment,
+    calendar_validator,
+    feed_cache_control,
+    feed_validator,
+    kept_response,
+)
+from planner.calendars.answers import calendar_response as answer_with
 from planner.calendars.events import (
     EventOptions,
     participant_events,
@@ -26,7 +35,6 @@ from planner.calendars.events import (
     visit_events,
 )
 from planner.calendars.ics import CalendarInfo, Person, build_calendar
-from planner.clock import office_today, utc_now
 from planner.database import read_only
 from planner.extensions import db
 from planner.i18n import browser_language, html_gettext
@@ -55,44 +63,12 @@ def _follow_up_url(follow_up) -> str:
     return f"{base}{url_for('outcomes.my_follow_ups')}#follow-up-{follow_up.id}"
 
 
-def _context(language: str, *extra) -> tuple:
-    """Whatever besides the data changes the bytes: the language and the settings."""
-    config = current_app.config
-    return (
-        language,
-        config["BASE_URL"],
-        config["OFFICE_NAME"],
-        config["MAIL_SENDER"],
-        config["OFFICE_TIMEZONE"],
-        config["FEED_REFRESH_MINUTES"],
-        *extra,
-    )
-
-
 def _participant_calendar_name(participant: Participant) -> str:
     return f"{participant.visit.title} — {participant.person.display_name}"
 
 
 def _staff_calendar_name(user: User) -> str:
     return _("Official visits — %(name)s", name=user.name)
-
-
-@dataclass(frozen=True)
-class Moment:
-    """When a calendar is asked for: now (its DTSTAMP), the office's day (part of its ETag),
-    and the day's start, from which the 60 days that cancelled stops stay are counted, so
-    that what a calendar holds changes with the day, as its ETag does."""
-
-    now: datetime
-    day: date
-    day_start: datetime
-
-    @classmethod
-    def current(cls) -> "Moment":
-        now = utc_now()
-        zone = current_app.config["OFFICE_TIMEZONE"]
-        day = office_today(zone, now)
-        return cls(now, day, local_day_bounds(day, zone)[0])
 
 
 def calendar_response(
@@ -104,24 +80,18 @@ def calendar_response(
 ) -> Response:
     """304 when the client's copy is current (the calendar is not built), else the calendar:
     the copy kept for this ETag, or built now and kept."""
-    if feeds.is_unchanged(
-        validator, request.headers.get("If-None-Match"), request.headers.get("If-Modified-Since")
-    ):
-        response = Response(status=304)
-    else:
-        body = rendered.calendars.get(validator.etag)
-        if body is None:
-            body = build()
-            rendered.calendars.put(validator.etag, body)
-        response = Response(body, content_type="text/calendar; charset=utf-8")
-        if filename:
-            response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.set_etag(validator.etag, weak=True)
-    if validator.last_modified is not None:
-        response.last_modified = validator.last_modified
-    response.headers["Cache-Control"] = cache_control
-    response.vary.add("Accept-Language")
-    return response
+    kept = kept_response(
+        validator,
+        request.headers.get("If-None-Match"),
+        request.headers.get("If-Modified-Since"),
+        cache_control=cache_control,
+        filename=filename,
+    )
+    if kept is not None:
+        return kept
+    body = build()
+    rendered.calendars.put(validator.etag, body)
+    return answer_with(validator, body, cache_control=cache_control, filename=filename)
 
 
 # Downloads, for signed-in staff.
@@ -134,7 +104,7 @@ def visit_calendar(visit_id: int):
     info = CalendarInfo(name=visit.title, zone=visit.timezone, organizer=_organizer())
     options = EventOptions(now=moment.day_start, stop_url=_stop_url)
     return calendar_response(
-        _validator(feeds.visit_state(db.session, visit), moment, str(get_locale()), "file"),
+        calendar_validator(feeds.visit_state(db.session, visit), moment, str(get_locale()), "file"),
         lambda: build_calendar(info, visit_events(db.session, visit, options), now=moment.now),
         cache_control="private, no-cache",
         filename=feeds.ascii_filename(visit.title, fallback=f"visit-{visit.id}"),
@@ -144,11 +114,12 @@ def visit_calendar(visit_id: int):
 @bp.get("/visits/<int:visit_id>/participants/<int:participant_id>/calendar.ics")
 def participant_calendar(visit_id: int, participant_id: int):
     participant = participant_or_404(live_visit_or_404(visit_id), participant_id)
+    moment = Moment.current()
+    state = feeds.participant_state(db.session, participant)
     return _participant_calendar(
         lambda: participant,
-        feeds.participant_state(db.session, participant),
-        Moment.current(),
-        str(get_locale()),
+        calendar_validator(state, moment, str(get_locale()), "file"),
+        moment,
         refresh=False,
         cache_control="private, no-cache",
         filename=feeds.ascii_filename(
@@ -159,19 +130,10 @@ def participant_calendar(visit_id: int, participant_id: int):
     )
 
 
-def _validator(
-    state: feeds.CalendarState, moment: Moment, language: str, *extra
-) -> feeds.Validator:
-    return feeds.validator(
-        state, day=moment.day, day_start=moment.day_start, context=_context(language, *extra)
-    )
-
-
 def _participant_calendar(
     get_participant: Callable[[], Participant],
-    state: feeds.CalendarState,
+    validator: feeds.Validator,
     moment: Moment,
-    language: str,
     *,
     refresh: bool,
     **response_options,
@@ -188,10 +150,7 @@ def _participant_calendar(
         events = participant_events(db.session, participant, options)
         return build_calendar(info, events, now=moment.now)
 
-    variant = "feed" if refresh else "file"
-    return calendar_response(
-        _validator(state, moment, language, variant), build, **response_options
-    )
+    return calendar_response(validator, build, **response_options)
 
 
 def staff_window(day: date) -> tuple[datetime, datetime]:
@@ -206,9 +165,8 @@ def staff_window(day: date) -> tuple[datetime, datetime]:
 
 def _staff_calendar(
     get_user: Callable[[], User],
-    state: feeds.CalendarState,
+    validator: feeds.Validator,
     moment: Moment,
-    language: str,
     **response_options,
 ) -> Response:
     config = current_app.config
@@ -232,28 +190,27 @@ def _staff_calendar(
             now=moment.now,
         )
 
-    window = (config["STAFF_FEED_DAYS_BACK"], config["STAFF_FEED_DAYS_AHEAD"])
-    return calendar_response(
-        _validator(state, moment, language, "feed", window), build, **response_options
-    )
+    return calendar_response(validator, build, **response_options)
 
 
 # Subscription feeds: no sign-in, the token is the key.
 
 
-@bp.get("/feeds/<token>.ics")
+@bp.get(FEED_RULE)
 def feed(token: str):
     # Polled every few minutes by every subscriber: the token's check and the calendar's
     # versions are one query, before anything loads a user or picks a language from one,
     # and a 304 ends there. The feed's language is the calendar app's Accept-Language.
+    # Most polls never get here: planner/calendars/fastpath.py answers a 304, or a copy
+    # kept here, before Flask sees the request; this view builds what it cannot answer.
     state = feeds.feed_state(db.session, current_app.config["SECRET_KEY"], token)
     if state is None:
         abort(404)
     read_only()
     language = browser_language()
     moment = Moment.current()
-    # Clients poll; asking again sooner than the refresh interval would change nothing.
-    cache_control = f"private, max-age={current_app.config['FEED_REFRESH_MINUTES'] * 60}"
+    validator = feed_validator(state, moment, language)
+    cache_control = feed_cache_control()
 
     def owner() -> Any:  # loaded only to build a 200, when the kept copy is not there
         found = feeds.feed_owner(db.session, state)
@@ -264,9 +221,9 @@ def feed(token: str):
     with force_locale(language):
         if state.kind == feeds.PARTICIPANT_FEED:
             return _participant_calendar(
-                owner, state, moment, language, refresh=True, cache_control=cache_control
+                owner, validator, moment, refresh=True, cache_control=cache_control
             )
-        return _staff_calendar(owner, state, moment, language, cache_control=cache_control)
+        return _staff_calendar(owner, validator, moment, cache_control=cache_control)
 
 
 @bp.post("/visits/<int:visit_id>/participants/<int:participant_id>/feed/revoke")

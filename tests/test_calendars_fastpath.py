@@ -1,0 +1,287 @@
+"""The feed fast path: a poll answered before Flask gets what Flask would have answered."""
+
+import contextlib
+import re
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+from flask import signals
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from planner.accounts.models import Role
+from planner.calendars import feeds, rendered
+from planner.calendars.fastpath import FeedFastPath
+from planner.config import ConfigError
+from planner.extensions import db
+from planner.itinerary import operations
+from tests.conftest import Statements, make_app
+from tests.icscheck import check_ics
+
+SECRET = "test-secret"  # conftest.make_app's SECRET_KEY
+
+
+def feed_url(owner) -> str:
+    return f"/feeds/{feeds.feed_token(SECRET, owner)}.ics"
+
+
+@pytest.fixture
+def ambassador(demo_visit):
+    return demo_visit.head_of_delegation
+
+
+@pytest.fixture
+def planner(create_staff):
+    return create_staff(Role.PLANNER)
+
+
+@pytest.fixture(params=["participant", "staff"])
+def owner(request, demo_visit, create_staff):
+    if request.param == "participant":
+        return demo_visit.head_of_delegation
+    return create_staff(Role.VIEWER)
+
+
+@contextlib.contextmanager
+def before_flask(app, monkeypatch):
+    """Inside, a request that reaches Flask's request machinery fails the test."""
+
+    def refuse(*_args, **_kwargs):
+        raise AssertionError("Flask's request context was pushed")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(app, "request_context", refuse)
+        yield
+
+
+@contextlib.contextmanager
+def through_flask(app):
+    """Inside, feed polls are Flask's alone, as before the fast path."""
+    app.config["FEED_FAST_PATH"] = False
+    try:
+        yield
+    finally:
+        app.config["FEED_FAST_PATH"] = True
+
+
+def answer(response) -> tuple:
+    return response.status_code, list(response.headers.items()), response.data
+
+
+@pytest.mark.parametrize("method", ["GET", "HEAD"])
+def test_the_fast_paths_answers_are_flasks_to_the_byte(owner, app, client, monkeypatch, method):
+    url = feed_url(owner)
+    built = client.get(url)  # Flask builds the calendar and keeps it
+    assert built.status_code == 200
+    polls = {
+        "kept copy": {"Accept-Language": "en", "X-Request-ID": "poll-1"},
+        "unchanged": {"If-None-Match": built.headers["ETag"], "X-Request-ID": "poll-2"},
+        "not modified since": {"If-Modified-Since": built.headers["Last-Modified"]},
+    }
+    for name, headers in polls.items():
+        with through_flask(app):
+            flask = client.open(url, method=method, headers=headers)
+        with before_flask(app, monkeypatch):
+            fast = client.open(url, method=method, headers=headers)
+        assert fast.status_code == (200 if name == "kept copy" else 304), name
+        if "X-Request-ID" in headers:
+            assert answer(fast) == answer(flask), name
+        else:  # each invented its own request id, and nothing else differs
+            assert fast.headers["X-Request-ID"] != flask.headers["X-Request-ID"]
+            del fast.headers["X-Request-ID"], flask.headers["X-Request-ID"]
+            assert answer(fast) == answer(flask), name
+    assert fast.headers["Cache-Control"] == "no-store"
+    assert fast.headers["Content-Security-Policy"]
+
+
+def test_a_kept_200_from_the_fast_path_is_the_calendar(ambassador, app, client, monkeypatch):
+    built = client.get(feed_url(ambassador))
+    with before_flask(app, monkeypatch):
+        kept = client.get(feed_url(ambassador))
+    assert kept.data == built.data
+    assert kept.headers["Content-Type"] == "text/calendar; charset=utf-8"
+    assert int(kept.headers["Content-Length"]) == len(built.data)
+    check_ics(kept.data)
+
+
+def test_a_poll_before_anything_is_kept_goes_to_flask_which_builds_the_copy(ambassador, client):
+    assert len(rendered.calendars) == 0
+    response = client.get(feed_url(ambassador))
+    assert response.status_code == 200
+    assert rendered.calendars.get(response.headers["ETag"][3:-1]) == response.data
+
+
+def test_a_fast_poll_is_one_statement_no_commit_and_no_request_context(
+    ambassador, app, client, monkeypatch
+):
+    url = feed_url(ambassador)
+    etag = client.get(url).headers["ETag"]
+    commits = []
+    listener = lambda _connection: commits.append(1)  # noqa: E731
+    sa.event.listen(sa.engine.Engine, "commit", listener)
+    try:
+        with before_flask(app, monkeypatch):
+            for headers in ({"If-None-Match": etag}, {}):
+                with Statements() as statements:
+                    response = client.get(url, headers=headers)
+                assert response.status_code == (304 if headers else 200)
+                assert len(statements.sent) == 1, statements.sent
+                assert statements.commits == 0
+    finally:
+        sa.event.remove(sa.engine.Engine, "commit", listener)
+    assert commits == []
+
+
+def test_the_language_of_the_reader_is_part_of_the_etag_on_both_paths(
+    ambassador, app, client, monkeypatch
+):
+    url = feed_url(ambassador)
+    readers = {"en": "en-GB,en;q=0.9", "fa": "fa-IR,fa;q=0.9,en;q=0.5"}
+    built = {
+        language: client.get(url, headers={"Accept-Language": header})
+        for language, header in readers.items()
+    }
+    assert built["en"].headers["ETag"] != built["fa"].headers["ETag"]
+    for language, header in readers.items():
+        with before_flask(app, monkeypatch):
+            fast = client.get(url, headers={"Accept-Language": header})
+        with through_flask(app):
+            flask = client.get(url, headers={"Accept-Language": header})
+        assert fast.headers["ETag"] == flask.headers["ETag"] == built[language].headers["ETag"]
+        assert fast.data == flask.data == built[language].data
+
+
+@pytest.mark.parametrize("change", ["revoked", "reissued", "disabled"])
+def test_a_dead_link_is_404_though_its_calendar_is_kept(ambassador, app, client, change):
+    old_url = feed_url(ambassador)
+    etag = client.get(old_url).headers["ETag"]
+    assert len(rendered.calendars) == 1
+    if change == "disabled":
+        ambassador.feed_enabled = False
+        db.session.flush()
+    elif change == "revoked":
+        feeds.revoke_feed(db.session, ambassador)
+    else:
+        feeds.reissue_feed(db.session, ambassador)
+    db.session.commit()
+    for headers in ({}, {"If-None-Match": etag}):
+        assert client.get(old_url, headers=headers).status_code == 404
+    if change == "reissued":
+        assert client.get(feed_url(ambassador)).status_code == 200
+
+
+def test_a_staff_member_made_inactive_has_no_feed_though_it_is_kept(create_staff, client):
+    viewer = create_staff(Role.VIEWER)
+    url = feed_url(viewer)
+    assert client.get(url).status_code == 200
+    viewer.active = False
+    db.session.commit()
+    assert client.get(url).status_code == 404
+
+
+def test_a_change_gives_a_new_etag_and_a_fresh_calendar_never_the_kept_one(
+    demo_visit, ambassador, planner, app, client, monkeypatch
+):
+    url = feed_url(ambassador)
+    before = client.get(url)
+    stop = next(s for s in demo_visit.live_stops if ambassador in s.attendees)
+    operations.update_stop(
+        db.session,
+        stop,
+        acting=planner,
+        expected_version=stop.version,
+        title="The castle, an hour later",
+        starts_at=stop.starts_at + timedelta(hours=1),
+        ends_at=stop.ends_at + timedelta(hours=1),
+    )
+    db.session.commit()
+    after = client.get(url, headers={"If-None-Match": before.headers["ETag"]})
+    assert after.status_code == 200
+    assert after.headers["ETag"] != before.headers["ETag"]
+    assert after.data != before.data
+    assert "The castle, an hour later" in {e["summary"] for e in check_ics(after.data)["items"]}
+    with before_flask(app, monkeypatch):  # the new version is kept and answered fast too
+        assert client.get(url).data == after.data
+        assert client.get(url, headers={"If-None-Match": after.headers["ETag"]}).status_code == 304
+
+
+@pytest.mark.parametrize(
+    "unusual",
+    [
+        {"query_string": "fresh=1"},
+        {"cookie": "someone"},
+        {"method": "POST"},
+        {"suffix": "/"},
+        {"path": "/feeds/\u067e.ics"},
+    ],
+    ids=["query string", "cookie", "post", "trailing slash", "not ascii"],
+)
+def test_an_unusual_request_is_left_to_flask(ambassador, app, client, monkeypatch, unusual):
+    url = unusual.pop("path", None) or feed_url(ambassador) + unusual.pop("suffix", "")
+    client.get(feed_url(ambassador))  # kept
+    if "cookie" in unusual:
+        client.set_cookie("session", unusual.pop("cookie"))
+    with before_flask(app, monkeypatch), pytest.raises(AssertionError, match="request context"):
+        client.open(url, **unusual)
+
+
+@pytest.mark.parametrize("setting, on", [(None, True), ("no", False), ("yes", True)])
+def test_the_fast_path_is_on_unless_turned_off(databases, setting, on):
+    overrides = {} if setting is None else {"FEED_FAST_PATH": setting}
+    other = make_app(databases.database_url, **overrides)
+    with other.app_context():
+        db.engine.dispose()
+    assert other.config["FEED_FAST_PATH"] is on
+
+
+def test_a_fast_path_setting_that_is_neither_yes_nor_no_is_refused(databases):
+    with pytest.raises(ConfigError, match="FEED_FAST_PATH"):
+        make_app(databases.database_url, FEED_FAST_PATH="sometimes")
+
+
+def test_a_fast_answer_carries_the_proxys_request_id_when_sane(
+    ambassador, app, client, monkeypatch
+):
+    url = feed_url(ambassador)
+    client.get(url)
+    with before_flask(app, monkeypatch):
+        given = client.get(url, headers={"X-Request-ID": "lb-7f3a.42"})
+        insane = client.get(url, headers={"X-Request-ID": "two words"})
+    assert given.headers["X-Request-ID"] == "lb-7f3a.42"
+    assert re.fullmatch(r"[0-9a-f]{32}", insane.headers["X-Request-ID"])
+
+
+def test_behind_a_proxy_the_fast_path_sees_what_the_proxy_fix_gives_the_app(databases):
+    behind = make_app(databases.database_url, TRUSTED_PROXIES="1")
+    with behind.app_context():
+        db.engine.dispose()
+    assert isinstance(behind.wsgi_app, ProxyFix)
+    assert isinstance(behind.wsgi_app.app, FeedFastPath)
+
+
+def test_a_database_error_on_the_fast_path_leaves_the_poll_to_flask(
+    ambassador, app, client, monkeypatch
+):
+    url = feed_url(ambassador)
+    etag = client.get(url).headers["ETag"]
+    state = feeds.feed_state
+
+    def failing_outside_the_session(where, *args):
+        if isinstance(where, sa.Connection):  # the fast path's; the view passes its session
+            raise sa.exc.OperationalError("SELECT", {}, Exception("server closed the connection"))
+        return state(where, *args)
+
+    monkeypatch.setattr(feeds, "feed_state", failing_outside_the_session)
+    started = []
+    with signals.request_started.connected_to(lambda sender, **_: started.append(sender), app):
+        response = client.get(url, headers={"If-None-Match": etag})
+    assert response.status_code == 304
+    assert started == [app]
+
+
+def test_with_trusted_hosts_flask_checks_the_host_first(ambassador, app, client, monkeypatch):
+    url = feed_url(ambassador)
+    client.get(url)
+    app.config["TRUSTED_HOSTS"] = ["pishvaz.office.example"]
+    with before_flask(app, monkeypatch), pytest.raises(AssertionError, match="request context"):
+        client.get(url, base_url="http://pishvaz.office.example")
