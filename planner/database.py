@@ -8,11 +8,14 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import Flask, g
+from sqlalchemy import orm
 
 from planner.extensions import db
 
 _AFTER_COMMIT = "_pishvaz_after_commit"
 _READ_ONLY = "_pishvaz_read_only"
+# Set in a session's info by each flush, taken off when the request ends.
+_FLUSHED = "pishvaz_flushed"
 
 
 @sa.event.listens_for(sa.engine.Engine, "connect")
@@ -24,6 +27,17 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA busy_timeout = 5000")
         cursor.close()
+
+
+@sa.event.listens_for(orm.Session, "after_flush")
+def _note_flush(session, _flush_context) -> None:
+    session.info[_FLUSHED] = True
+
+
+def _changed_anything(session) -> bool:
+    """Whether the session wrote (flushed) or holds changes to write: what a commit saves."""
+    flushed = session.info.pop(_FLUSHED, False)
+    return flushed or bool(session.new or session.dirty or session.deleted)
 
 
 @dataclass(frozen=True)
@@ -66,11 +80,14 @@ def read_only() -> None:
 
 def init_app(app: Flask) -> None:
     # Domain functions only flush. The request commits once, after the view has
-    # returned a success; anything else (an error page, an exception) rolls back.
+    # returned a success; anything else (an error page, an exception) rolls back. A
+    # request that wrote nothing (most GETs) has nothing to commit: it rolls back, which
+    # costs no COMMIT and cannot save what a page flushed by mistake later in the request.
     @app.after_request
     def _commit_on_success(response):
         actions = g.pop(_AFTER_COMMIT, [])
-        if g.pop(_READ_ONLY, False):
+        changed = _changed_anything(db.session())
+        if g.pop(_READ_ONLY, False) or not (changed or actions):
             db.session.rollback()
         elif response.status_code < 400:
             db.session.commit()
