@@ -1,7 +1,8 @@
 """Languages, and the one place where pages format dates, times, numbers and sentences."""
 
 from dataclasses import dataclass, field
-from functools import cache
+from datetime import date
+from functools import cache, lru_cache
 from weakref import WeakKeyDictionary
 
 from babel import Locale
@@ -102,6 +103,38 @@ def country_name(code: str) -> str:
     return _locale_names(current_language())[1].get(code or "", code)
 
 
+def country_html(code: str) -> Markup:
+    """A country as pages show it: its name in the reader's language, then its code (a code
+    that names no country, stored before the list changed, is shown as it is)."""
+    words = reader()
+    title = words.translations.ugettext("ISO country code")
+    return _country_html(code or "", words.language, title)
+
+
+@lru_cache(maxsize=1024)
+def _country_html(code: str, language: str, title: str) -> Markup:
+    name = _locale_names(language)[1].get(code, code)
+    shown = Markup("<bdi>%s</bdi>&nbsp;") % name if name != code else Markup()
+    return shown + Markup('<abbr class="country" title="%s">%s</abbr>') % (title, code)
+
+
+def date_range_html(first: date, last: date) -> Markup:
+    """A visit's dates as one short range of <time> elements."""
+    return _date_range_html(first, last, current_language())
+
+
+_TIME = Markup('<time datetime="%s">%s</time>')
+
+
+@lru_cache(maxsize=4096)
+def _date_range_html(first: date, last: date, language: str) -> Markup:
+    start = _TIME % (first.isoformat(), timefmt.format_short_date(first, language))
+    if first == last:
+        return start
+    end = _TIME % (last.isoformat(), timefmt.format_short_date(last, language))
+    return start + Markup(' <span class="range-sep">–</span> ') + end
+
+
 def _fill(translated: str, variables: dict, sentence=str, names=None):
     """The sentence made by `sentence` (str, Markup, escape), `names` applied to text values."""
     if names:  # text from people (titles, names) isolated; numbers and our own markup kept
@@ -177,11 +210,14 @@ def init_app(app: Flask) -> None:
         "digits": lambda value: timefmt.format_number(value, current_language()),
         "language_name": language_name,
         "country_name": country_name,
+        "country": country_html,
         "bdi": isolate_html,  # a name inside a sentence on a page
         "isolate": isolate_text,  # the same in plain text: <title>, attributes
     }
     app.jinja_env.filters.update(filters)
-    app.jinja_env.globals.update(gettext=_template_gettext, ngettext=_template_ngettext)
+    app.jinja_env.globals.update(
+        gettext=_template_gettext, ngettext=_template_ngettext, date_range=date_range_html
+    )
 
     @app.context_processor
     def _language_context():

@@ -38,17 +38,19 @@ from planner.visits.models import (
     Side,
     Visit,
     VisitStatus,
+    visit_list_rows,
     visiting_countries,
-    visits_query,
 )
 from planner.visits.operations import VisitError
 from planner.web import (
+    RowLinks,
     StopLinks,
     acting_user,
     enum_arg,
     form_page,
     live_visit_or_404,
     paged,
+    paged_rows,
     participant_or_404,
     send_after_commit,
     shown_findings,
@@ -68,7 +70,9 @@ def list_visits():
     country = params.text_arg("country").upper() or None
     search = params.text_arg("q")
     today = app_office_today()
-    page = paged(visits_query(today, status, period=period, country=country, search=search))
+    page = paged_rows(
+        visit_list_rows(today, status, period=period, country=country, search=search)
+    )
     return render_template(
         "visits/list.html",
         page=page,
@@ -82,6 +86,8 @@ def list_visits():
         search=search,
         filtered=bool(status or period or country or search),
         today=today,
+        visit_url=RowLinks("visits.show_visit", "visit_id"),
+        status_labels={member: str(member.label) for member in VisitStatus},
     )
 
 
