@@ -110,21 +110,34 @@ def overdue(session, today: date, limit: int = DASHBOARD_ROWS) -> Capped:
     return capped(session, query, limit)
 
 
-def latest_outcomes(session, limit: int = 10) -> list[Outcome]:
-    """The most recent outcomes of live visits, with their follow-ups and owners."""
+def latest_outcome_ids(session, limit: int = DASHBOARD_ROWS) -> list[int]:
+    """The most recent outcomes of live visits, newest first: a sort of every outcome, so
+    planner/reports/figures.py keeps the answer until an outcome or a visit changes."""
     return list(
         session.scalars(
-            sa.select(Outcome)
+            sa.select(Outcome.id)
             .join(Outcome.visit)
             .where(Visit.deleted_at.is_(None))
-            .options(
-                selectinload(Outcome.visit),
-                selectinload(Outcome.follow_ups).selectinload(FollowUp.owner),
-            )
             .order_by(Outcome.day.desc(), Outcome.id.desc())
             .limit(limit)
         )
     )
+
+
+def outcomes_by_ids(session, ids: list[int]) -> list[Outcome]:
+    """These outcomes in this order, with their visits, follow-ups and owners."""
+    if not ids:
+        return []
+    found = session.scalars(
+        sa.select(Outcome)
+        .where(Outcome.id.in_(ids))
+        .options(
+            selectinload(Outcome.visit),
+            selectinload(Outcome.follow_ups).selectinload(FollowUp.owner),
+        )
+    )
+    by_id = {outcome.id: outcome for outcome in found}
+    return [by_id[outcome_id] for outcome_id in ids if outcome_id in by_id]
 
 
 @dataclass(frozen=True)
