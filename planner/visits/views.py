@@ -70,9 +70,7 @@ def list_visits():
     country = params.text_arg("country").upper() or None
     search = params.text_arg("q")
     today = app_office_today()
-    page = paged_rows(
-        visit_list_rows(today, status, period=period, country=country, search=search)
-    )
+    page = paged_rows(visit_list_rows(today, status, period=period, country=country, search=search))
     return render_template(
         "visits/list.html",
         page=page,
