@@ -6,6 +6,7 @@ here, below them all, and above the domains it calls.
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from flask import Response, abort, current_app, render_template, request, send_file, url_for
@@ -81,7 +82,8 @@ class RowLinks:
     _STAND_IN = 2_147_483_647
 
     def __init__(self, endpoint: str, argument: str):
-        url = url_for(endpoint, **{argument: self._STAND_IN})
+        values: dict[str, Any] = {argument: self._STAND_IN}
+        url = url_for(endpoint, **values)
         self._before, _, self._after = url.partition(str(self._STAND_IN))
 
     def __call__(self, row_id: int) -> str:

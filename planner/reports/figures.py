@@ -16,6 +16,7 @@ from datetime import date
 from threading import Lock
 
 import sqlalchemy as sa
+from markupsafe import Markup
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -34,7 +35,7 @@ class Figures:
     per_month: list[tuple[date, int]]
     latest_outcome_ids: list[int]
     # The charts as the dashboard draws them, by language (planner/reports/views.py).
-    drawn: dict[str, str] = field(default_factory=dict, compare=False)
+    drawn: dict[str, Markup] = field(default_factory=dict, compare=False)
 
 
 # (database, token, today) -> Figures; only the newest few are worth keeping.

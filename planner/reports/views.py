@@ -1,6 +1,6 @@
 """The dashboard of what visits produced, and a visit's report as a page, CSV and Excel."""
 
-import io
+import tempfile
 
 from flask import (
     Blueprint,
@@ -8,7 +8,6 @@ from flask import (
     abort,
     current_app,
     render_template,
-    send_file,
     url_for,
 )
 from flask_babel import gettext as _
@@ -25,6 +24,9 @@ from planner.web import RowLinks
 bp = Blueprint("reports", __name__)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# A workbook larger than this is written to disk rather than held in memory.
+XLSX_IN_MEMORY_AT_MOST = 4 * 1024 * 1024
+XLSX_PIECE = 64 * 1024
 
 
 def link_to(endpoint: str, **values) -> str | None:
@@ -102,11 +104,6 @@ def file_name(visit, extension: str) -> str:
     return f"visit-{visit.id}-report-{visit.start_date.isoformat()}.{extension}"
 
 
-def download(data: bytes, mimetype: str, report: queries.VisitReport, extension: str):
-    name = file_name(report.visit, extension)
-    return send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=name)
-
-
 @bp.get("/visits/<int:visit_id>/report")
 def visit_report(visit_id: int):
     report = report_or_404(visit_id)
@@ -140,6 +137,29 @@ def visit_report_csv(visit_id: int):
 
 @bp.get("/visits/<int:visit_id>/report.xlsx")
 def visit_report_xlsx(visit_id: int):
+    """Written row by row to a temporary file (in memory while small), then sent from it a
+    piece at a time; the file is gone once sent, or once the download is broken off."""
     report = report_or_404(visit_id)
-    data = export.report_xlsx(report, right_to_left=current_language() in RTL_LANGUAGES)
-    return download(data, XLSX, report, "xlsx")
+    file = tempfile.SpooledTemporaryFile(max_size=XLSX_IN_MEMORY_AT_MOST)
+    try:
+        export.report_xlsx(report, file, right_to_left=current_language() in RTL_LANGUAGES)
+        size = file.tell()
+        file.seek(0)
+    except BaseException:
+        file.close()
+        raise
+
+    def pieces():
+        with file:
+            while piece := file.read(XLSX_PIECE):
+                yield piece
+
+    name = file_name(report.visit, "xlsx")
+    return Response(
+        pieces(),
+        mimetype=XLSX,
+        headers={
+            "Content-Disposition": f"attachment; filename={name}",
+            "Content-Length": str(size),
+        },
+    )
