@@ -19,7 +19,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from planner.database import Capped, capped
 from planner.itinerary.models import Stop
@@ -75,7 +75,7 @@ def week_stops_query(today: date, office_zone: str, days: int = 7) -> sa.Select:
             Stop.starts_at >= start,
             Stop.starts_at < end,
         )
-        .options(selectinload(Stop.visit), selectinload(Stop.venue))
+        .options(contains_eager(Stop.visit), joinedload(Stop.venue))
         .order_by(Stop.starts_at, Stop.id)
     )
 
@@ -101,11 +101,13 @@ def by_local_day(stops: list[Stop]) -> list[tuple[date, list[Stop]]]:
 def overdue(session, today: date, limit: int = DASHBOARD_ROWS) -> Capped:
     """The oldest open follow-ups due before today, with what they are about, and how many
     there are."""
+    # Each row's one owner, outcome, visit and partnership come joined to it: a query per
+    # relationship (selectinload) cost more than the rows themselves.
     query = overdue_query(today).options(
-        selectinload(FollowUp.owner),
-        selectinload(FollowUp.outcome),
-        selectinload(FollowUp.visit),
-        selectinload(FollowUp.partnership),
+        joinedload(FollowUp.owner),
+        joinedload(FollowUp.outcome),
+        joinedload(FollowUp.visit),
+        joinedload(FollowUp.partnership),
     )
     return capped(session, query, limit)
 
@@ -132,8 +134,8 @@ def outcomes_by_ids(session, ids: list[int]) -> list[Outcome]:
         sa.select(Outcome)
         .where(Outcome.id.in_(ids))
         .options(
-            selectinload(Outcome.visit),
-            selectinload(Outcome.follow_ups).selectinload(FollowUp.owner),
+            joinedload(Outcome.visit),
+            selectinload(Outcome.follow_ups).joinedload(FollowUp.owner),
         )
     )
     by_id = {outcome.id: outcome for outcome in found}
