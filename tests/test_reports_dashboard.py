@@ -447,6 +447,32 @@ def test_the_kept_sums_follow_every_change_to_an_outcome_or_a_visit(
     assert chart_numbers(page, "chart-months")["January 2027"] == 1
 
 
+def test_the_kept_pipeline_follows_every_change_to_a_partnership(
+    twinning, client, signed_in, frozen_clock
+):
+    frozen_clock(datetime(2026, 12, 1, 8, tzinfo=UTC))
+    signed_in(Role.VIEWER)
+
+    def in_progress(page: str) -> str:
+        return re.search(
+            r'figure__number">(\d+)</span>\s*<span class="figure__label">Partnerships in progress',
+            page,
+        )[1]
+
+    page = client.get("/dashboard").text
+    assert '>Idea <span class="count">1</span>' in section(page, "pipeline")
+    assert in_progress(page) == "1"
+    twinning.stage = Stage.DORMANT
+    db.session.commit()
+    page = client.get("/dashboard").text
+    assert '>Idea <span class="count">0</span>' in section(page, "pipeline")
+    assert '>Dormant <span class="count">1</span>' in section(page, "pipeline")
+    assert in_progress(page) == "0"
+    twinning.title = "Khorramabad – Turkistan, renamed"
+    db.session.commit()
+    assert "renamed" in section(client.get("/dashboard").text, "pipeline")
+
+
 def test_the_kept_charts_are_drawn_in_each_readers_language(
     create_visit, client, signed_in, frozen_clock, auth, create_staff
 ):

@@ -1,12 +1,13 @@
 """The dashboard's sums over the office's whole history, kept between requests.
 
-Outcomes by country and by year, visits per month and which outcomes are the latest are
-read from every outcome on file: milliseconds that grow with the history, on every
-dashboard. They change only when a visit or an outcome does, so they are kept in the
-process under the token of planner/reports/models.py, which one listener replaces in the
-flush of every such change (whatever made it: a page, the API, the CLI). A dashboard then
-costs one row's read while nothing changed, and sums up anew after any change, in any
-process, since the token is in the database.
+Outcomes by country and by year, visits per month, which outcomes are the latest and the
+partnership pipeline are read from every outcome (or partnership) on file: milliseconds
+that grow with the history, on every dashboard. They change only when a visit, an outcome
+or a partnership does, so they are kept in the process under the token of
+planner/reports/models.py, which one listener replaces in the flush of every such change
+(whatever made it: a page, the API, the CLI). A dashboard then costs one row's read while
+nothing changed, and sums up anew after any change, in any process, since the token is in
+the database.
 """
 
 import uuid
@@ -21,9 +22,18 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from planner.outcomes.models import Outcome, OutcomeKind
+from planner.partnerships.models import Partnership
 from planner.reports import queries
 from planner.reports.models import FIGURES_ROW, FiguresVersion
 from planner.visits.models import Visit
+
+
+@dataclass(frozen=True)
+class Drawn:
+    """A part of the dashboard as written for one language, and the figure it shows."""
+
+    html: Markup
+    figure: int = 0
 
 
 @dataclass(frozen=True)
@@ -34,8 +44,8 @@ class Figures:
     by_year: list[tuple[int, dict[OutcomeKind, int]]]
     per_month: list[tuple[date, int]]
     latest_outcome_ids: list[int]
-    # The charts as the dashboard draws them, by language (planner/reports/views.py).
-    drawn: dict[str, Markup] = field(default_factory=dict, compare=False)
+    # Parts of the dashboard as it draws them, by (part, language): planner/reports/views.py.
+    drawn: dict[tuple[str, str], Drawn] = field(default_factory=dict, compare=False)
 
 
 # (database, token, today) -> Figures; only the newest few are worth keeping.
@@ -79,12 +89,14 @@ def forget() -> None:
 
 def _changes_figures(session: Session) -> bool:
     def counts(objects: Iterable[object], changed: Callable[[object], bool]) -> bool:
-        return any(isinstance(obj, Outcome | Visit) and changed(obj) for obj in objects)
+        return any(
+            isinstance(obj, Outcome | Visit | Partnership) and changed(obj) for obj in objects
+        )
 
     return (
         counts(session.new, lambda _obj: True)
         or counts(session.deleted, lambda _obj: True)
-        # A visit whose stops changed is dirty too; only its own columns count.
+        # A visit whose stops changed is dirty too: only a row's own columns count.
         or counts(session.dirty, lambda obj: session.is_modified(obj, include_collections=False))
     )
 

@@ -18,6 +18,7 @@ from werkzeug.routing import BuildError
 from planner.clock import app_office_today, office_today, office_zone, utc_now
 from planner.extensions import db
 from planner.i18n import RTL_LANGUAGES, country_name, current_language
+from planner.partnerships.models import Stage
 from planner.reports import charts, export, figures, queries
 from planner.web import RowLinks
 
@@ -50,6 +51,7 @@ def dashboard():
     session = db.session
     week = queries.week_stops_capped(session, day, office_zone())
     summed = figures.dashboard_figures(session, day)
+    pipeline = drawn_pipeline(session, summed)
     return render_template(
         "reports/dashboard.html",
         today=day,
@@ -59,13 +61,13 @@ def dashboard():
         week_more=week.more,
         overdue=queries.overdue(session, day),
         latest=queries.outcomes_by_ids(session, summed.latest_outcome_ids),
-        pipeline=queries.partnership_pipeline(session),
         outcomes_total=sum(count for _country, count in summed.by_country),
+        pipeline=pipeline.html,
+        moving=pipeline.figure,
         charts=drawn_charts(summed),
         visit_url=RowLinks("visits.show_visit", "visit_id"),
         report_url=RowLinks("reports.visit_report", "visit_id"),
         outcome_url=row_links("outcomes.show_outcome", "outcome_id"),
-        partnership_url=row_links("partnerships.show_partnership", "partnership_id"),
     )
 
 
@@ -74,20 +76,45 @@ def row_links(endpoint: str, argument: str) -> RowLinks | None:
     return RowLinks(endpoint, argument) if endpoint in current_app.view_functions else None
 
 
+def written(html: str) -> Markup:
+    """A part of a page that a template wrote (and escaped), to put in another page."""
+    return Markup(html)  # noqa: S704 - written by a template, which escaped it
+
+
 def drawn_charts(summed: figures.Figures) -> Markup:
     """The charts' section, drawn once per state of the figures and language: three SVG
     pictures and their tables of numbers were a third of the dashboard's time and size."""
     language = current_language()
-    drawn = summed.drawn.get(language)
+    drawn = summed.drawn.get(("charts", language))
     if drawn is None:
-        drawn = summed.drawn[language] = Markup(  # noqa: S704 - a template, escaped there
-            render_template(
-                "reports/_dashboard_charts.html",
-                country_chart=charts.country_chart(summed.by_country, country_name),
-                year_chart=charts.year_chart(summed.by_year),
-                month_chart=charts.month_chart(summed.per_month, _("Visits"), language),
-            )
+        html = render_template(
+            "reports/_dashboard_charts.html",
+            country_chart=charts.country_chart(summed.by_country, country_name),
+            year_chart=charts.year_chart(summed.by_year),
+            month_chart=charts.month_chart(summed.per_month, _("Visits"), language),
         )
+        drawn = summed.drawn["charts", language] = figures.Drawn(written(html))
+    return drawn.html
+
+
+# Stages at which a partnership is no longer moving.
+STILL = frozenset({Stage.DORMANT, Stage.CLOSED})
+
+
+def drawn_pipeline(session, summed: figures.Figures) -> figures.Drawn:
+    """The partnership pipeline, drawn once per state of the partnerships and language,
+    with how many partnerships are moving."""
+    language = current_language()
+    drawn = summed.drawn.get(("pipeline", language))
+    if drawn is None:
+        pipeline = queries.partnership_pipeline(session)
+        html = render_template(
+            "reports/_dashboard_pipeline.html",
+            pipeline=pipeline,
+            partnership_url=row_links("partnerships.show_partnership", "partnership_id"),
+        )
+        moving = sum(column.count for column in pipeline if column.stage not in STILL)
+        drawn = summed.drawn["pipeline", language] = figures.Drawn(written(html), moving)
     return drawn
 
 
