@@ -54,9 +54,13 @@ class Capped:
 
 
 def capped(session, query: sa.Select, limit: int) -> Capped:
-    """The query's first `limit` rows, and a COUNT of all of them."""
+    """The query's first `limit` rows, and a COUNT of all of them (asked only when the
+    rows fill the cap: fewer than `limit` rows are all there is)."""
+    rows = list(session.scalars(query.limit(limit)))
+    if len(rows) < limit:
+        return Capped(rows, len(rows))
     total = session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
-    return Capped(list(session.scalars(query.limit(limit))), total or 0)
+    return Capped(rows, total or 0)
 
 
 def after_commit(action: Callable[[], None]) -> None:

@@ -54,9 +54,12 @@ _KEPT_AT_MOST = 8
 _LOCK = Lock()
 
 
+_TOKEN = sa.select(FiguresVersion.token).where(FiguresVersion.id == FIGURES_ROW)
+
+
 def token(session) -> str | None:
     """The figures' current version; None until the first change wrote one."""
-    return session.scalar(sa.select(FiguresVersion.token).where(FiguresVersion.id == FIGURES_ROW))
+    return session.scalar(_TOKEN)
 
 
 def dashboard_figures(session, today: date) -> Figures:
