@@ -9,11 +9,14 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import Flask, g
+from sqlalchemy import orm
 
 from planner.extensions import db
 
 _AFTER_COMMIT = "_pishvaz_after_commit"
 _READ_ONLY = "_pishvaz_read_only"
+# Set in a session's info by each flush, taken off when the request ends.
+_FLUSHED = "pishvaz_flushed"
 
 
 @sa.event.listens_for(sa.engine.Engine, "connect")
@@ -25,6 +28,17 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA busy_timeout = 5000")
         cursor.close()
+
+
+@sa.event.listens_for(orm.Session, "after_flush")
+def _note_flush(session, _flush_context) -> None:
+    session.info[_FLUSHED] = True
+
+
+def _changed_anything(session) -> bool:
+    """Whether the session wrote (flushed) or holds changes to write: what a commit saves."""
+    flushed = session.info.pop(_FLUSHED, False)
+    return flushed or bool(session.new or session.dirty or session.deleted)
 
 
 @dataclass(frozen=True)
@@ -41,9 +55,13 @@ class Capped:
 
 
 def capped(session, query: sa.Select, limit: int) -> Capped:
-    """The query's first `limit` rows, and a COUNT of all of them."""
+    """The query's first `limit` rows, and a COUNT of all of them (asked only when the
+    rows fill the cap: fewer than `limit` rows are all there is)."""
+    rows = list(session.scalars(query.limit(limit)))
+    if len(rows) < limit:
+        return Capped(rows, len(rows))
     total = session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
-    return Capped(list(session.scalars(query.limit(limit))), total or 0)
+    return Capped(rows, total or 0)
 
 
 def after_commit(action: Callable[[], None]) -> None:
@@ -88,11 +106,14 @@ def read_connection() -> Iterator[sa.Connection]:
 
 def init_app(app: Flask) -> None:
     # Domain functions only flush. The request commits once, after the view has
-    # returned a success; anything else (an error page, an exception) rolls back.
+    # returned a success; anything else (an error page, an exception) rolls back. A
+    # request that wrote nothing (most GETs) has nothing to commit: it rolls back, which
+    # costs no COMMIT and cannot save what a page flushed by mistake later in the request.
     @app.after_request
     def _commit_on_success(response):
         actions = g.pop(_AFTER_COMMIT, [])
-        if g.pop(_READ_ONLY, False):
+        changed = _changed_anything(db.session())
+        if g.pop(_READ_ONLY, False) or not (changed or actions):
             db.session.rollback()
         elif response.status_code < 400:
             db.session.commit()

@@ -9,5 +9,7 @@ from planner.organizations.models import Organization  # noqa: F401
 from planner.outcomes.models import DocumentBlob, FollowUp, Outcome, OutcomeDocument  # noqa: F401
 from planner.partnerships.models import Partnership, StageChange  # noqa: F401
 from planner.people.models import Person  # noqa: F401
+from planner.reports import figures  # noqa: F401 - a new figures token on every change
+from planner.reports.models import FiguresVersion  # noqa: F401
 from planner.venues.models import OpeningHours, TravelTime, Venue, VenueClosure  # noqa: F401
 from planner.visits.models import Participant, Visit  # noqa: F401

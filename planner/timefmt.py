@@ -7,18 +7,30 @@ else gets Babel's CLDR formats.
 
 import re
 from datetime import UTC, date, datetime, time, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 import jdatetime
-from babel.dates import format_date as babel_format_date
-from babel.dates import format_time as babel_format_time
+from babel import Locale
+from babel.dates import DateTimePattern, parse_pattern
 
 PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
 
 
 class NonexistentLocalTime(ValueError):
     """A wall-clock time skipped by a daylight-saving change."""
+
+
+@cache
+def _formatter(locale: str, pattern: str) -> tuple[Locale, DateTimePattern]:
+    """A CLDR pattern parsed once for a locale: Babel's format_date parses both per call."""
+    return Locale.parse(locale), parse_pattern(pattern)
+
+
+def format_pattern(value: date | datetime | time, pattern: str, locale: str) -> str:
+    """What babel.dates.format_date/format_time write for an explicit pattern."""
+    cldr_locale, parsed = _formatter(locale, pattern)
+    return parsed.apply(value, cldr_locale)
 
 
 def zone(name: str) -> ZoneInfo:
@@ -88,7 +100,7 @@ def format_time(instant: datetime, zone_name: str, locale: str = "en") -> str:
     local = to_local(instant, zone_name)
     if locale == "fa":
         return local.strftime("%H:%M").translate(PERSIAN_DIGITS)
-    return babel_format_time(local, "HH:mm", locale=locale)
+    return format_pattern(local, "HH:mm", locale)
 
 
 def format_date(day: date | datetime, locale: str = "en", zone_name: str | None = None) -> str:
@@ -97,19 +109,27 @@ def format_date(day: date | datetime, locale: str = "en", zone_name: str | None 
         if zone_name is None:
             raise ValueError("a datetime needs the zone to show its date in")
         day = to_local(day, zone_name).date()
+    return _long_date(day, locale)
+
+
+# A page shows the same days again and again (a list's dates, the week ahead): a day's
+# text is worked out once per language. Bounded: a few years of days in two languages.
+@lru_cache(maxsize=4096)
+def _long_date(day: date, locale: str) -> str:
     if locale == "fa":
         jalali = jdatetime.date.fromgregorian(date=day, locale="fa_IR")
         text = f"{jalali.strftime('%A')} {jalali.day} {jalali.strftime('%B')} {jalali.year}"
         return text.translate(PERSIAN_DIGITS)
-    return babel_format_date(day, "EEEE, d MMMM y", locale=locale)
+    return format_pattern(day, "EEEE, d MMMM y", locale)
 
 
+@lru_cache(maxsize=4096)
 def format_short_date(day: date, locale: str = "en") -> str:
     """'20 Oct 2025', or '۱۴۰۴/۰۷/۲۸' for Persian readers."""
     if locale == "fa":
         jalali = jdatetime.date.fromgregorian(date=day)
         return jalali.strftime("%Y/%m/%d").translate(PERSIAN_DIGITS)
-    return babel_format_date(day, "d MMM y", locale=locale)
+    return format_pattern(day, "d MMM y", locale)
 
 
 def format_datetime(instant: datetime, zone_name: str, locale: str = "en") -> str:

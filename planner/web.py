@@ -6,12 +6,13 @@ here, below them all, and above the domains it calls.
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from flask import Response, abort, current_app, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_sqlalchemy.pagination import Pagination
+from flask_sqlalchemy.pagination import Pagination, SelectPagination
 from markupsafe import Markup
 
 from planner.accounts.models import User
@@ -58,25 +59,6 @@ def shown_findings(findings: Iterable[Finding]) -> list[ShownFinding]:
     ]
 
 
-class StopLinks:
-    """The links of a visit's stop actions, each endpoint's URL built once per page and the
-    stop's id put in: url_for for every action of every stop was a large part of a long
-    programme's page. `stop_url("itinerary.edit_stop", stop.id)` in a template."""
-
-    _STAND_IN = 2_147_483_647  # a stop id no visit has, marking where the real one goes
-
-    def __init__(self, visit_id: int, endpoints: Iterable[str]):
-        self._parts = {}
-        for endpoint in endpoints:
-            url = url_for(endpoint, visit_id=visit_id, stop_id=self._STAND_IN)
-            before, _, after = url.partition(str(self._STAND_IN))
-            self._parts[endpoint] = (before, after)
-
-    def __call__(self, endpoint: str, stop_id: int) -> str:
-        before, after = self._parts[endpoint]
-        return f"{before}{stop_id}{after}"
-
-
 def kept_store() -> RenderedCalendars:
     """This process's kept visit pages (planner/programmes/kept.py), made at first use."""
     store = current_app.extensions.get("kept_programmes")
@@ -97,6 +79,21 @@ def kept_key(visit: Visit, page: str, can_edit: bool) -> str:
         config=current_app.config,
     )
     return kept.page_key(db.session, visit.id, reader)
+
+
+class RowLinks:
+    """url_for(endpoint, <argument>=id) for each row of a list, the URL built once: a list
+    of fifty visits asked the URL map fifty times. `visit_url(visit.id)` in a template."""
+
+    _STAND_IN = 2_147_483_647
+
+    def __init__(self, endpoint: str, argument: str):
+        values: dict[str, Any] = {argument: self._STAND_IN}
+        url = url_for(endpoint, **values)
+        self._before, _, self._after = url.partition(str(self._STAND_IN))
+
+    def __call__(self, row_id: int) -> str:
+        return f"{self._before}{row_id}{self._after}"
 
 
 def acting_user() -> User:
@@ -131,6 +128,22 @@ def paged(query: sa.Select, per_page: int = PER_PAGE) -> Pagination:
 
     A page number past the last page is a 404: there is nothing there to show."""
     return db.paginate(query, page=page_arg(), per_page=per_page, error_out=True)
+
+
+class RowPagination(SelectPagination):
+    """A page of a select of columns, as rows: SelectPagination keeps only the first column."""
+
+    def _query_items(self) -> list:
+        select = self._query_args["select"].limit(self.per_page).offset(self._query_offset)
+        return list(self._query_args["session"].execute(select))
+
+
+def paged_rows(query: sa.Select, per_page: int = PER_PAGE) -> Pagination:
+    """`paged` for a query of plain rows (columns, not models): what a long list reads
+    when building fifty models would cost more than writing the page."""
+    return RowPagination(
+        select=query, session=db.session(), page=page_arg(), per_page=per_page, error_out=True
+    )
 
 
 def form_page(template: str, form, **context):

@@ -50,6 +50,7 @@ LAYERS = (
             "itinerary/kinds",
             "*/queries",
             "outcomes/overdue",
+            "reports/figures",
         ),
     ),
     (

@@ -354,3 +354,136 @@ def test_upcoming_visits_on_the_dashboard_link_to_the_list_of_all_upcoming(
     see_all = re.search(r'href="([^"]+)">See all upcoming visits', upcoming)[1]
     assert see_all == "/?period=upcoming"
     assert "Trip 8" in client.get(see_all).text
+
+
+def test_a_long_overdue_list_links_to_all_of_them_a_page_at_a_time(
+    visit, client, signed_in, frozen_clock
+):
+    frozen_clock(datetime(2027, 3, 1, 8, tzinfo=UTC))
+    owner = signed_in(Role.PLANNER)
+    db.session.add_all(
+        FollowUp(
+            title=f"Letter {n:02}", owner=owner, visit=visit, due_date=date(2027, 1, 1 + n % 28)
+        )
+        for n in range(60)
+    )
+    db.session.commit()
+    overdue = section(client.get("/dashboard").text, "overdue")
+    assert len(overdue_rows(overdue)) == queries.DASHBOARD_ROWS
+    assert "60 overdue, showing the 10 oldest." in overdue
+    see_all = re.search(r'href="([^"]+)">See all overdue follow-ups', overdue)[1]
+    first = client.get(see_all).text
+    assert len(overdue_rows(first)) == 50
+    assert "1–50 of 60" in first
+    second_url = re.search(r'rel="next" href="([^"]+)"', first)[1].replace("&amp;", "&")
+    assert "status=overdue" in second_url and "page=2" in second_url
+    second = client.get(second_url).text
+    assert len(overdue_rows(second)) == 10
+    shown = re.findall(r"Letter \d\d", first + second)
+    assert set(shown) == {f"Letter {n:02}" for n in range(60)}
+
+
+def test_a_busy_week_shows_its_first_stops_and_links_to_the_upcoming_visits(
+    create_visit, create_stop, client, signed_in, frozen_clock
+):
+    frozen_clock(datetime(2026, 12, 14, 4, tzinfo=UTC))
+    visit = create_visit(start_date=date(2026, 12, 14), end_date=date(2026, 12, 16))
+    for n in range(queries.WEEK_STOPS_AT_MOST + 5):
+        create_stop(visit, date(2026, 12, 15), f"09:{n:02}", f"09:{n + 1:02}", title=f"Stop {n:02}")
+    signed_in(Role.VIEWER)
+    week = section(client.get("/dashboard").text, "week")
+    assert "Stop 19" in week and "Stop 20" not in week
+    assert "25 stops this week, showing the first 20." in week
+    see_all = re.search(r'href="([^"]+)">See the upcoming visits', week)[1]
+    assert escape(visit.title) in client.get(see_all).text
+
+
+# --- The sums kept between requests ---------------------------------------------------------
+
+
+def test_the_kept_sums_follow_every_change_to_an_outcome_or_a_visit(
+    create_visit, client, signed_in, frozen_clock, query_counter
+):
+    frozen_clock(datetime(2026, 12, 1, 8, tzinfo=UTC))
+    kazakh = create_visit()
+    iraqi = create_visit(title="Basra delegation", visiting_country="IQ")
+    first = add_outcome(kazakh, summary="Grinding balls", day=date(2026, 11, 2))
+    signed_in(Role.VIEWER)
+    page = client.get("/dashboard").text
+    assert chart_numbers(page, "chart-countries") == {"Kazakhstan": 1}
+
+    # Asked again with nothing changed, nothing is summed again.
+    with query_counter() as statements:
+        client.get("/dashboard")
+    assert not [sql for sql in statements if "GROUP BY" in sql and "outcomes" in sql]
+
+    # A new outcome: counted, and the latest.
+    add_outcome(iraqi, summary="Date palms", day=date(2026, 11, 20))
+    page = client.get("/dashboard").text
+    assert chart_numbers(page, "chart-countries") == {"Kazakhstan": 1, "Iraq": 1}
+    latest = section(page, "outcomes")
+    assert latest.index("Date palms") < latest.index("Grinding balls")
+
+    # An outcome moved to another year, a visit's country corrected, a visit binned.
+    first.day = date(2025, 6, 1)
+    db.session.commit()
+    assert chart_numbers(client.get("/dashboard").text, "chart-years") == {"2025": 1, "2026": 1}
+    iraqi.visiting_country = "TR"
+    db.session.commit()
+    page = client.get("/dashboard").text
+    assert chart_numbers(page, "chart-countries") == {"Kazakhstan": 1, "Türkiye": 1}
+    iraqi.deleted_at = utc_now()
+    db.session.commit()
+    page = client.get("/dashboard").text
+    assert chart_numbers(page, "chart-countries") == {"Kazakhstan": 1}
+    assert "Date palms" not in section(page, "outcomes")
+
+    # An outcome deleted; a visit added in the chart's months.
+    db.session.delete(first)
+    db.session.commit()
+    create_visit(title="January trip", start_date=date(2027, 1, 5), end_date=date(2027, 1, 6))
+    page = client.get("/dashboard").text
+    assert "No outcomes recorded yet." in page
+    assert chart_numbers(page, "chart-months")["January 2027"] == 1
+
+
+def test_the_kept_pipeline_follows_every_change_to_a_partnership(
+    twinning, client, signed_in, frozen_clock
+):
+    frozen_clock(datetime(2026, 12, 1, 8, tzinfo=UTC))
+    signed_in(Role.VIEWER)
+
+    def in_progress(page: str) -> str:
+        return re.search(
+            r'figure__number">(\d+)</span>\s*<span class="figure__label">Partnerships in progress',
+            page,
+        )[1]
+
+    page = client.get("/dashboard").text
+    assert '>Idea <span class="count">1</span>' in section(page, "pipeline")
+    assert in_progress(page) == "1"
+    twinning.stage = Stage.DORMANT
+    db.session.commit()
+    page = client.get("/dashboard").text
+    assert '>Idea <span class="count">0</span>' in section(page, "pipeline")
+    assert '>Dormant <span class="count">1</span>' in section(page, "pipeline")
+    assert in_progress(page) == "0"
+    twinning.title = "Khorramabad – Turkistan, renamed"
+    db.session.commit()
+    assert "renamed" in section(client.get("/dashboard").text, "pipeline")
+
+
+def test_the_kept_charts_are_drawn_in_each_readers_language(
+    create_visit, client, signed_in, frozen_clock, auth, create_staff
+):
+    frozen_clock(datetime(2026, 12, 1, 8, tzinfo=UTC))
+    add_outcome(create_visit(), day=date(2026, 11, 2))
+    signed_in(Role.VIEWER)
+    assert "Kazakhstan" in section(client.get("/dashboard").text, "charts")
+    auth.logout()
+    auth.login(create_staff(Role.VIEWER, locale="fa"))
+    page = client.get("/dashboard").text
+    assert 'dir="rtl"' in page
+    charts_fa = section(page, "charts")
+    assert "Kazakhstan" not in charts_fa and "قزاقستان" in charts_fa
+    assert "۲۰۲۶" in charts_fa

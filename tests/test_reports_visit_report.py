@@ -18,6 +18,7 @@ from planner.clock import utc_now
 from planner.extensions import db
 from planner.itinerary.models import StopStatus
 from planner.outcomes.models import FollowUp, FollowUpStatus, Outcome, OutcomeKind
+from planner.reports import queries
 
 CURRENCIES = ("USD", "EUR", "KZT", "IRR")
 SUMMARIES = (
@@ -383,3 +384,61 @@ def test_visit_page_links_to_its_report(create_visit, client, signed_in):
     report = client.get(f"/visits/{visit.id}/report").text
     assert f'href="/visits/{visit.id}/report.csv"' in report
     assert f'href="/visits/{visit.id}/report.xlsx"' in report
+
+
+# --- Long reports ---------------------------------------------------------------------------
+
+
+def test_an_export_of_many_outcomes_is_complete_and_well_formed(
+    create_visit, create_staff, client, signed_in
+):
+    """More outcomes than the CSV reads at a time, each with a follow-up: every one is in
+    both files, once, in the report's order, and both files open cleanly."""
+    visit = create_visit()
+    owner = create_staff(Role.PLANNER, name="Kaveh Nazari")
+    count = queries.EXPORT_BATCH * 12 + 7
+    outcomes = [
+        Outcome(
+            visit=visit,
+            kind=OutcomeKind.EXPORT_LEAD if n % 3 else OutcomeKind.AGREEMENT,
+            summary=f"Outcome {n:04}, with a comma" if n % 2 else f"=Outcome {n:04}",
+            day=date(2026, 12, 15) + timedelta(days=n % 2),
+            estimated_value=Decimal(n) + Decimal("0.25"),
+            currency="USD",
+        )
+        for n in range(count)
+    ]
+    db.session.add_all(outcomes)
+    db.session.add_all(
+        FollowUp(title=f"Letter {n:04}", owner=owner, outcome=o, visit=visit, due_date=o.day)
+        for n, o in enumerate(outcomes)
+    )
+    db.session.commit()
+    signed_in(Role.VIEWER)
+
+    rows = csv_rows(client.get(f"/visits/{visit.id}/report.csv").data)
+    assert len(rows) == count
+    summaries = [row["Summary"] for row in rows]
+    assert sorted(s.lstrip("'=") for s in summaries) == sorted(
+        f"Outcome {n:04}" + (", with a comma" if n % 2 else "") for n in range(count)
+    )
+    assert all(row["Follow-ups"] == "1" for row in rows)
+    assert [row["Kind"] for row in rows] == sorted(
+        (row["Kind"] for row in rows), key=lambda kind: kind != "Agreement"
+    )
+
+    response = client.get(f"/visits/{visit.id}/report.xlsx")
+    assert response.headers["Content-Length"] == str(len(response.data))
+    book = openpyxl.load_workbook(io.BytesIO(response.data))
+    sheet = book["Outcomes"]
+    assert sheet.max_row == count + 1
+    values = list(sheet.iter_rows(min_row=2, values_only=True))
+    # The same outcomes in the same order, text that looks like a formula kept text.
+    assert [row[3] for row in values] == [summary.removeprefix("'") for summary in summaries]
+    assert {cell.data_type for (cell,) in sheet.iter_rows(min_row=2, min_col=4, max_col=4)} == {"s"}
+    assert all(isinstance(row[6], float | int) for row in values)
+    assert book["Follow-ups"].max_row == count + 1
+    assert (
+        book["Totals"].cell(row=2, column=3).value + book["Totals"].cell(row=3, column=3).value
+        == count
+    )

@@ -198,15 +198,18 @@ def follow_ups_of_owner(session, owner_id: int, today: date) -> OwnFollowUps:
     )
 
 
+# Built once: every signed-in page asks it, and building a statement (and its cache key)
+# anew cost more than the database's answer.
+_COUNT_OVERDUE = sa.select(sa.func.count(FollowUp.id)).where(
+    FollowUp.owner_id == sa.bindparam("owner_id"),
+    FollowUp.status == FollowUpStatus.OPEN,
+    FollowUp.due_date < sa.bindparam("today"),
+)
+
+
 def count_overdue(session, today: date, owner_id: int) -> int:
     """How many of the owner's follow-ups are overdue: one COUNT, for the navigation badge."""
-    return session.scalar(
-        sa.select(sa.func.count(FollowUp.id)).where(
-            FollowUp.owner_id == owner_id,
-            FollowUp.status == FollowUpStatus.OPEN,
-            FollowUp.due_date < today,
-        )
-    )
+    return session.scalar(_COUNT_OVERDUE, {"owner_id": owner_id, "today": today}) or 0
 
 
 def follow_up_owners(session, current: User | None = None) -> list[User]:

@@ -11,9 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from babel.dates import format_date
-
 from planner.outcomes.models import OutcomeKind
+from planner.timefmt import format_pattern
 
 
 @dataclass(frozen=True)
@@ -186,7 +185,7 @@ def columns(data: list[Column], series: list[Series], slot: int = 56, height: in
 
 def month_label(month: date, locale: str) -> str:
     """'Dec' (or 'دسامبر'): the month's short stand-alone name in the reader's language."""
-    return format_date(month, "LLL", locale=locale)
+    return format_pattern(month, "LLL", locale)
 
 
 # --- The dashboard's three charts, from the rows of planner/reports/queries.py --------
@@ -215,7 +214,7 @@ def month_chart(rows: list[tuple[date, int]], series_label: str, locale: str) ->
                 month_label(month, locale),
                 (count,),
                 note=str(month.year) if index == 0 or month.month == 1 else "",
-                name=format_date(month, "LLLL y", locale=locale),
+                name=format_pattern(month, "LLLL y", locale),
             )
             for index, (month, count) in enumerate(rows)
         ],

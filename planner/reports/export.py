@@ -1,7 +1,8 @@
 """A visit's report as files: CSV for any spreadsheet, and an Excel workbook with typed cells.
 
-Plain functions over a VisitReport (planner/reports/queries.py), returning bytes; the CSV
-comes a line at a time from the outcomes as they are read, so that it can be streamed. Column
+Plain functions over a VisitReport (planner/reports/queries.py); the CSV comes a line at a
+time from the outcomes as they are read, so that it can be streamed, and the workbook is
+written row by row (openpyxl's write-only mode) to a file that is then sent. Column
 names come out in the reader's language (lazy strings, resolved when the file is built).
 Figures stay machine-readable: ASCII digits, ISO dates in the CSV, numbers and dates as
 such in the workbook, and the currency always in a column of its own.
@@ -9,14 +10,16 @@ such in the workbook, and the currency always in a column of its own.
 
 import csv
 import io
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import IO
 
 from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -59,6 +62,9 @@ VALUE_COLUMNS = (_l("Kind"), _l("Currency"), _l("Outcomes with a value"), _l("To
 KIND_COLUMNS = (_l("Kind"), _l("Outcomes"))
 OVERDUE = _l("overdue")
 
+HEADER_FONT = Font(bold=True)
+HEADER_FILL = PatternFill("solid", fgColor="E9EEF4")
+WRAPPED = Alignment(wrap_text=True, vertical="top")
 MONEY_FORMAT = "#,##0.00"
 DATE_FORMAT = "yyyy-mm-dd"
 WIDEST = 60
@@ -168,88 +174,122 @@ def report_csv_lines(outcomes: Iterable[Outcome], today: date, words: CsvWords) 
         yield written()
 
 
-def write_table(sheet, headers, rows, start_row: int = 1) -> int:
-    """Headers in bold, then the rows; text is kept text even if it looks like a formula."""
-    for column, header in enumerate(headers, start=1):
-        cell = sheet.cell(row=start_row, column=column, value=str(header))
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="E9EEF4")
-    row_number = start_row
-    for row_number, values in enumerate(rows, start=start_row + 1):
-        for column, value in enumerate(values, start=1):
-            cell = sheet.cell(row=row_number, column=column, value=value)
-            if isinstance(value, str):
-                cell.data_type = "s"
-            elif isinstance(value, date):
-                cell.number_format = DATE_FORMAT
-            elif isinstance(value, Decimal):
-                cell.number_format = MONEY_FORMAT
-    return row_number
+@dataclass(frozen=True)
+class Table:
+    """A table of a sheet: its headers and its rows of typed values."""
+
+    headers: Sequence
+    rows: list[list]
 
 
-def fit_columns(sheet, wrap: AbstractSet[int] = frozenset()) -> None:
-    """Column widths from the longest value in each column; long text wraps."""
-    widths: dict[int, int] = {}
-    for row in sheet.iter_rows():
-        for cell in row:
-            if cell.value is None:
-                continue
-            length = 10 if isinstance(cell.value, date) else len(str(cell.value))
-            widths[cell.column] = max(widths.get(cell.column, 0), length)
-    for column, width in widths.items():
-        sheet.column_dimensions[get_column_letter(column)].width = min(WIDEST, max(8, width + 2))
-        if column in wrap:
-            for (cell,) in sheet.iter_rows(min_col=column, max_col=column, min_row=2):
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
+def column_widths(tables: Iterable[Table]) -> dict[int, float]:
+    """Each column's width from its longest value, headers included, within 8 to WIDEST."""
+    longest: dict[int, int] = {}
+    for table in tables:
+        for values in ([str(header) for header in table.headers], *table.rows):
+            for column, value in enumerate(values, start=1):
+                if value is None:
+                    continue
+                length = 10 if isinstance(value, date) else len(str(value))
+                longest[column] = max(longest.get(column, 0), length)
+    return {column: min(WIDEST, max(8, length + 2)) for column, length in longest.items()}
 
 
-def report_xlsx(report: VisitReport, right_to_left: bool = False) -> bytes:
-    """Sheets "Outcomes", "Follow-ups" and "Totals" (named in the reader's language)."""
-    workbook = Workbook()
+def typed_cell(sheet, value, wrapped: bool):
+    """A value as the workbook keeps it: dates and money with their formats, text kept text
+    even if it looks like a formula, long text wrapped. A plain value needs no cell."""
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"
+        if wrapped:
+            cell.alignment = WRAPPED
+    elif isinstance(value, date):
+        cell.number_format = DATE_FORMAT
+    elif isinstance(value, Decimal):
+        cell.number_format = MONEY_FORMAT
+    return cell
+
+
+def write_sheet(sheet, tables: list[Table], wrap: AbstractSet[int] = frozenset()) -> None:
+    """The tables one under the other (an empty row between), headers in bold, on a sheet of
+    a write-only workbook: each row goes to the file as it is appended, so the workbook
+    holds no cell of what it has written. Widths are set first, from the values."""
+    for column, width in column_widths(tables).items():
+        sheet.column_dimensions[get_column_letter(column)].width = width
+    for index, table in enumerate(tables):
+        if index:
+            sheet.append([])
+        header_cells = []
+        for header in table.headers:
+            cell = WriteOnlyCell(sheet, value=str(header))
+            cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+            header_cells.append(cell)
+        sheet.append(header_cells)
+        for values in table.rows:
+            sheet.append(
+                [
+                    typed_cell(sheet, value, column in wrap)
+                    for column, value in enumerate(values, start=1)
+                ]
+            )
+
+
+def report_xlsx(report: VisitReport, file: IO[bytes], right_to_left: bool = False) -> None:
+    """Sheets "Outcomes", "Follow-ups" and "Totals" (named in the reader's language),
+    written to `file`."""
+    workbook = Workbook(write_only=True)
     workbook.properties.title = report.visit.title
-    outcomes = workbook.worksheets[0]  # the one sheet a new workbook has
-    outcomes.title = str(_l("Outcomes"))
-    write_table(
-        outcomes, OUTCOME_COLUMNS, (outcome_cells(o, report.today) for o in report.outcomes)
-    )
-    fit_columns(outcomes, wrap={4})
-
-    follow_ups = workbook.create_sheet(str(_l("Follow-ups")))
-    write_table(
-        follow_ups,
-        FOLLOW_UP_COLUMNS,
+    sheets = [
         (
-            [
-                f.title,
-                f.owner.name,
-                f.due_date,
-                str(f.status.label),
-                f.is_overdue(report.today),
-                f.outcome.summary if f.outcome else None,
-                f.notes,
-            ]
-            for f in report.follow_ups
+            str(_l("Outcomes")),
+            [Table(OUTCOME_COLUMNS, [outcome_cells(o, report.today) for o in report.outcomes])],
+            {4},
         ),
-    )
-    fit_columns(follow_ups, wrap={1, 6, 7})
-
-    totals = workbook.create_sheet(str(_l("Totals")))
-    last = write_table(
-        totals,
-        VALUE_COLUMNS,
-        ([str(t.kind.label), t.currency, t.count, t.total] for t in report.value_totals),
-    )
-    write_table(
-        totals,
-        KIND_COLUMNS,
-        ([str(kind.label), count] for kind, count in report.counts_by_kind.items()),
-        start_row=last + 2,
-    )
-    fit_columns(totals)
-
-    for sheet in workbook.worksheets:
+        (
+            str(_l("Follow-ups")),
+            [
+                Table(
+                    FOLLOW_UP_COLUMNS,
+                    [
+                        [
+                            f.title,
+                            f.owner.name,
+                            f.due_date,
+                            str(f.status.label),
+                            f.is_overdue(report.today),
+                            f.outcome.summary if f.outcome else None,
+                            f.notes,
+                        ]
+                        for f in report.follow_ups
+                    ],
+                )
+            ],
+            {1, 6, 7},
+        ),
+        (
+            str(_l("Totals")),
+            [
+                Table(
+                    VALUE_COLUMNS,
+                    [
+                        [str(t.kind.label), t.currency, t.count, t.total]
+                        for t in report.value_totals
+                    ],
+                ),
+                Table(
+                    KIND_COLUMNS,
+                    [[str(kind.label), count] for kind, count in report.counts_by_kind.items()],
+                ),
+            ],
+            set(),
+        ),
+    ]
+    for title, tables, wrap in sheets:
+        sheet = workbook.create_sheet(title)
+        # A write-only sheet takes its view before its first row.
         sheet.freeze_panes = "A2"
         sheet.sheet_view.rightToLeft = right_to_left
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+        write_sheet(sheet, tables, wrap)
+    workbook.save(file)

@@ -19,7 +19,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from planner.database import Capped, capped
 from planner.itinerary.models import Stop
@@ -75,7 +75,7 @@ def week_stops_query(today: date, office_zone: str, days: int = 7) -> sa.Select:
             Stop.starts_at >= start,
             Stop.starts_at < end,
         )
-        .options(selectinload(Stop.visit), selectinload(Stop.venue))
+        .options(contains_eager(Stop.visit), joinedload(Stop.venue))
         .order_by(Stop.starts_at, Stop.id)
     )
 
@@ -101,30 +101,45 @@ def by_local_day(stops: list[Stop]) -> list[tuple[date, list[Stop]]]:
 def overdue(session, today: date, limit: int = DASHBOARD_ROWS) -> Capped:
     """The oldest open follow-ups due before today, with what they are about, and how many
     there are."""
+    # Each row's one owner, outcome, visit and partnership come joined to it: a query per
+    # relationship (selectinload) cost more than the rows themselves.
     query = overdue_query(today).options(
-        selectinload(FollowUp.owner),
-        selectinload(FollowUp.outcome),
-        selectinload(FollowUp.visit),
-        selectinload(FollowUp.partnership),
+        joinedload(FollowUp.owner),
+        joinedload(FollowUp.outcome),
+        joinedload(FollowUp.visit),
+        joinedload(FollowUp.partnership),
     )
     return capped(session, query, limit)
 
 
-def latest_outcomes(session, limit: int = 10) -> list[Outcome]:
-    """The most recent outcomes of live visits, with their follow-ups and owners."""
+def latest_outcome_ids(session, limit: int = DASHBOARD_ROWS) -> list[int]:
+    """The most recent outcomes of live visits, newest first: a sort of every outcome, so
+    planner/reports/figures.py keeps the answer until an outcome or a visit changes."""
     return list(
         session.scalars(
-            sa.select(Outcome)
+            sa.select(Outcome.id)
             .join(Outcome.visit)
             .where(Visit.deleted_at.is_(None))
-            .options(
-                selectinload(Outcome.visit),
-                selectinload(Outcome.follow_ups).selectinload(FollowUp.owner),
-            )
             .order_by(Outcome.day.desc(), Outcome.id.desc())
             .limit(limit)
         )
     )
+
+
+def outcomes_by_ids(session, ids: list[int]) -> list[Outcome]:
+    """These outcomes in this order, with their visits, follow-ups and owners."""
+    if not ids:
+        return []
+    found = session.scalars(
+        sa.select(Outcome)
+        .where(Outcome.id.in_(ids))
+        .options(
+            joinedload(Outcome.visit),
+            selectinload(Outcome.follow_ups).joinedload(FollowUp.owner),
+        )
+    )
+    by_id = {outcome.id: outcome for outcome in found}
+    return [by_id[outcome_id] for outcome_id in ids if outcome_id in by_id]
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """The dashboard of what visits produced, and a visit's report as a page, CSV and Excel."""
 
-import io
+import tempfile
 
 from flask import (
     Blueprint,
@@ -8,21 +8,26 @@ from flask import (
     abort,
     current_app,
     render_template,
-    send_file,
     url_for,
 )
 from flask_babel import gettext as _
+from markupsafe import Markup
 from sqlalchemy.orm import Session
 from werkzeug.routing import BuildError
 
 from planner.clock import app_office_today, office_today, office_zone, utc_now
 from planner.extensions import db
 from planner.i18n import RTL_LANGUAGES, country_name, current_language
-from planner.reports import charts, export, queries
+from planner.partnerships.models import Stage
+from planner.reports import charts, export, figures, queries
+from planner.web import RowLinks
 
 bp = Blueprint("reports", __name__)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# A workbook larger than this is written to disk rather than held in memory.
+XLSX_IN_MEMORY_AT_MOST = 4 * 1024 * 1024
+XLSX_PIECE = 64 * 1024
 
 
 def link_to(endpoint: str, **values) -> str | None:
@@ -44,8 +49,9 @@ def _report_helpers():
 def dashboard():
     day = app_office_today()
     session = db.session
-    language = current_language()
     week = queries.week_stops_capped(session, day, office_zone())
+    summed = figures.dashboard_figures(session, day)
+    pipeline = drawn_pipeline(session, summed)
     return render_template(
         "reports/dashboard.html",
         today=day,
@@ -54,14 +60,62 @@ def dashboard():
         week_count=week.total,
         week_more=week.more,
         overdue=queries.overdue(session, day),
-        latest=queries.latest_outcomes(session),
-        pipeline=queries.partnership_pipeline(session),
-        country_chart=charts.country_chart(queries.outcomes_by_country(session), country_name),
-        year_chart=charts.year_chart(queries.outcomes_by_year(session)),
-        month_chart=charts.month_chart(
-            queries.visits_per_month(session, day), _("Visits"), language
-        ),
+        latest=queries.outcomes_by_ids(session, summed.latest_outcome_ids),
+        outcomes_total=sum(count for _country, count in summed.by_country),
+        pipeline=pipeline.html,
+        moving=pipeline.figure,
+        charts=drawn_charts(summed),
+        visit_url=RowLinks("visits.show_visit", "visit_id"),
+        report_url=RowLinks("reports.visit_report", "visit_id"),
+        outcome_url=row_links("outcomes.show_outcome", "outcome_id"),
     )
+
+
+def row_links(endpoint: str, argument: str) -> RowLinks | None:
+    """The links to another area's pages, or None while that area has no such page."""
+    return RowLinks(endpoint, argument) if endpoint in current_app.view_functions else None
+
+
+def written(html: str) -> Markup:
+    """A part of a page that a template wrote (and escaped), to put in another page."""
+    return Markup(html)  # noqa: S704 - written by a template, which escaped it
+
+
+def drawn_charts(summed: figures.Figures) -> Markup:
+    """The charts' section, drawn once per state of the figures and language: three SVG
+    pictures and their tables of numbers were a third of the dashboard's time and size."""
+    language = current_language()
+    drawn = summed.drawn.get(("charts", language))
+    if drawn is None:
+        html = render_template(
+            "reports/_dashboard_charts.html",
+            country_chart=charts.country_chart(summed.by_country, country_name),
+            year_chart=charts.year_chart(summed.by_year),
+            month_chart=charts.month_chart(summed.per_month, _("Visits"), language),
+        )
+        drawn = summed.drawn["charts", language] = figures.Drawn(written(html))
+    return drawn.html
+
+
+# Stages at which a partnership is no longer moving.
+STILL = frozenset({Stage.DORMANT, Stage.CLOSED})
+
+
+def drawn_pipeline(session, summed: figures.Figures) -> figures.Drawn:
+    """The partnership pipeline, drawn once per state of the partnerships and language,
+    with how many partnerships are moving."""
+    language = current_language()
+    drawn = summed.drawn.get(("pipeline", language))
+    if drawn is None:
+        pipeline = queries.partnership_pipeline(session)
+        html = render_template(
+            "reports/_dashboard_pipeline.html",
+            pipeline=pipeline,
+            partnership_url=row_links("partnerships.show_partnership", "partnership_id"),
+        )
+        moving = sum(column.count for column in pipeline if column.stage not in STILL)
+        drawn = summed.drawn["pipeline", language] = figures.Drawn(written(html), moving)
+    return drawn
 
 
 def report_or_404(visit_id: int) -> queries.VisitReport:
@@ -75,11 +129,6 @@ def report_or_404(visit_id: int) -> queries.VisitReport:
 
 def file_name(visit, extension: str) -> str:
     return f"visit-{visit.id}-report-{visit.start_date.isoformat()}.{extension}"
-
-
-def download(data: bytes, mimetype: str, report: queries.VisitReport, extension: str):
-    name = file_name(report.visit, extension)
-    return send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=name)
 
 
 @bp.get("/visits/<int:visit_id>/report")
@@ -115,6 +164,29 @@ def visit_report_csv(visit_id: int):
 
 @bp.get("/visits/<int:visit_id>/report.xlsx")
 def visit_report_xlsx(visit_id: int):
+    """Written row by row to a temporary file (in memory while small), then sent from it a
+    piece at a time; the file is gone once sent, or once the download is broken off."""
     report = report_or_404(visit_id)
-    data = export.report_xlsx(report, right_to_left=current_language() in RTL_LANGUAGES)
-    return download(data, XLSX, report, "xlsx")
+    file = tempfile.SpooledTemporaryFile(max_size=XLSX_IN_MEMORY_AT_MOST)
+    try:
+        export.report_xlsx(report, file, right_to_left=current_language() in RTL_LANGUAGES)
+        size = file.tell()
+        file.seek(0)
+    except BaseException:
+        file.close()
+        raise
+
+    def pieces():
+        with file:
+            while piece := file.read(XLSX_PIECE):
+                yield piece
+
+    name = file_name(report.visit, "xlsx")
+    return Response(
+        pieces(),
+        mimetype=XLSX,
+        headers={
+            "Content-Disposition": f"attachment; filename={name}",
+            "Content-Length": str(size),
+        },
+    )

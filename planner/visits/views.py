@@ -45,11 +45,12 @@ from planner.visits.models import (
     Visit,
     VisitStatus,
     unless_binned,
+    visit_list_rows,
     visiting_countries,
-    visits_query,
 )
 from planner.visits.operations import VisitError
 from planner.web import (
+    RowLinks,
     acting_user,
     enum_arg,
     form_page,
@@ -57,6 +58,7 @@ from planner.web import (
     kept_store,
     live_visit_or_404,
     paged,
+    paged_rows,
     participant_or_404,
     send_after_commit,
     shown_findings,
@@ -76,7 +78,7 @@ def list_visits():
     country = params.text_arg("country").upper() or None
     search = params.text_arg("q")
     today = app_office_today()
-    page = paged(visits_query(today, status, period=period, country=country, search=search))
+    page = paged_rows(visit_list_rows(today, status, period=period, country=country, search=search))
     return render_template(
         "visits/list.html",
         page=page,
@@ -90,6 +92,8 @@ def list_visits():
         search=search,
         filtered=bool(status or period or country or search),
         today=today,
+        visit_url=RowLinks("visits.show_visit", "visit_id"),
+        status_labels={member: str(member.label) for member in VisitStatus},
     )
 
 
