@@ -39,7 +39,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from planner import database, errors, i18n, logs, models, security  # noqa: F401 - models registers tables
     from planner.calendars import versions  # noqa: F401 - raises feed versions on every flush
-    from planner.extensions import csrf, db, migrate
+    from planner.extensions import csrf, db
 
     if app.config["TRUSTED_PROXIES"]:
         # Behind that many proxies, the client's address, the scheme (https) and the host
@@ -49,9 +49,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     logs.init_app(app)
     db.init_app(app)
     database.init_app(app)
-    migrate.init_app(
-        app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True
-    )
     csrf.init_app(app)
     i18n.init_app(app)
     security.init_app(app)

@@ -17,7 +17,6 @@ from markupsafe import Markup
 from planner.accounts.models import User
 from planner.calendars.feeds import feed_token
 from planner.calendars.mail import outbox
-from planner.calendars.mail.tasks import queue_letters
 from planner.calendars.models import MailMessage
 from planner.database import after_commit
 from planner.extensions import db
@@ -169,6 +168,9 @@ def send_after_commit(
     message_ids = [message.id for message in messages]
 
     def send() -> None:
+        # Huey with redis and psycopg is 15 MB: only a request that sends a letter loads it.
+        from planner.calendars.mail.tasks import queue_letters
+
         report(queue_letters(message_ids))
 
     if message_ids:

@@ -16,9 +16,6 @@ from datetime import date
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 
 from planner.outcomes.models import FollowUp, FollowUpStatus, Outcome, OutcomeKind, OutcomeStatus
 from planner.reports.queries import VisitReport
@@ -170,6 +167,8 @@ def report_csv_lines(outcomes: Iterable[Outcome], today: date, words: CsvWords) 
 
 def write_table(sheet, headers, rows, start_row: int = 1) -> int:
     """Headers in bold, then the rows; text is kept text even if it looks like a formula."""
+    from openpyxl.styles import Font, PatternFill  # openpyxl is 6 MB: only an export loads it
+
     for column, header in enumerate(headers, start=1):
         cell = sheet.cell(row=start_row, column=column, value=str(header))
         cell.font = Font(bold=True)
@@ -189,6 +188,9 @@ def write_table(sheet, headers, rows, start_row: int = 1) -> int:
 
 def fit_columns(sheet, wrap: AbstractSet[int] = frozenset()) -> None:
     """Column widths from the longest value in each column; long text wraps."""
+    from openpyxl.styles import Alignment  # openpyxl is 6 MB: only an export loads it
+    from openpyxl.utils import get_column_letter
+
     widths: dict[int, int] = {}
     for row in sheet.iter_rows():
         for cell in row:
@@ -205,6 +207,8 @@ def fit_columns(sheet, wrap: AbstractSet[int] = frozenset()) -> None:
 
 def report_xlsx(report: VisitReport, right_to_left: bool = False) -> bytes:
     """Sheets "Outcomes", "Follow-ups" and "Totals" (named in the reader's language)."""
+    from openpyxl import Workbook  # openpyxl is 6 MB: only an export loads it
+
     workbook = Workbook()
     workbook.properties.title = report.visit.title
     outcomes = workbook.worksheets[0]  # the one sheet a new workbook has
