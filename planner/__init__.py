@@ -38,7 +38,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
 
     from planner import database, errors, i18n, logs, models, security  # noqa: F401 - models registers tables
-    from planner.calendars import versions  # noqa: F401 - raises feed versions on every flush
+    from planner.calendars import rendered, versions  # versions raises them on every flush
     from planner.extensions import csrf, db
 
     if app.config["TRUSTED_PROXIES"]:
@@ -53,6 +53,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     i18n.init_app(app)
     security.init_app(app)
     errors.init_app(app)
+    # The process's one store of rendered calendars, sized for this worker.
+    rendered.calendars.limit(app.config["FEED_CACHE_MB"] * 1024 * 1024)
 
     from planner.accounts.views import bp as accounts_bp
     from planner.audit.views import bp as audit_bp
