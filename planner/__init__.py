@@ -38,7 +38,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
 
     from planner import database, errors, i18n, logs, models, security  # noqa: F401 - models registers tables
-    from planner.calendars import rendered, versions  # versions raises them on every flush
+    from planner.calendars import (
+        rendered,
+        versions,  # noqa: F401 - raises feed versions on every flush
+    )
     from planner.extensions import csrf, db
 
     if app.config["TRUSTED_PROXIES"]:
