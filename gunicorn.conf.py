@@ -6,7 +6,6 @@ Each setting can still be given on the command line; the environment sets the co
 import gc
 import os
 
-from planner.extensions import db
 from planner.serving import ACCESS_LOG_FORMAT, ReturnFreedMemory
 
 bind = os.environ.get("BIND", "127.0.0.1:8000")
@@ -58,6 +57,9 @@ def post_fork(server, worker):
     app = server.app.wsgi()
     if "sqlalchemy" not in getattr(app, "extensions", {}):
         return
+    # Here, not at the top: bench/bare.py's master should not hold SQLAlchemy for nothing.
+    from planner.extensions import db
+
     with app.app_context():
         for engine in db.engines.values():
             engine.dispose(close=False)
