@@ -189,7 +189,10 @@ class Migrations:
     def __getattr__(self, name: str):
         from flask_migrate import Migrate  # Alembic is 11 MB: only a migration loads it
 
-        Migrate(self._app, db, directory=str(MIGRATIONS), render_as_batch=True, compare_type=True)
+        if self._app.extensions["migrate"] is self:
+            Migrate(
+                self._app, db, directory=str(MIGRATIONS), render_as_batch=True, compare_type=True
+            )
         return getattr(self._app.extensions["migrate"], name)
 
 
