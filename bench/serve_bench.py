@@ -304,6 +304,9 @@ class Server:
     def worker_rss_mb(self) -> list[float]:
         return [rss_mb(pid) for pid in self.workers()]
 
+    def worker_uss_mb(self) -> list[float]:
+        return [uss_mb(pid) for pid in self.workers()]
+
     def stop(self) -> None:
         if self.process.poll() is None:
             try:
@@ -320,6 +323,14 @@ def rss_mb(pid: int) -> float:
     """A process's resident memory (VmRSS), in MB."""
     match = re.search(r"^VmRSS:\s+(\d+) kB", Path(f"/proc/{pid}/status").read_text(), re.M)
     return int(match[1]) / 1024 if match else 0.0
+
+
+def uss_mb(pid: int) -> float:
+    """A process's own memory, shared with no other process (USS: its private pages), in MB.
+    Less than VmRSS when the workers share the pages of the app the master preloaded."""
+    rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    kb = sum(int(m[1]) for m in re.finditer(r"^Private_(?:Clean|Dirty):\s+(\d+) kB", rollup, re.M))
+    return kb / 1024
 
 
 # --- Signing in ------------------------------------------------------------------------------
@@ -374,6 +385,8 @@ class DatabaseResult:
     checks_json_seconds: list[float]
     pishvaz_rss_mb: list[float]
     bare_rss_mb: list[float]
+    pishvaz_uss_mb: list[float] = field(default_factory=list)
+    bare_uss_mb: list[float] = field(default_factory=list)
 
     def ratio(self, target: str) -> Summary:
         return summarise([pair.ratio for pair in self.pairs[target]])
@@ -542,6 +555,8 @@ def run_database(name: str, args) -> DatabaseResult:
             checks_seconds,
             pishvaz.worker_rss_mb(),
             bare.worker_rss_mb(),
+            pishvaz.worker_uss_mb(),
+            bare.worker_uss_mb(),
         )
     print_database(result)
     return result
@@ -583,6 +598,10 @@ def print_database(result: DatabaseResult) -> None:
     print(
         f"  worker RSS after the run: Pishvaz {fmt_mb(result.pishvaz_rss_mb)}, "
         f"bare Flask {fmt_mb(result.bare_rss_mb)}"
+    )
+    print(
+        f"  of which its own (USS): Pishvaz {fmt_mb(result.pishvaz_uss_mb)}, "
+        f"bare Flask {fmt_mb(result.bare_uss_mb)}"
     )
 
 

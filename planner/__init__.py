@@ -41,9 +41,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": on_a_server})
 
     from planner import database, errors, i18n, logs, models, security  # noqa: F401 - models registers tables
-    from planner.calendars import versions  # noqa: F401 - raises feed versions on every flush
+    from planner.calendars import (
+        rendered,
+        versions,  # noqa: F401 - raises feed versions on every flush
+    )
     from planner.calendars.fastpath import FeedFastPath
-    from planner.extensions import csrf, db, migrate
+    from planner.extensions import csrf, db
     from planner.programmes import kept  # noqa: F401 - raises the visit pages' version likewise
 
     # Feed polls are answered before Flask's request machinery, from what the app computes.
@@ -56,13 +59,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     logs.init_app(app)
     db.init_app(app)
     database.init_app(app)
-    migrate.init_app(
-        app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True
-    )
     csrf.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
     errors.init_app(app)
+    # The process's one store of rendered calendars, sized for this worker.
+    rendered.calendars.limit(app.config["FEED_CACHE_MB"] * 1024 * 1024)
 
     from planner.accounts.views import bp as accounts_bp
     from planner.audit.views import bp as audit_bp

@@ -1,5 +1,5 @@
 """Command-line tasks: `flask users create`, `flask demo load`, `flask backup`, `flask restore`,
-`flask worker`."""
+`flask worker`, and Flask-Migrate's `flask db ...`."""
 
 import functools
 import getpass
@@ -8,17 +8,18 @@ import sys
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup, with_appcontext
+from flask.cli import AppGroup, ScriptInfo, with_appcontext
 
-from planner import backups, rules, worker
+from planner import backups, rules
 from planner.accounts.models import Role, user_by_email
 from planner.accounts.operations import UserError, create_user
 from planner.audit.models import Source
 from planner.audit.trail import Actor, acting_as
+from planner.config import ROOT
 from planner.demo import DemoRefused, load_demo
 from planner.extensions import db
-from planner.queue import the_app
 
+MIGRATIONS = ROOT / "migrations"
 DEMO_ADMIN_EMAIL = "admin@pishvaz.example"
 
 users_cli = AppGroup("users", help="Manage staff users.")
@@ -171,10 +172,48 @@ def restore_command(backup_file: str) -> None:
 @with_appcontext
 def worker_command(threads: int) -> None:
     """Run the background worker: e-mail and the scheduled jobs, until stopped."""
-    worker.run(the_app(), workers=threads)
+    from planner import worker  # Huey with redis and psycopg is 15 MB: only the worker loads it
+
+    worker.run(current_app._get_current_object(), workers=threads)  # type: ignore[attr-defined]
+
+
+class Migrations:
+    """app.extensions["migrate"] until a migration first reads it, when Flask-Migrate is bound
+    to the app and takes its place. Flask-Migrate imports Alembic and Mako (11 MB) that no
+    page needs, so a web worker never loads them; `flask db ...` and flask_migrate.upgrade()
+    find their settings here as if Migrate(app) had run in create_app."""
+
+    def __init__(self, app: Flask) -> None:
+        self._app = app
+
+    def __getattr__(self, name: str):
+        from flask_migrate import Migrate  # Alembic is 11 MB: only a migration loads it
+
+        if self._app.extensions["migrate"] is self:
+            Migrate(
+                self._app, db, directory=str(MIGRATIONS), render_as_batch=True, compare_type=True
+            )
+        return getattr(self._app.extensions["migrate"], name)
+
+
+@click.command(
+    "db",
+    add_help_option=False,
+    context_settings={"ignore_unknown_options": True, "allow_extra_args": True},
+)
+@click.pass_context
+def migrations_command(context: click.Context) -> None:
+    """Perform database migrations (Flask-Migrate: flask db upgrade, migrate, downgrade...)."""
+    from flask_migrate.cli import db as flask_migrate_db  # Alembic is 11 MB: only `flask db`
+
+    flask_migrate_db.main(
+        context.args, prog_name=context.command_path, obj=context.ensure_object(ScriptInfo)
+    )
 
 
 def init_app(app: Flask) -> None:
+    app.extensions["migrate"] = Migrations(app)
+    app.cli.add_command(migrations_command)
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(backup_command)

@@ -40,6 +40,9 @@ DEFAULTS = {
     # A staff feed holds the stops that start within these many days before and after today.
     "STAFF_FEED_DAYS_BACK": "30",
     "STAFF_FEED_DAYS_AHEAD": "365",
+    # Each web worker keeps the calendars it built, up to this many MB (planner/calendars/
+    # rendered.py): a feed larger than that is built for every poll that is not a 304.
+    "FEED_CACHE_MB": "16",
     # The checker's drive-time estimate: great-circle km x factor / speed, plus a buffer.
     "TRAVEL_ROAD_FACTOR": "1.3",
     "TRAVEL_AVERAGE_SPEED_KMH": "50",
@@ -177,6 +180,7 @@ def finalise(config, instance_path: str) -> None:
         "FEED_REFRESH_MINUTES",
         "STAFF_FEED_DAYS_BACK",
         "STAFF_FEED_DAYS_AHEAD",
+        "FEED_CACHE_MB",
         "OUTCOME_DOCUMENT_MAX_BYTES",
         "KEPT_PROGRAMMES_MAX_BYTES",
     )

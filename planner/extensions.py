@@ -1,4 +1,6 @@
-"""Flask extensions, created here and bound to the app in create_app."""
+"""Flask extensions, created here and bound to the app in create_app.
+
+Flask-Migrate is not among them: planner/cli.py binds it when a migration runs."""
 
 from typing import TYPE_CHECKING
 
@@ -6,7 +8,6 @@ from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
-from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
@@ -35,7 +36,6 @@ if TYPE_CHECKING:
     Model = Base
 else:
     Model = db.Model
-migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()

@@ -5,7 +5,6 @@ import sqlalchemy as sa
 from flask import Blueprint, current_app, jsonify
 
 from planner.extensions import db
-from planner.queue import reachable
 
 bp = Blueprint("health", __name__)
 
@@ -22,6 +21,10 @@ def database_answers() -> bool:
 
 @bp.get("/healthz")
 def healthz():
+    # Huey with redis and psycopg is 15 MB: a worker loads it at its first health check, not
+    # when it starts.
+    from planner.queue import reachable
+
     checks = {
         "database": "ok" if database_answers() else "unreachable",
         "queue": "ok" if reachable(current_app) else "unreachable",

@@ -18,7 +18,6 @@ from markupsafe import Markup
 from planner.accounts.models import User
 from planner.calendars.feeds import feed_token
 from planner.calendars.mail import outbox
-from planner.calendars.mail.tasks import queue_letters
 from planner.calendars.models import MailMessage
 from planner.calendars.rendered import RenderedCalendars
 from planner.clock import app_office_today
@@ -207,6 +206,9 @@ def send_after_commit(
     message_ids = [message.id for message in messages]
 
     def send() -> None:
+        # Huey with redis and psycopg is 15 MB: only a request that sends a letter loads it.
+        from planner.calendars.mail.tasks import queue_letters
+
         report(queue_letters(message_ids))
 
     if message_ids:

@@ -1,11 +1,15 @@
-"""`flask users create` for scripts and people, `flask demo load` for demonstrations."""
+"""`flask users create` for scripts and people, `flask demo load` for demonstrations, and
+`flask db` for the migrations."""
 
 import io
+import os
+import subprocess
+import sys
 
 import pytest
 import sqlalchemy as sa
 
-from planner import cli
+from planner import ROOT, cli
 from planner.accounts.models import Role, User, user_by_email
 from planner.extensions import db
 from planner.visits.models import Visit
@@ -84,3 +88,24 @@ def test_demo_load_if_empty_leaves_a_used_database_alone(runner, create_visit):
     assert "Demo not loaded" in result.output
     titles = db.session.scalars(sa.select(Visit.title)).all()
     assert titles == ["A real visit"]
+
+
+def test_flask_db_upgrade_builds_an_empty_database_to_the_newest_migration(tmp_path):
+    """What `make run` does first: Flask-Migrate is loaded only by the command, not the app."""
+    environment = dict(
+        os.environ, DATABASE_URL=f"sqlite:///{tmp_path / 'new.sqlite3'}", SECRET_KEY="test"
+    )
+
+    def flask(*args: str) -> str:
+        return subprocess.run(
+            [sys.executable, "-m", "flask", "--app", "app", *args],
+            cwd=ROOT,
+            env=environment,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+
+    flask("db", "upgrade")
+    assert "(head)" in flask("db", "current")
+    assert "upgrade" in flask("db", "--help")

@@ -2,6 +2,8 @@
 
 import os
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -9,6 +11,7 @@ import sqlalchemy as sa
 
 from planner import ROOT, create_app
 from planner.accounts.passwords import hash_password, password_matches
+from planner.calendars import rendered
 from planner.config import (
     ConfigError,
     from_environment,
@@ -71,3 +74,61 @@ def test_sqlite_runs_with_foreign_keys_wal_and_busy_timeout(tmp_path):
         assert connection.execute(sa.text("PRAGMA busy_timeout")).scalar() == 5000
     with app.app_context():
         db.engine.dispose()
+
+
+# What a web worker does not load until something asks for it: the Excel export, Alembic
+# (and the Mako and Pygments it brings) until a migration, the queue (Huey, redis, and the
+# psycopg that Huey's storage imports) until a letter or /healthz, and psycopg at all on
+# SQLite. Each is megabytes in every worker.
+NOT_LOADED_AT_START = (
+    "openpyxl",
+    "flask_migrate",
+    "alembic",
+    "mako",
+    "pygments",
+    "huey",
+    "redis",
+    "psycopg",
+)
+
+
+def test_a_web_worker_on_sqlite_starts_without_the_export_migrations_queue_or_psycopg(
+    tmp_path,
+):
+    script = (
+        "import sys\n"
+        "import app\n"
+        f"print(' '.join(name for name in {NOT_LOADED_AT_START!r} if name in sys.modules))\n"
+    )
+    environment = {key: value for key, value in os.environ.items() if key not in ("REDIS_URL",)}
+    environment.update(
+        DATABASE_URL=f"sqlite:///{tmp_path / 'empty.sqlite3'}", SECRET_KEY="test-secret"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert loaded == []
+
+
+def test_feed_cache_mb_sizes_each_workers_kept_calendars(database_url):
+    try:
+        create_app({"SECRET_KEY": "x", "DATABASE_URL": database_url, "FEED_CACHE_MB": "1"})
+        rendered.calendars.put("small", b"x" * 600_000)
+        rendered.calendars.put("second", b"x" * 600_000)  # over 1 MB together: the first goes
+        rendered.calendars.put("too big", b"x" * 1_100_000)  # over 1 MB alone: never kept
+        assert rendered.calendars.get("small") is None
+        assert rendered.calendars.get("second") is not None
+        assert rendered.calendars.get("too big") is None
+    finally:
+        rendered.calendars.clear()
+        rendered.calendars.limit(rendered.MAX_BYTES)
+
+
+def test_feed_cache_mb_must_be_a_whole_number(database_url):
+    with pytest.raises(ConfigError, match="FEED_CACHE_MB"):
+        create_app({"SECRET_KEY": "x", "DATABASE_URL": database_url, "FEED_CACHE_MB": "lots"})

@@ -19,6 +19,7 @@ from flask import g, request
 
 from planner import logs, security
 from planner.extensions import db
+from planner.serving import ReturnFreedMemory
 from tests.conftest import make_app
 from tests.smtp import free_port
 
@@ -188,3 +189,19 @@ def test_gunicorn_serves_with_json_access_logs_and_masks_feed_tokens(databases, 
     assert len(access) == 1 and '"GET /feeds/***.ics HTTP/1.1" 404' in access[0]
     assert re.search(r"request_id=[0-9a-f]{32}", access[0])
     assert any("Booting worker" in line["message"] for line in lines)
+
+
+def test_freed_memory_goes_back_after_a_request_that_grew_the_worker(monkeypatch):
+    mb = 2**20 // os.sysconf("SC_PAGE_SIZE")
+    trims = []
+    returner = ReturnFreedMemory(8)
+    # The worker's resident size, in MB, each time it is read.
+    resident = iter([100, 90, 95, 99, 91, 85])
+    monkeypatch.setattr(returner, "resident_pages", lambda: next(resident) * mb)
+    monkeypatch.setattr(returner, "_trim", trims.append)
+    returner()  # after the first request, at 100 MB: trimmed, to 90
+    returner()  # 95 MB, 5 MB more than after the trim: left alone
+    returner()  # 99 MB, 9 MB more: trimmed, to 91
+    returner()  # 85 MB: less than ever, so growth is counted from here
+    assert trims == [0, 0]
+    assert returner._least == 85 * mb

@@ -5,7 +5,6 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from planner.calendars.mail import letters, outbox, plans
-from planner.calendars.mail.tasks import claim_timeout
 from planner.calendars.models import MailMessage, MailStatus
 from planner.clock import utc_now
 from planner.extensions import db
@@ -126,7 +125,7 @@ def retry_message(visit_id: int, message_id: int):
             settings(),
             messages=[message],
             now=utc_now(),
-            claim_timeout=claim_timeout(current_app.config),
+            claim_timeout=outbox.claim_timeout(current_app.config),
         )
         flash_report(visit, report, link=False)
     return redirect(url_for("mail.mail_log", visit_id=visit.id))
@@ -141,7 +140,7 @@ def retry_unsent(visit_id: int):
         settings(),
         visit=visit,
         now=utc_now(),
-        claim_timeout=claim_timeout(current_app.config),
+        claim_timeout=outbox.claim_timeout(current_app.config),
     )
     if not report.total:
         flash(_("No message is waiting to be sent."), "info")

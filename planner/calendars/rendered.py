@@ -18,7 +18,7 @@ import threading
 from collections import OrderedDict
 
 MAX_ENTRIES = 512
-MAX_BYTES = 32 * 1024 * 1024
+MAX_BYTES = 16 * 1024 * 1024  # FEED_CACHE_MB's default; create_app sets the app's
 
 
 class RenderedCalendars:
@@ -48,6 +48,14 @@ class RenderedCalendars:
             self._entries[key] = body
             self._bytes += len(body)
             while len(self._entries) > self.max_entries or self._bytes > self.max_bytes:
+                _, dropped = self._entries.popitem(last=False)
+                self._bytes -= len(dropped)
+
+    def limit(self, max_bytes: int) -> None:
+        """Keep at most `max_bytes` from now on, forgetting the least recently used."""
+        with self._lock:
+            self.max_bytes = max_bytes
+            while self._entries and self._bytes > self.max_bytes:
                 _, dropped = self._entries.popitem(last=False)
                 self._bytes -= len(dropped)
 

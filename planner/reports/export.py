@@ -9,19 +9,17 @@ such in the workbook, and the currency always in a column of its own.
 """
 
 import csv
+import functools
 import io
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from types import SimpleNamespace
 from typing import IO
 
 from flask_babel import lazy_gettext as _l
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 
 from planner.outcomes.models import FollowUp, FollowUpStatus, Outcome, OutcomeKind, OutcomeStatus
 from planner.reports.queries import VisitReport
@@ -62,9 +60,6 @@ VALUE_COLUMNS = (_l("Kind"), _l("Currency"), _l("Outcomes with a value"), _l("To
 KIND_COLUMNS = (_l("Kind"), _l("Outcomes"))
 OVERDUE = _l("overdue")
 
-HEADER_FONT = Font(bold=True)
-HEADER_FILL = PatternFill("solid", fgColor="E9EEF4")
-WRAPPED = Alignment(wrap_text=True, vertical="top")
 MONEY_FORMAT = "#,##0.00"
 DATE_FORMAT = "yyyy-mm-dd"
 WIDEST = 60
@@ -195,16 +190,36 @@ def column_widths(tables: Iterable[Table]) -> dict[int, float]:
     return {column: min(WIDEST, max(8, length + 2)) for column, length in longest.items()}
 
 
+@functools.cache
+def _openpyxl() -> SimpleNamespace:
+    """openpyxl and the styles of our sheets, loaded at the first export: openpyxl is 6 MB
+    that a web worker serving pages and feeds never needs."""
+    import openpyxl
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    return SimpleNamespace(
+        Workbook=openpyxl.Workbook,
+        WriteOnlyCell=WriteOnlyCell,
+        get_column_letter=get_column_letter,
+        header_font=Font(bold=True),
+        header_fill=PatternFill("solid", fgColor="E9EEF4"),
+        wrapped=Alignment(wrap_text=True, vertical="top"),
+    )
+
+
 def typed_cell(sheet, value, wrapped: bool):
     """A value as the workbook keeps it: dates and money with their formats, text kept text
     even if it looks like a formula, long text wrapped. A plain value needs no cell."""
     if value is None or isinstance(value, bool | int | float):
         return value
-    cell = WriteOnlyCell(sheet, value=value)
+    xl = _openpyxl()
+    cell = xl.WriteOnlyCell(sheet, value=value)
     if isinstance(value, str):
         cell.data_type = "s"
         if wrapped:
-            cell.alignment = WRAPPED
+            cell.alignment = xl.wrapped
     elif isinstance(value, date):
         cell.number_format = DATE_FORMAT
     elif isinstance(value, Decimal):
@@ -216,15 +231,16 @@ def write_sheet(sheet, tables: list[Table], wrap: AbstractSet[int] = frozenset()
     """The tables one under the other (an empty row between), headers in bold, on a sheet of
     a write-only workbook: each row goes to the file as it is appended, so the workbook
     holds no cell of what it has written. Widths are set first, from the values."""
+    xl = _openpyxl()
     for column, width in column_widths(tables).items():
-        sheet.column_dimensions[get_column_letter(column)].width = width
+        sheet.column_dimensions[xl.get_column_letter(column)].width = width
     for index, table in enumerate(tables):
         if index:
             sheet.append([])
         header_cells = []
         for header in table.headers:
-            cell = WriteOnlyCell(sheet, value=str(header))
-            cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+            cell = xl.WriteOnlyCell(sheet, value=str(header))
+            cell.font, cell.fill = xl.header_font, xl.header_fill
             header_cells.append(cell)
         sheet.append(header_cells)
         for values in table.rows:
@@ -239,7 +255,7 @@ def write_sheet(sheet, tables: list[Table], wrap: AbstractSet[int] = frozenset()
 def report_xlsx(report: VisitReport, file: IO[bytes], right_to_left: bool = False) -> None:
     """Sheets "Outcomes", "Follow-ups" and "Totals" (named in the reader's language),
     written to `file`."""
-    workbook = Workbook(write_only=True)
+    workbook = _openpyxl().Workbook(write_only=True)
     workbook.properties.title = report.visit.title
     sheets = [
         (

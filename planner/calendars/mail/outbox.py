@@ -145,6 +145,11 @@ def _error_text(error: BaseException) -> str:
     return f"{error.__class__.__name__}: {text}"[:2000]
 
 
+def claim_timeout(config) -> timedelta:
+    """How long a sender may hold a claimed letter before another sender takes it up."""
+    return timedelta(seconds=config["MAIL_CLAIM_TIMEOUT_SECONDS"])
+
+
 def claim(
     session, message_ids: list[int], *, now: datetime, timeout: timedelta
 ) -> list[MailMessage]:

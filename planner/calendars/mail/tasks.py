@@ -28,10 +28,6 @@ def retry_delay(attempt: int) -> timedelta:
     return min(FIRST_RETRY * 2 ** (attempt - 1), LAST_RETRY)
 
 
-def claim_timeout(config) -> timedelta:
-    return timedelta(seconds=config["MAIL_CLAIM_TIMEOUT_SECONDS"])
-
-
 @huey.task()
 def send_mail(message_id: int, attempt: int = 1) -> outbox.SendReport:
     """Send one letter of the mail log, unless another sender has it or it went out."""
@@ -44,7 +40,7 @@ def send_mail(message_id: int, attempt: int = 1) -> outbox.SendReport:
             MailSettings.from_config(app.config),
             messages=outbox.messages_by_id(db.session, [message_id]),
             now=utc_now(),
-            claim_timeout=claim_timeout(app.config),
+            claim_timeout=outbox.claim_timeout(app.config),
             after_claim=commit,
         )
         commit()
@@ -76,7 +72,7 @@ def sweep_mail() -> int:
     """Queue every letter that no sender is working on; how many."""
     with task_context():
         abandoned = outbox.abandoned_messages(
-            db.session, now=utc_now(), timeout=claim_timeout(current_app.config)
+            db.session, now=utc_now(), timeout=outbox.claim_timeout(current_app.config)
         )
         db.session.rollback()
     for message_id in abandoned:
