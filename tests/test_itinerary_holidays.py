@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from planner.extensions import db
 from planner.itinerary.checks import (
     HOLIDAY_MATTERS,
     WARNING,
@@ -17,6 +18,7 @@ from planner.itinerary.checks import (
 from planner.itinerary.findings import finding_from_json, finding_to_json
 from planner.itinerary.kinds import StopKind
 from planner.itinerary.messages import HTML, render_finding
+from planner.organizations.models import Organization, OrganizationKind
 from planner.visit_days import holiday_names, visit_holidays
 from tests.test_itinerary_checks import CHAMBER, VENUES, stop
 
@@ -122,3 +124,20 @@ def test_the_visit_s_days_are_marked_with_their_holidays():
 
 def test_a_country_the_package_does_not_know_has_no_holidays():
     assert holiday_names("ZZ", NOWRUZ) == []
+
+
+def test_a_visit_minds_the_holidays_of_its_host_s_country_and_of_the_delegation_s(
+    create_visit,
+):
+    visit = create_visit(start_date=NOWRUZ, end_date=NOWRUZ + timedelta(days=1))
+    assert visit.holiday_countries == ("KZ",)  # no host organization: its country unknown
+    visit.host_organization = Organization(
+        name="Lorestan Chamber of Commerce",
+        kind=OrganizationKind.CHAMBER_OF_COMMERCE,
+        country="IR",
+    )
+    db.session.commit()
+
+    assert visit.holiday_countries == ("IR", "KZ")
+    marked = visit_holidays(visit.start_date, visit.end_date, visit.holiday_countries)
+    assert sorted(marked) == [NOWRUZ, NOWRUZ + timedelta(days=1)]
