@@ -7,7 +7,7 @@ once per country and year in a process and kept: the checker asks for them on ev
 
 from collections.abc import Iterable
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 
 import holidays
 from babel import Locale
@@ -22,13 +22,19 @@ ENGLISH = "en_US"
 def day_label(day: date, number: int | None, language: str) -> str:
     """'Day 3 — Saturday 21 March 2026', 'روز ۳ — شنبه ۱ فروردین ۱۴۰۵' on Persian pages;
     without a number, the date alone."""
-    if language == "fa":
-        written = format_date(day, language)
-    else:
-        written = babel_format_date(day, "EEEE d MMMM y", locale=language)
+    written = _written(day, language)
     if number is None:
         return written
     return gettext("Day %(num)s — %(day)s", num=format_number(number, language), day=written)
+
+
+@lru_cache(maxsize=2048)
+def _written(day: date, language: str) -> str:
+    """'Saturday 21 March 2026' or 'شنبه ۱ فروردین ۱۴۰۵'; kept, as every stop form lists
+    the same days again."""
+    if language == "fa":
+        return format_date(day, language)
+    return babel_format_date(day, "EEEE d MMMM y", locale=language)
 
 
 @cache
