@@ -82,6 +82,9 @@ def build_plan(stops: int, participants: int, seed: int = 7) -> Plan:
         tuple(records),
         venues,
         tuple(others),
+        # 100 days from 1 December cross Kazakhstan's Independence Day and Iran's holidays.
+        host_country="IR",
+        visiting_country="KZ",
     )
 
 

@@ -1,11 +1,17 @@
 """Form pieces shared by every domain: the base form, choices, countries, languages, text."""
 
+import re
 from collections.abc import Iterable
+from datetime import date
+from typing import Any
 
+import jdatetime
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
+    Choice,
+    DateField,
     HiddenField,
     PasswordField,
     SelectChoice,
@@ -16,11 +22,13 @@ from wtforms import (
 )
 from wtforms.meta import DefaultMeta
 from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.widgets import CheckboxInput, DateInput, ListWidget, Select, TextInput
 
 from planner import rules
 from planner.i18n import current_language
 from planner.names import country_names, language_names
+from planner.timefmt import PERSIAN_DIGITS
+from planner.visit_days import day_label
 
 
 def select_choices(pairs: Iterable[tuple[str | int, str]]) -> list[SelectChoice]:
@@ -196,3 +204,117 @@ def optional_text(label, max_length: int, **kwargs) -> StringField:
         validators=[Optional(), Length(max=max_length)],
         **kwargs,
     )
+
+
+# --- Dates in the reader's calendar -------------------------------------------------------
+# Persian pages type Jalali dates (in any of the digits a Persian keyboard may give), other
+# pages pick a Gregorian one from the browser's date input, which sends ISO yyyy-mm-dd.
+
+LATIN_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
+_TYPED_DATE = re.compile(r"(\d{1,4})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{1,2})")
+# A year from here on is Gregorian, even on a Persian page: a day chosen from a select of
+# the visit's days, or a date pasted from elsewhere (Jalali 1700 is Gregorian 2321).
+GREGORIAN_YEARS = 1700
+
+
+def jalali_text(day: date) -> str:
+    """'۱۴۰۵/۰۱/۰۱': a date as a Persian page shows it in a box to type in."""
+    return jdatetime.date.fromgregorian(date=day).strftime("%Y/%m/%d").translate(PERSIAN_DIGITS)
+
+
+def parse_reader_date(text: str) -> date:
+    """The date typed on a Persian page: Jalali 1405/1/1 (or ۱۴۰۵/۰۱/۰۱, ١٤٠٥-١-١), or a
+    Gregorian 2026-03-21; ValueError with a sentence for the reader otherwise."""
+    typed = _TYPED_DATE.fullmatch(text.translate(LATIN_DIGITS).strip())
+    if typed is None:
+        raise ValueError(
+            gettext("Enter the date as year/month/day, e.g. %(example)s.", example="۱۴۰۵/۰۱/۰۱")
+        )
+    year, month, day = map(int, typed.groups())
+    try:
+        if year >= GREGORIAN_YEARS:
+            return date(year, month, day)
+        return jdatetime.date(year, month, day).togregorian()
+    except ValueError:
+        raise ValueError(
+            gettext("There is no such day in the calendar: %(date)s.", date=text.strip())
+        ) from None
+
+
+class ReaderDateInput:
+    """The widget of a ReaderDateField: a select among the field's `days` when it has them,
+    else a box for Jalali digits on Persian pages, or the browser's date input."""
+
+    date_input = DateInput()
+    text_input = TextInput()
+    select = Select()
+
+    def __call__(self, field, **kwargs):
+        if field.days:
+            return self.select(field, **kwargs)
+        if field.jalali:
+            kwargs.setdefault("inputmode", "numeric")
+            kwargs.setdefault("dir", "ltr")
+            kwargs.setdefault("placeholder", "۱۴۰۵/۰۱/۰۱")
+            kwargs.setdefault("autocomplete", "off")
+            return self.text_input(field, **kwargs)
+        return self.date_input(field, **kwargs)
+
+
+class ReaderDateField(DateField):
+    """A date in the reader's calendar: Jalali on Persian pages, Gregorian ISO elsewhere.
+
+    `days` (set by the form) offers a select among those days instead, labelled "Day 3 —
+    Saturday 21 March 2026" in the reader's calendar; the options' values are ISO dates,
+    and any other date sent is still taken (the checker says when a stop falls outside).
+    """
+
+    widget = ReaderDateInput()
+    # As for any WTForms field (the library is untyped): what validation made of the input.
+    data: Any
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.days: list[date] = []
+
+    @property
+    def jalali(self) -> bool:
+        return current_language() == "fa"
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return " ".join(self.raw_data)
+        if isinstance(self.data, date):
+            return (
+                jalali_text(self.data) if self.jalali and not self.days else self.data.isoformat()
+            )
+        return ""
+
+    def process_formdata(self, valuelist) -> None:
+        if not valuelist or not " ".join(valuelist).strip():
+            self.data = None  # left empty: the field's validators say if it may be
+        elif self.jalali:
+            self.data = parse_reader_date(" ".join(valuelist))
+        else:
+            super().process_formdata(valuelist)
+
+    def pre_validate(self, form) -> None:
+        # A date that could not be read says why, not "this field is required" (which
+        # DataRequired would put in its place).
+        if self.process_errors:
+            raise StopValidation()
+
+    def iter_choices(self) -> Iterable[Choice]:
+        """For the select: the visit's days, and the field's own day first if it is another
+        (a stop left outside when the visit's dates moved)."""
+        language = current_language()
+        chosen = self.data
+        if isinstance(chosen, date) and chosen not in self.days:
+            yield Choice(chosen.isoformat(), day_label(chosen, None, language), True, {})
+        for number, day in enumerate(self.days, start=1):
+            yield Choice(day.isoformat(), day_label(day, number, language), day == chosen, {})
+
+    _iter_choices_normalized = iter_choices
+
+    def has_groups(self) -> bool:
+        return False

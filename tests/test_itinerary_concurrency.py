@@ -19,7 +19,7 @@ def form_fields(page: str) -> dict:
     fields = {}
     for name, value in re.findall(r'<input[^>]*?name="(\w+)"[^>]*?value="([^"]*)"', page):
         fields[name] = html.unescape(value)
-    for name in ("kind", "status", "venue_id"):
+    for name in ("kind", "status", "venue_id", "day"):  # the day: one of the visit's days
         select = re.search(rf'<select[^>]*name="{name}".*?</select>', page, re.S).group(0)
         chosen = re.search(r'<option selected value="([^"]*)"', select) or re.search(
             r'<option value="([^"]*)" selected', select

@@ -31,6 +31,7 @@ LAYERS = (
             "types",
             "clock",
             "timefmt",
+            "visit_days",
             "bidi",
             "rules",
             "names",

@@ -16,7 +16,8 @@ from zoneinfo import ZoneInfo
 
 from planner.itinerary.findings import ERROR, WARNING, Code, Finding
 from planner.itinerary.kinds import StopKind
-from planner.itinerary.messages import N_, Day, Names, Weekday
+from planner.itinerary.messages import N_, Country, Day, Holiday, Names, Weekday
+from planner.visit_days import holiday_days, holiday_names
 from planner.visits.models import ParticipantRole, Side
 
 # The sides and roles the checks look at, as the visit's model names them: their values,
@@ -46,6 +47,27 @@ IS_MEETING = {
 }
 MEETING_KINDS = frozenset(kind for kind, is_meeting in IS_MEETING.items() if is_meeting)
 
+# Every kind of stop, and whether a public holiday gets in its way: the hosts' offices and
+# factories are shut, officials and the press are away, the delegation's own people keep
+# their holiday. Travelling, eating, sightseeing and free time go on (tests refuse a kind
+# that is not classified here).
+HOLIDAY_MATTERS = {
+    StopKind.ARRIVAL: False,
+    StopKind.DEPARTURE: False,
+    StopKind.COURTESY_CALL: True,
+    StopKind.OFFICIAL_MEETING: True,
+    StopKind.ROUND_TABLE: True,
+    StopKind.FACTORY_TOUR: True,
+    StopKind.CULTURAL_VISIT: False,
+    StopKind.SISTER_CITY_MEETING: True,
+    StopKind.SIGNING_CEREMONY: True,
+    StopKind.MEAL: False,
+    StopKind.PRESS: True,
+    StopKind.TRANSFER: False,
+    StopKind.FREE_TIME: False,
+}
+WORKING_KINDS = frozenset(kind for kind, matters in HOLIDAY_MATTERS.items() if matters)
+
 
 @dataclass(frozen=True)
 class VenueInfo:
@@ -57,6 +79,7 @@ class VenueInfo:
     # weekday (0 = Monday) -> [(opens, closes)]; empty mapping: no hours known, always open.
     opening_hours: dict[int, list[tuple[time, time]]] = field(default_factory=dict)
     closed_dates: frozenset[date] = frozenset()
+    country: str | None = None  # ISO 3166-1 alpha-2; None: in the host country
 
 
 @dataclass(frozen=True)
@@ -109,6 +132,10 @@ class Plan:
     # Only stops that take place: cancelled ones are left out by whoever builds the plan.
     # Stops of other visits in the same period, for people and venues shared across visits.
     other_stops: tuple[StopInfo, ...] = ()
+    # Whose public holidays count (ISO 3166-1 alpha-2): the host country's, where a venue
+    # names no country of its own, and the delegation's.
+    host_country: str | None = None
+    visiting_country: str | None = None
 
 
 def _local(instant: datetime, zone_name: str) -> datetime:
@@ -530,6 +557,50 @@ def check_attendance(plan: Plan) -> list[Finding]:
     return findings
 
 
+def check_holidays(plan: Plan) -> list[Finding]:
+    """A working stop (HOLIDAY_MATTERS) is not on a public holiday of the country it takes
+    place in, nor of the delegation's country; its day is its local day in the visit's zone.
+    The holiday calendars are read once per check, for the countries and years involved."""
+    stops = [stop for stop in plan.stops if stop.kind in WORKING_KINDS]
+    days = {
+        stop.id: sorted(
+            {
+                _local(stop.starts_at, plan.timezone).date(),
+                _local(stop.ends_at, plan.timezone).date(),
+            }
+        )
+        for stop in stops
+    }
+    years = {day.year for stop_days in days.values() for day in stop_days}
+    holidays: dict[str, frozenset[date]] = {}
+    findings = []
+    for stop in stops:
+        venue = plan.venues.get(stop.venue_id) if stop.venue_id is not None else None
+        place = (venue.country if venue else None) or plan.host_country
+        for country in dict.fromkeys(filter(None, (place, plan.visiting_country))):
+            if country not in holidays:
+                holidays[country] = holiday_days(country, years)
+            day = next((day for day in days[stop.id] if day in holidays[country]), None)
+            if day is None:
+                continue
+            findings.append(
+                Finding(
+                    WARNING,
+                    Code.PUBLIC_HOLIDAY,
+                    N_("“%(title)s” is on %(day)s, a public holiday in %(country)s: %(holiday)s."),
+                    {
+                        "title": stop.title,
+                        "day": Day(day),
+                        "country": Country(country),
+                        "holiday": Holiday(country, day, tuple(holiday_names(country, day))),
+                    },
+                    (stop.id,),
+                    venue_ids=(venue.id,) if venue else (),
+                )
+            )
+    return findings
+
+
 def check_plan(plan: Plan, settings: TravelSettings | None = None) -> list[Finding]:
     """Every finding for a visit's plan, errors first, then in the order of the stops."""
     settings = settings or TravelSettings()
@@ -541,6 +612,7 @@ def check_plan(plan: Plan, settings: TravelSettings | None = None) -> list[Findi
         *check_opening_hours(plan),
         *check_languages(plan),
         *check_attendance(plan),
+        *check_holidays(plan),
     ]
     order = {stop.id: (stop.starts_at, stop.id) for stop in plan.stops}
     last = (datetime.max.replace(tzinfo=ZoneInfo("UTC")), 0)

@@ -9,7 +9,7 @@ from datetime import date
 from enum import StrEnum
 from functools import cached_property
 
-from planner.itinerary.messages import Day, Names, Weekday, render_finding
+from planner.itinerary.messages import Country, Day, Holiday, Names, Weekday, render_finding
 
 ERROR = "error"
 WARNING = "warning"
@@ -24,6 +24,7 @@ class Code(StrEnum):
     NO_SHARED_LANGUAGE = "no_shared_language"
     NO_ATTENDEES = "no_attendees"
     HEAD_OF_DELEGATION_ABSENT = "head_of_delegation_absent"
+    PUBLIC_HOLIDAY = "public_holiday"
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,14 @@ def _param_to_json(value):
         return {"weekday": value.value}
     if isinstance(value, Names):
         return {"names": list(value.items), "languages": value.languages}
+    if isinstance(value, Country):
+        return {"country": value.code}
+    if isinstance(value, Holiday):
+        return {
+            "holiday": value.country,
+            "on": value.day.isoformat(),
+            "names": list(value.names),
+        }
     if isinstance(value, str | int | float):
         return value
     raise TypeError(f"a finding's parameter cannot be kept: {value!r}")
@@ -101,6 +110,10 @@ def _param_to_json(value):
 def _param_from_json(value):
     if not isinstance(value, dict):
         return value
+    if "holiday" in value:
+        return Holiday(value["holiday"], date.fromisoformat(value["on"]), tuple(value["names"]))
+    if "country" in value:
+        return Country(value["country"])
     if "day" in value:
         return Day(date.fromisoformat(value["day"]))
     if "weekday" in value:

@@ -6,7 +6,6 @@ from datetime import date, datetime
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from wtforms import (
-    DateField,
     HiddenField,
     IntegerField,
     SelectField,
@@ -22,12 +21,15 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from planner.forms import CheckboxList, PageForm, select_choices, strip_whitespace
+from planner.forms import CheckboxList, PageForm, ReaderDateField, select_choices, strip_whitespace
 from planner.itinerary.models import Stop, StopKind, StopStatus
 from planner.itinerary.operations import shift_error, snapshot, stop_values
-from planner.timefmt import NonexistentLocalTime, local_to_utc, to_local
+from planner.timefmt import NonexistentLocalTime, days_between, local_to_utc, to_local
 from planner.venues.models import Venue
 from planner.visits.models import Participant, Visit
+
+# A visit this long or shorter offers its days to choose from; a longer one takes a date.
+MOST_DAYS_TO_CHOOSE_FROM = 40
 
 
 class StopForm(PageForm):
@@ -36,10 +38,10 @@ class StopForm(PageForm):
         _l("Title"), filters=[strip_whitespace], validators=[DataRequired(), Length(max=200)]
     )
     # InputRequired, not DataRequired: a mistyped time must say "not a valid time".
-    day = DateField(_l("Day"), validators=[InputRequired()])
+    day = ReaderDateField(_l("Day"), validators=[InputRequired()])
     starts = TimeField(_l("Starts"), validators=[InputRequired()])
     ends = TimeField(_l("Ends"), validators=[InputRequired()])
-    end_day = DateField(
+    end_day = ReaderDateField(
         _l("Ends on"),
         validators=[Optional()],
         description=_l("Only for a stop that runs past midnight; empty means the same day."),
@@ -69,6 +71,10 @@ class StopForm(PageForm):
         self.attendee_ids.choices = select_choices(
             (p.id, attendee_label(p)) for p in visit.participants
         )
+        if visit.start_date and visit.end_date:
+            days = days_between(visit.start_date, visit.end_date)
+            if len(days) <= MOST_DAYS_TO_CHOOSE_FROM:
+                self.day.days = days
         self.starts_at: datetime | None = None
         self.ends_at: datetime | None = None
 

@@ -18,6 +18,7 @@ from markupsafe import escape
 
 from planner.bidi import isolate_html, isolate_text
 from planner.timefmt import format_number, format_short_date
+from planner.visit_days import country_label, holiday_names
 
 MORE_THAN = 3  # list three names, then "and N more"
 
@@ -45,6 +46,23 @@ class Names:
 
     items: tuple[str, ...]
     languages: bool = False  # ISO 639-1 codes, shown as language names
+
+
+@dataclass(frozen=True)
+class Country:
+    """A country by its ISO 3166-1 code, named in the reader's language."""
+
+    code: str
+
+
+@dataclass(frozen=True)
+class Holiday:
+    """The public holidays of a country on a day, named in the reader's language where the
+    holidays package has it; `names` (English, as checked) when it no longer knows them."""
+
+    country: str
+    day: date
+    names: tuple[str, ...]
 
 
 class Message(Protocol):
@@ -91,6 +109,11 @@ def _render(value, locale: str, gettext, medium: Medium) -> str:
         return Locale.parse(locale).days["format"]["wide"][value.value]
     if isinstance(value, Names):
         return _render_names(value, locale, gettext, medium)
+    if isinstance(value, Country):
+        return country_label(value.code, locale)
+    if isinstance(value, Holiday):
+        names = holiday_names(value.country, value.day, locale) or value.names
+        return format_list(list(names), locale=locale)
     if isinstance(value, int | float):
         return format_number(value, locale)
     return format_number(value, locale) if _is_clock(value) else medium.name(str(value))

@@ -2,12 +2,13 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, DecimalField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import DecimalField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from planner.accounts.models import User
 from planner.forms import (
     PageForm,
+    ReaderDateField,
     blank_to_none,
     form_rule,
     optional_id,
@@ -48,7 +49,7 @@ class OutcomeForm(PageForm):
         description=_l("What was signed, asked for or agreed, in a sentence or two."),
         render_kw={"rows": 3, "dir": "auto"},
     )
-    day = DateField(_l("Date"), validators=[InputRequired()])
+    day = ReaderDateField(_l("Date"), validators=[InputRequired()])
     status = SelectField(
         _l("Status"),
         choices=select_choices(OutcomeStatus.choices()),
@@ -154,7 +155,7 @@ class FollowUpForm(PageForm):
         render_kw={"dir": "auto"},
     )
     owner_id = SelectField(_l("Owner"), coerce=optional_id, validators=[DataRequired()])
-    due_date = DateField(_l("Due"), validators=[InputRequired()])
+    due_date = ReaderDateField(_l("Due"), validators=[InputRequired()])
     notes = TextAreaField(
         _l("Notes"),
         filters=[strip_whitespace, blank_to_none],

@@ -1,12 +1,13 @@
 """Forms for a partnership, a move to another stage, and a return visit to the partner."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from planner.forms import (
     CountryField,
     PageForm,
+    ReaderDateField,
     blank_to_none,
     optional_text,
     select_choices,
@@ -116,8 +117,8 @@ class ReturnVisitForm(PageForm):
     title = StringField(
         _l("Title"), filters=[strip_whitespace], validators=[DataRequired(), Length(max=200)]
     )
-    start_date = DateField(_l("First day"), validators=[DataRequired()])
-    end_date = DateField(_l("Last day"), validators=[DataRequired()])
+    start_date = ReaderDateField(_l("First day"), validators=[DataRequired()])
+    end_date = ReaderDateField(_l("Last day"), validators=[DataRequired()])
     timezone = zone_field(
         _l("Host time zone"),
         required=True,

@@ -5,7 +5,6 @@ from datetime import time
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
-    DateField,
     FieldList,
     FloatField,
     Form,
@@ -19,7 +18,14 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from planner import rules
-from planner.forms import PageForm, blank_to_none, form_rule, select_choices, strip_whitespace
+from planner.forms import (
+    PageForm,
+    ReaderDateField,
+    blank_to_none,
+    form_rule,
+    select_choices,
+    strip_whitespace,
+)
 from planner.organizations.forms import DirectoryForm, organization_field
 from planner.venues.models import (
     LONGEST_DRIVE_MINUTES,
@@ -185,7 +191,7 @@ class VenueForm(DirectoryForm):
 
 
 class ClosureForm(PageForm):
-    day = DateField(_l("Date"), validators=[DataRequired()])
+    day = ReaderDateField(_l("Date"), validators=[DataRequired()])
     reason = StringField(
         _l("Reason"),
         filters=[strip_whitespace, blank_to_none],

@@ -1,7 +1,7 @@
 """Forms for a visit, its return visit and its participants."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, IntegerField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import IntegerField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import (
     DataRequired,
     InputRequired,
@@ -16,6 +16,7 @@ from planner.forms import (
     CountryField,
     LanguageListField,
     PageForm,
+    ReaderDateField,
     blank_to_none,
     form_rule,
     optional_id,
@@ -50,8 +51,8 @@ class VisitForm(PageForm):
     host_organization_id = organization_field(_l("Host organization"))
     host_region = optional_text(_l("Host region"), 120)
     host_city = optional_text(_l("Host city"), 120)
-    start_date = DateField(_l("First day"), validators=[DataRequired()])
-    end_date = DateField(_l("Last day"), validators=[DataRequired()])
+    start_date = ReaderDateField(_l("First day"), validators=[DataRequired()])
+    end_date = ReaderDateField(_l("Last day"), validators=[DataRequired()])
     timezone = zone_field(
         _l("Host time zone"),
         required=True,
@@ -111,7 +112,7 @@ class VisitForm(PageForm):
 
 
 class ReturnVisitForm(PageForm):
-    start_date = DateField(_l("First day of the return visit"), validators=[DataRequired()])
+    start_date = ReaderDateField(_l("First day of the return visit"), validators=[DataRequired()])
     title = StringField(
         _l("Title"), filters=[strip_whitespace], validators=[DataRequired(), Length(max=200)]
     )

@@ -124,6 +124,17 @@ class Visit(Model):
     def duration_days(self) -> int:
         return (self.end_date - self.start_date).days + 1
 
+    @property
+    def host_country(self) -> str | None:
+        """The host's country (ISO 3166-1 alpha-2), as its organization gives it, if known."""
+        return self.host_organization.country if self.host_organization else None
+
+    @property
+    def holiday_countries(self) -> tuple[str, ...]:
+        """Whose public holidays the visit minds: the host country's, then the delegation's
+        (planner/visit_days.py visit_holidays; the checker's Plan takes the same two)."""
+        return tuple(dict.fromkeys(filter(None, (self.host_country, self.visiting_country))))
+
     def participants_on(self, side: Side) -> list["Participant"]:
         return [p for p in self.participants if p.side == side]
 
