@@ -632,3 +632,19 @@ def ambassador_visit(create_visit, add_participant):
     visit = create_visit()
     add_participant(visit, "Yerlan Abenov", role=ParticipantRole.HEAD_OF_DELEGATION, precedence=1)
     return visit
+
+
+LETTERED_ADDRESS = "ambassador@kz.example"
+
+
+@pytest.fixture
+def lettered_visit(create_visit, create_stop, add_participant):
+    """A visit with one stop and one participant with an address (LETTERED_ADDRESS): one
+    letter to send, for the tests of the queue and the worker."""
+    visit = create_visit()
+    ambassador = add_participant(visit, "Yerlan Karin")
+    ambassador.person.email = LETTERED_ADDRESS
+    create_stop(visit, visit.start_date, "10:00", "11:00", title="Call on the Governor")
+    visit.stops[0].attendees.append(ambassador)
+    db.session.commit()
+    return visit

@@ -23,7 +23,7 @@ from planner.accounts.models import Role
 from planner.calendars.models import MailMessage, MailStatus
 from planner.extensions import db
 from planner.outcomes.models import Outcome, OutcomeKind
-from tests.conftest import PASSWORD
+from tests.conftest import LETTERED_ADDRESS, PASSWORD
 from tests.test_outcomes_documents import MEMORANDUM
 from tests.test_worker import Worker, redis_url, wait_for
 
@@ -89,7 +89,7 @@ def test_what_one_server_saves_the_other_serves(app, databases, create_staff, vi
     assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists()
 
 
-AMBASSADOR = "ambassador@kz.example"
+AMBASSADOR = LETTERED_ADDRESS
 
 
 @pytest.fixture
@@ -153,18 +153,6 @@ def test_failed_sign_ins_counted_on_one_server_are_refused_on_the_other(
     refused = attempt(server_b, PASSWORD)  # the right password, on the other server
     assert refused.status_code == 429
     assert 0 < int(refused.headers["Retry-After"]) <= 15 * 60
-
-
-@pytest.fixture
-def lettered_visit(create_visit, create_stop, add_participant):
-    """A visit with one stop and one participant with an address: one letter to send."""
-    visit = create_visit()
-    ambassador = add_participant(visit, "Yerlan Karin")
-    ambassador.person.email = AMBASSADOR
-    create_stop(visit, visit.start_date, "10:00", "11:00", title="Call on the Governor")
-    visit.stops[0].attendees.append(ambassador)
-    db.session.commit()
-    return visit
 
 
 def letter_statuses() -> list[MailStatus]:

@@ -8,6 +8,7 @@ is sent "by the worker" inside the request. Here the queue is the one production
 """
 
 import asyncio
+import importlib
 import os
 import re
 import signal
@@ -32,11 +33,12 @@ from planner.calendars.models import MailMessage, MailStatus
 from planner.clock import utc_now
 from planner.extensions import db
 from planner.visits.models import Visit
+from tests.conftest import LETTERED_ADDRESS
 from tests.smtp import Inbox, listening
 from tests.test_audit_trail import entries_about
 
 ROOT = Path(__file__).resolve().parent.parent
-AMBASSADOR = "ambassador@kz.example"
+AMBASSADOR = LETTERED_ADDRESS
 
 pytestmark = pytest.mark.committed  # the worker is another process: it must see the letters
 
@@ -167,18 +169,6 @@ def wait_for(condition, what: str, workers_started=(), timeout: float = 60):
     pytest.fail(f"gave up waiting for {what}\n{logs}")
 
 
-@pytest.fixture
-def ambassador_visit(create_visit, create_stop, add_participant):
-    """A visit with one stop and one participant who has an address: one letter to send."""
-    visit = create_visit()
-    ambassador = add_participant(visit, "Yerlan Karin")
-    ambassador.person.email = AMBASSADOR
-    create_stop(visit, visit.start_date, "10:00", "11:00", title="Call on the Governor")
-    visit.stops[0].attendees.append(ambassador)
-    db.session.commit()
-    return visit
-
-
 def queue_programme(app, visit) -> list[int]:
     """The programme's letters written to the mail log and committed, as a page would."""
     plan = plans.plan_programme(db.session, visit)
@@ -199,10 +189,10 @@ def fingerprint(page: str) -> str:
 
 
 def test_the_page_queues_the_programme_and_the_worker_sends_it_once(
-    app, client, signed_in, ambassador_visit, real_queue, smtp_server, workers
+    app, client, signed_in, lettered_visit, real_queue, smtp_server, workers
 ):
     signed_in(Role.PLANNER)
-    url = f"/visits/{ambassador_visit.id}/mail/programme"
+    url = f"/visits/{lettered_visit.id}/mail/programme"
     preview = client.get(url)
     response = client.post(
         url, data={"fingerprint": fingerprint(preview.text)}, follow_redirects=True
@@ -220,9 +210,9 @@ def test_the_page_queues_the_programme_and_the_worker_sends_it_once(
 
 
 def test_a_worker_killed_while_sending_leaves_the_letter_to_the_next_which_sends_it_once(
-    app, ambassador_visit, real_queue, stalling_inbox, workers
+    app, lettered_visit, real_queue, stalling_inbox, workers
 ):
-    (letter_id,) = queue_programme(app, ambassador_visit)
+    (letter_id,) = queue_programme(app, lettered_visit)
     queue_letters([letter_id])
 
     first = workers(MAIL_CLAIM_TIMEOUT_SECONDS=2)
@@ -243,10 +233,10 @@ def test_a_worker_killed_while_sending_leaves_the_letter_to_the_next_which_sends
 
 
 def test_a_change_that_rolls_back_queues_no_letter_and_no_task(
-    app, client, signed_in, ambassador_visit, real_queue, monkeypatch
+    app, client, signed_in, lettered_visit, real_queue, monkeypatch
 ):
     signed_in(Role.PLANNER)
-    url = f"/visits/{ambassador_visit.id}/mail/programme"
+    url = f"/visits/{lettered_visit.id}/mail/programme"
     preview = client.get(url)
 
     def fail_after_queuing(*args, **kwargs):
@@ -271,7 +261,10 @@ def rename_visit(visit_id: int, title: str) -> None:
 
 def run_as_the_worker(task) -> None:
     """What the consumer does with a task it takes from the queue: execute it in a thread of
-    its own, outside any app context or request (worker.run, huey's Worker.process_task)."""
+    its own, outside any app context or request (worker.run, huey's Worker.process_task).
+    The consumer's process has imported planner.worker (`flask worker` runs it), whose
+    hooks say who acts: so has this test, whatever other tests ran before it."""
+    importlib.import_module("planner.worker")
     thread = threading.Thread(target=queue.huey.execute, args=(task,))
     thread.start()
     thread.join(timeout=60)
@@ -279,9 +272,9 @@ def run_as_the_worker(task) -> None:
 
 
 def test_a_letter_the_worker_sends_is_written_as_the_worker_s_with_no_user(
-    app, ambassador_visit, real_queue, smtp_server
+    app, lettered_visit, real_queue, smtp_server
 ):
-    queue_letters(queue_programme(app, ambassador_visit))
+    queue_letters(queue_programme(app, lettered_visit))
     actors = []
 
     def note_actor(_session, _context) -> None:
