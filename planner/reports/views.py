@@ -1,6 +1,7 @@
 """The dashboard of what visits produced, and a visit's report as a page, CSV and Excel."""
 
 import tempfile
+import uuid
 
 from flask import (
     Blueprint,
@@ -8,9 +9,12 @@ from flask import (
     abort,
     current_app,
     render_template,
+    request,
     url_for,
 )
 from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 from sqlalchemy.orm import Session
 from werkzeug.routing import BuildError
@@ -49,11 +53,54 @@ def _report_helpers():
 def dashboard():
     day = app_office_today()
     session = db.session
-    week = queries.week_stops_capped(session, day, office_zone())
-    summed = figures.dashboard_figures(session, day)
+    version = figures.versions(session)
+    summed = figures.dashboard_figures(session, day, version)
     pipeline = drawn_pipeline(session, summed)
     return render_template(
         "reports/dashboard.html",
+        today=day,
+        lists=kept_lists(session, day, version, summed, pipeline.figure),
+        pipeline=pipeline.html,
+        charts=drawn_charts(summed),
+    )
+
+
+# The dashboard's lists as drawn, by the versions of what they show and what of the reader
+# they depend on: a few readers' languages and roles a day, so a few entries.
+KEPT_LISTS_AT_MOST = 32
+# Stands for the request's CSRF token in kept lists (the overdue table's buttons).
+CSRF_MARK = f"csrf-{uuid.uuid4().hex}"
+
+
+def kept_lists(session, day, version: figures.Versions, summed, moving: int) -> Markup:
+    """The figures at a glance, the overdue follow-ups, the upcoming visits, the week's stops
+    and the latest outcomes: four queries and most of the page's time, drawn again only
+    after a change to what they show (figures.SHOWN), on another office day, or for another
+    language, role or address."""
+    key = (
+        version.database,
+        version.figures,
+        version.sections,
+        day,
+        current_language(),
+        current_user.can_edit,
+        request.script_root,
+        request.full_path,
+    )
+    kept = current_app.extensions.setdefault("kept_dashboard_lists", {})
+    html = kept.get(key)
+    if html is None:
+        html = draw_lists(session, day, summed, moving).replace(generate_csrf(), CSRF_MARK)
+        if len(kept) >= KEPT_LISTS_AT_MOST:
+            kept.clear()
+        kept[key] = html
+    return written(html.replace(CSRF_MARK, generate_csrf()))
+
+
+def draw_lists(session, day, summed, moving: int) -> str:
+    week = queries.week_stops_capped(session, day, office_zone())
+    return render_template(
+        "reports/_dashboard_lists.html",
         today=day,
         upcoming=queries.upcoming_visits(session, day),
         week=queries.by_local_day(week.rows),
@@ -62,9 +109,7 @@ def dashboard():
         overdue=queries.overdue(session, day),
         latest=queries.outcomes_by_ids(session, summed.latest_outcome_ids),
         outcomes_total=sum(count for _country, count in summed.by_country),
-        pipeline=pipeline.html,
-        moving=pipeline.figure,
-        charts=drawn_charts(summed),
+        moving=moving,
         visit_url=RowLinks("visits.show_visit", "visit_id"),
         report_url=RowLinks("reports.visit_report", "visit_id"),
         outcome_url=row_links("outcomes.show_outcome", "outcome_id"),
