@@ -4,6 +4,7 @@ Blueprints never import one another (tests/test_layers.py): whatever two of them
 here, below them all, and above the domains it calls.
 """
 
+import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -13,6 +14,7 @@ from flask import Response, abort, current_app, render_template, request, send_f
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_sqlalchemy.pagination import Pagination, SelectPagination
+from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 from planner.accounts.models import User
@@ -30,6 +32,7 @@ from planner.itinerary.models import visit_with_programme
 from planner.outcomes.documents import StoredFile
 from planner.params import page_arg
 from planner.programmes import kept
+from planner.reports import figures
 from planner.visits.models import Participant, Visit, unless_binned
 
 
@@ -78,6 +81,46 @@ def kept_key(visit: Visit, page: str, can_edit: bool) -> str:
         config=current_app.config,
     )
     return kept.page_key(db.session, visit.id, reader)
+
+
+# Parts of list pages as drawn (kept_section): a few pages, readers' languages and roles
+# and filters a day, so a few entries of some tens of KB.
+KEPT_SECTIONS_AT_MOST = 64
+# Stands for the request's CSRF token in a kept section (a form's hidden field).
+CSRF_MARK = f"csrf-{uuid.uuid4().hex}"
+
+
+def shown_versions() -> tuple:
+    """The versions of what the kept list pages show (planner/reports/figures.py): the
+    database, and the tokens of the sums and of the lists."""
+    version = figures.versions(db.session)
+    return (version.database, version.figures, version.sections)
+
+
+def kept_section(page: str, versions: tuple, draw: Callable[[], str]) -> Markup:
+    """A part of a page as `draw` writes it, kept in the process under `versions` (the
+    versions of all it shows, and the office's day where it matters) and what of the
+    reader it depends on: their language and role, the site's address, the path and
+    query string. Nothing of the request is kept but its CSRF token, put back each time.
+
+    As with the kept programmes, nothing is invalidated: a change gives a new key."""
+    key = (
+        page,
+        *versions,
+        current_language(),
+        bool(current_user.can_edit),
+        request.script_root,
+        request.full_path,
+    )
+    kept = current_app.extensions.setdefault("kept_sections", {})
+    html = kept.get(key)
+    if html is None:
+        html = draw().replace(generate_csrf(), CSRF_MARK)
+        if len(kept) >= KEPT_SECTIONS_AT_MOST:
+            kept.clear()
+        kept[key] = html
+    written = html.replace(CSRF_MARK, generate_csrf()) if CSRF_MARK in html else html
+    return Markup(written)  # noqa: S704 - written by a template, which escaped it
 
 
 class RowLinks:

@@ -239,7 +239,7 @@ def app(databases, request):
     # Kept calendars are keyed by versions that a rolled-back test hands out again.
     rendered.calendars.clear()
     app.extensions.pop("kept_programmes", None)  # kept programmes likewise
-    app.extensions.pop("kept_dashboard_lists", None)  # and the dashboard's lists
+    app.extensions.pop("kept_sections", None)  # and kept parts of list pages
     limiter.reset()
     if is_committed(request):
         with app.app_context():

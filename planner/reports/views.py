@@ -1,7 +1,6 @@
 """The dashboard of what visits produced, and a visit's report as a page, CSV and Excel."""
 
 import tempfile
-import uuid
 
 from flask import (
     Blueprint,
@@ -9,12 +8,9 @@ from flask import (
     abort,
     current_app,
     render_template,
-    request,
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user
-from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 from sqlalchemy.orm import Session
 from werkzeug.routing import BuildError
@@ -24,7 +20,7 @@ from planner.extensions import db
 from planner.i18n import RTL_LANGUAGES, country_name, current_language
 from planner.partnerships.models import Stage
 from planner.reports import charts, export, figures, queries
-from planner.web import RowLinks
+from planner.web import RowLinks, kept_section
 
 bp = Blueprint("reports", __name__)
 
@@ -65,36 +61,13 @@ def dashboard():
     )
 
 
-# The dashboard's lists as drawn, by the versions of what they show and what of the reader
-# they depend on: a few readers' languages and roles a day, so a few entries.
-KEPT_LISTS_AT_MOST = 32
-# Stands for the request's CSRF token in kept lists (the overdue table's buttons).
-CSRF_MARK = f"csrf-{uuid.uuid4().hex}"
-
-
 def kept_lists(session, day, version: figures.Versions, summed, moving: int) -> Markup:
     """The figures at a glance, the overdue follow-ups, the upcoming visits, the week's stops
     and the latest outcomes: four queries and most of the page's time, drawn again only
     after a change to what they show (figures.SHOWN), on another office day, or for another
-    language, role or address."""
-    key = (
-        version.database,
-        version.figures,
-        version.sections,
-        day,
-        current_language(),
-        current_user.can_edit,
-        request.script_root,
-        request.full_path,
-    )
-    kept = current_app.extensions.setdefault("kept_dashboard_lists", {})
-    html = kept.get(key)
-    if html is None:
-        html = draw_lists(session, day, summed, moving).replace(generate_csrf(), CSRF_MARK)
-        if len(kept) >= KEPT_LISTS_AT_MOST:
-            kept.clear()
-        kept[key] = html
-    return written(html.replace(CSRF_MARK, generate_csrf()))
+    reader's language or role."""
+    versions = (version.database, version.figures, version.sections, day)
+    return kept_section("dashboard", versions, lambda: draw_lists(session, day, summed, moving))
 
 
 def draw_lists(session, day, summed, moving: int) -> str:
