@@ -10,7 +10,16 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Response, abort, current_app, render_template, request, send_file, url_for
+from flask import (
+    Response,
+    abort,
+    current_app,
+    g,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_sqlalchemy.pagination import Pagination, SelectPagination
@@ -90,11 +99,35 @@ KEPT_SECTIONS_AT_MOST = 64
 CSRF_MARK = f"csrf-{uuid.uuid4().hex}"
 
 
-def shown_versions() -> tuple:
+_SHOWN_VERSIONS = "pishvaz_shown_versions"
+
+
+def shown_versions() -> figures.Versions:
     """The versions of what the kept list pages show (planner/reports/figures.py): the
-    database, and the tokens of the sums and of the lists."""
-    version = figures.versions(db.session)
-    return (version.database, version.figures, version.sections)
+    database, and the tokens of the sums and of the lists; read once per request."""
+    found = g.get(_SHOWN_VERSIONS)
+    if found is None:
+        found = figures.versions(db.session)
+        setattr(g, _SHOWN_VERSIONS, found)
+    return found
+
+
+def kept_overdue_count(owner_id: int, today, count: Callable[[], int]) -> int:
+    """The navigation's count of the reader's overdue follow-ups: kept under the lists'
+    versions (which every change to a follow-up replaces) and the office's day on a page
+    that read them anyway (the dashboard, the visit list), counted on any other."""
+    version = g.get(_SHOWN_VERSIONS)
+    if version is None:
+        return count()
+    key = (version.database, version.sections, today, owner_id)
+    kept = current_app.extensions.setdefault("kept_overdue_counts", {})
+    found = kept.get(key)
+    if found is None:
+        found = count()
+        if len(kept) >= KEPT_SECTIONS_AT_MOST:
+            kept.clear()
+        kept[key] = found
+    return found
 
 
 def kept_section(page: str, versions: tuple, draw: Callable[[], str]) -> Markup:

@@ -533,15 +533,20 @@ def test_the_kept_lists_follow_every_change_to_what_they_show(
     )
     db.session.add(letter)
     db.session.commit()
-    overdue = section(client.get("/dashboard").text, "overdue")
-    assert "Thank-you letter to the governor" in overdue
+    page = client.get("/dashboard").text
+    assert "Thank-you letter to the governor" in section(page, "overdue")
+    # The navigation's count of the reader's own, here and on the (kept) visit list alike.
+    badge = '<span class="nav-badge nav-badge--overdue">1<span'
+    assert badge in page and badge in client.get("/").text
     owner.name = "Shirin Renamed"
     db.session.commit()
     overdue = section(client.get("/dashboard").text, "overdue")
     assert "Shirin Renamed" in overdue
     done = re.search(rf'action="(/follow-ups/{letter.id}/[^"]*)"', overdue)[1]
     assert client.post(done, data={"next": "/dashboard"}).status_code == 302
-    assert "Thank-you letter" not in section(client.get("/dashboard").text, "overdue")
+    page = client.get("/dashboard").text
+    assert "Thank-you letter" not in section(page, "overdue")
+    assert "nav-badge--overdue" not in page and "nav-badge--overdue" not in client.get("/").text
 
 
 def test_the_kept_lists_move_with_the_office_day(visit, client, signed_in, frozen_clock):

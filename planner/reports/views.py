@@ -20,7 +20,7 @@ from planner.extensions import db
 from planner.i18n import RTL_LANGUAGES, country_name, current_language
 from planner.partnerships.models import Stage
 from planner.reports import charts, export, figures, queries
-from planner.web import RowLinks, kept_section
+from planner.web import RowLinks, kept_section, shown_versions
 
 bp = Blueprint("reports", __name__)
 
@@ -49,7 +49,7 @@ def _report_helpers():
 def dashboard():
     day = app_office_today()
     session = db.session
-    version = figures.versions(session)
+    version = shown_versions()  # read once, for the navigation's count too
     summed = figures.dashboard_figures(session, day, version)
     pipeline = drawn_pipeline(session, summed)
     return render_template(

@@ -104,7 +104,8 @@ def list_visits():
 
     # Drawn again only after a change to a visit or an organization (or anything else the
     # kept lists show), on another office day, or for another reader's language or role.
-    body = kept_section("visits", (*shown_versions(), today), draw)
+    version = shown_versions()
+    body = kept_section("visits", (version.database, version.sections, today), draw)
     return render_template("visits/list.html", body=body)
 
 
