@@ -4,7 +4,6 @@ Blueprints never import one another (tests/test_layers.py): whatever two of them
 here, below them all, and above the domains it calls.
 """
 
-import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -23,7 +22,6 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_sqlalchemy.pagination import Pagination, SelectPagination
-from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 from planner.accounts.models import User
@@ -42,6 +40,7 @@ from planner.outcomes.documents import StoredFile
 from planner.params import page_arg
 from planner.programmes import kept
 from planner.reports import figures
+from planner.security import with_csrf, without_csrf
 from planner.visits.models import Participant, Visit, unless_binned
 
 
@@ -95,8 +94,6 @@ def kept_key(visit: Visit, page: str, can_edit: bool) -> str:
 # Parts of list pages as drawn (kept_section): a few pages, readers' languages and roles
 # and filters a day, so a few entries of some tens of KB.
 KEPT_SECTIONS_AT_MOST = 64
-# Stands for the request's CSRF token in a kept section (a form's hidden field).
-CSRF_MARK = f"csrf-{uuid.uuid4().hex}"
 
 
 _SHOWN_VERSIONS = "pishvaz_shown_versions"
@@ -148,12 +145,11 @@ def kept_section(page: str, versions: tuple, draw: Callable[[], str]) -> Markup:
     kept = current_app.extensions.setdefault("kept_sections", {})
     html = kept.get(key)
     if html is None:
-        html = draw().replace(generate_csrf(), CSRF_MARK)
+        html = without_csrf(draw())
         if len(kept) >= KEPT_SECTIONS_AT_MOST:
             kept.clear()
         kept[key] = html
-    written = html.replace(CSRF_MARK, generate_csrf()) if CSRF_MARK in html else html
-    return Markup(written)  # noqa: S704 - written by a template, which escaped it
+    return with_csrf(html)
 
 
 class RowLinks:

@@ -240,6 +240,8 @@ def app(databases, request):
     rendered.calendars.clear()
     app.extensions.pop("kept_programmes", None)  # kept programmes likewise
     app.extensions.pop("kept_sections", None)  # and kept parts of list pages
+    app.extensions.pop("kept_overdue_counts", None)
+    app.extensions.pop("kept_navs", None)
     limiter.reset()
     if is_committed(request):
         with app.app_context():
