@@ -1,13 +1,28 @@
 """Who may see and change what: sign-in for every page, roles for every change."""
 
+import uuid
 from collections.abc import Callable
 from functools import wraps
 from typing import TypeGuard
 from urllib.parse import urlsplit
 
-from flask import Flask, abort, current_app, flash, g, jsonify, redirect, request, session, url_for
+from flask import (
+    Flask,
+    abort,
+    current_app,
+    flash,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
 from werkzeug.datastructures import Headers
 from werkzeug.exceptions import Unauthorized
 
@@ -17,6 +32,7 @@ from planner.audit.operations import record_security_event
 from planner.audit.trail import NOBODY, Actor, set_actor
 from planner.clock import utc_now
 from planner.extensions import db, limiter, login_manager
+from planner.i18n import current_language
 
 # Pages an anonymous visitor may reach. Everything else needs a signed-in user;
 # tests/test_security.py walks the URL map to prove it. A calendar feed is opened by the
@@ -110,7 +126,53 @@ def _own_sign_in(app: Flask) -> Callable[[], None] | None:
     return None
 
 
+# Stands for the request's CSRF token in kept HTML (a form's hidden field): what is kept
+# for one reader's session is shown in another's with that one's token.
+CSRF_MARK = f"csrf-{uuid.uuid4().hex}"
+
+
+def without_csrf(html: str) -> str:
+    """HTML to keep: the request's CSRF token taken out."""
+    return html.replace(generate_csrf(), CSRF_MARK)
+
+
+def with_csrf(kept: str) -> Markup:
+    """Kept HTML (written by a template, which escaped it) with this request's token."""
+    html = kept.replace(CSRF_MARK, generate_csrf()) if CSRF_MARK in kept else kept
+    return Markup(html)  # noqa: S704 - written by a template, which escaped it
+
+
+# Navigations as drawn: a few per reader (a page of each area, counts), a few KB each.
+KEPT_NAVS_AT_MOST = 512
+
+
+def site_nav(overdue_count: int) -> Markup:
+    """The signed-in reader's navigation (templates/_site_nav.html), drawn once per reader
+    as they are now (name, role), language, page and count of overdue follow-ups: fifteen
+    links and their words on every page."""
+    user = current_user
+    key = (
+        current_language(),
+        request.script_root,
+        request.endpoint,
+        request.blueprint,
+        user.id,
+        user.name,
+        user.role,
+        overdue_count,
+    )
+    kept = current_app.extensions.setdefault("kept_navs", {})
+    html = kept.get(key)
+    if html is None:
+        html = without_csrf(render_template("_site_nav.html", overdue_count=overdue_count))
+        if len(kept) >= KEPT_NAVS_AT_MOST:
+            kept.clear()
+        kept[key] = html
+    return with_csrf(html)
+
+
 def init_app(app: Flask) -> None:
+    app.add_template_global(site_nav)
     app.extensions[SIGN_IN_BY_PATH] = {}
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"

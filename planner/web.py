@@ -9,7 +9,16 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Response, abort, current_app, render_template, request, send_file, url_for
+from flask import (
+    Response,
+    abort,
+    current_app,
+    g,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_sqlalchemy.pagination import Pagination, SelectPagination
@@ -30,6 +39,8 @@ from planner.itinerary.models import visit_with_programme
 from planner.outcomes.documents import StoredFile
 from planner.params import page_arg
 from planner.programmes import kept
+from planner.reports import figures
+from planner.security import with_csrf, without_csrf
 from planner.visits.models import Participant, Visit, unless_binned
 
 
@@ -78,6 +89,67 @@ def kept_key(visit: Visit, page: str, can_edit: bool) -> str:
         config=current_app.config,
     )
     return kept.page_key(db.session, visit.id, reader)
+
+
+# Parts of list pages as drawn (kept_section): a few pages, readers' languages and roles
+# and filters a day, so a few entries of some tens of KB.
+KEPT_SECTIONS_AT_MOST = 64
+
+
+_SHOWN_VERSIONS = "pishvaz_shown_versions"
+
+
+def shown_versions() -> figures.Versions:
+    """The versions of what the kept list pages show (planner/reports/figures.py): the
+    database, and the tokens of the sums and of the lists; read once per request."""
+    found = g.get(_SHOWN_VERSIONS)
+    if found is None:
+        found = figures.versions(db.session)
+        setattr(g, _SHOWN_VERSIONS, found)
+    return found
+
+
+def kept_overdue_count(owner_id: int, today, count: Callable[[], int]) -> int:
+    """The navigation's count of the reader's overdue follow-ups: kept under the lists'
+    versions (which every change to a follow-up replaces) and the office's day on a page
+    that read them anyway (the dashboard, the visit list), counted on any other."""
+    version = g.get(_SHOWN_VERSIONS)
+    if version is None:
+        return count()
+    key = (version.database, version.sections, today, owner_id)
+    kept = current_app.extensions.setdefault("kept_overdue_counts", {})
+    found = kept.get(key)
+    if found is None:
+        found = count()
+        if len(kept) >= KEPT_SECTIONS_AT_MOST:
+            kept.clear()
+        kept[key] = found
+    return found
+
+
+def kept_section(page: str, versions: tuple, draw: Callable[[], str]) -> Markup:
+    """A part of a page as `draw` writes it, kept in the process under `versions` (the
+    versions of all it shows, and the office's day where it matters) and what of the
+    reader it depends on: their language and role, the site's address, the path and
+    query string. Nothing of the request is kept but its CSRF token, put back each time.
+
+    As with the kept programmes, nothing is invalidated: a change gives a new key."""
+    key = (
+        page,
+        *versions,
+        current_language(),
+        bool(current_user.can_edit),
+        request.script_root,
+        request.full_path,
+    )
+    kept = current_app.extensions.setdefault("kept_sections", {})
+    html = kept.get(key)
+    if html is None:
+        html = without_csrf(draw())
+        if len(kept) >= KEPT_SECTIONS_AT_MOST:
+            kept.clear()
+        kept[key] = html
+    return with_csrf(html)
 
 
 class RowLinks:

@@ -239,6 +239,9 @@ def app(databases, request):
     # Kept calendars are keyed by versions that a rolled-back test hands out again.
     rendered.calendars.clear()
     app.extensions.pop("kept_programmes", None)  # kept programmes likewise
+    app.extensions.pop("kept_sections", None)  # and kept parts of list pages
+    app.extensions.pop("kept_overdue_counts", None)
+    app.extensions.pop("kept_navs", None)
     limiter.reset()
     if is_committed(request):
         with app.app_context():

@@ -1,6 +1,7 @@
 """Sessions end: signing out or a new password closes every copy of the sign-in cookies,
 and the cookies themselves stay on this site (SameSite, HttpOnly, 7 days at most)."""
 
+import re
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 
@@ -9,7 +10,7 @@ import pytest
 from planner.accounts.models import Role, user_for_session
 from planner.config import ConfigError, cookie_settings
 from planner.extensions import db
-from tests.conftest import PASSWORD, make_app
+from tests.conftest import PASSWORD, Auth, make_app
 
 NEW_PASSWORD = "a brand new passphrase"
 
@@ -362,3 +363,35 @@ def test_an_administrator_types_their_password_to_change_a_role(client, planner,
     assert response.status_code == 302
     db.session.expire_all()
     assert planner.role == Role.ADMIN
+
+
+def test_the_kept_navigation_follows_the_reader_the_page_and_the_language(
+    app, client, auth, create_staff
+):
+    """The navigation is drawn once per reader as they are, page and language, and kept."""
+    editor = create_staff(Role.PLANNER, name="Leila Editor")
+    assert auth.login(editor).status_code == 302
+
+    def nav(path: str) -> str:
+        return client.get(path).text.split('<nav class="site-nav"', 1)[1].split("</nav>", 1)[0]
+
+    assert "<bdi>Leila Editor</bdi>" in nav("/dashboard")
+    editor.name = "Leila Renamed"
+    db.session.commit()
+    assert "<bdi>Leila Renamed</bdi>" in nav("/dashboard")
+    assert 'href="/users"' not in nav("/dashboard")
+    editor.role = Role.ADMIN
+    db.session.commit()
+    assert 'href="/users"' in nav("/dashboard")  # an administrator's links
+    current = 'href="/profile"\n                   aria-current="page"'
+    assert current in nav("/profile") and current not in nav("/users")
+    editor.locale = "fa"
+    db.session.commit()
+    assert "پیشخوان" in nav("/dashboard") and ">Dashboard<" not in nav("/dashboard")
+    # Another reader's session: their own name and CSRF token in the sign-out form.
+    other = app.test_client()
+    assert Auth(other).login(create_staff(Role.VIEWER, name="Omid Viewer")).status_code == 302
+    theirs = other.get("/dashboard").text
+    assert "Omid Viewer" in theirs and "Leila" not in theirs
+    token = re.compile(r'name="csrf_token" value="([^"]+)"')
+    assert token.findall(theirs) != token.findall(client.get("/dashboard").text)

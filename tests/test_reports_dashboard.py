@@ -18,6 +18,7 @@ from planner.outcomes.models import FollowUp, Outcome, OutcomeKind
 from planner.partnerships.models import Partnership, Stage
 from planner.reports import charts, queries
 from planner.visits.models import VisitStatus
+from tests.conftest import Auth
 
 
 def section(page: str, element_id: str) -> str:
@@ -487,3 +488,99 @@ def test_the_kept_charts_are_drawn_in_each_readers_language(
     charts_fa = section(page, "charts")
     assert "Kazakhstan" not in charts_fa and "قزاقستان" in charts_fa
     assert "۲۰۲۶" in charts_fa
+
+
+# --- The lists kept between requests --------------------------------------------------------
+
+
+def csrf_tokens(page: str) -> set[str]:
+    return set(re.findall(r'name="csrf_token" value="([^"]+)"', page))
+
+
+def test_the_kept_lists_follow_every_change_to_what_they_show(
+    demo_visit, client, signed_in, frozen_clock, query_counter
+):
+    frozen_clock(datetime(2026, 12, 14, 6, tzinfo=UTC))
+    owner = signed_in(Role.PLANNER)
+    page = client.get("/dashboard").text
+    assert "Arrival at Khorramabad Airport" in section(page, "week")
+
+    # Asked again with nothing changed, the lists are not read again.
+    with query_counter() as statements:
+        client.get("/dashboard")
+    assert not [sql for sql in statements if "FROM stops" in sql]
+
+    # A stop renamed, its venue renamed, its visit renamed.
+    arrival = db.session.scalar(
+        sa.select(Stop).where(Stop.title == "Arrival at Khorramabad Airport")
+    )
+    arrival.title = "Arrival at the new terminal"
+    db.session.commit()
+    assert "Arrival at the new terminal" in section(client.get("/dashboard").text, "week")
+    arrival.venue.name = "Khorramabad International Airport"
+    db.session.commit()
+    assert "Khorramabad International Airport" in section(client.get("/dashboard").text, "week")
+    demo_visit.title = "The Ambassador's visit, renamed"
+    db.session.commit()
+    assert escape(demo_visit.title) in section(client.get("/dashboard").text, "upcoming")
+
+    # A follow-up fallen due, its owner renamed, then done from the dashboard's own button.
+    letter = FollowUp(
+        title="Thank-you letter to the governor",
+        owner=owner,
+        visit=demo_visit,
+        due_date=date(2026, 12, 10),
+    )
+    db.session.add(letter)
+    db.session.commit()
+    page = client.get("/dashboard").text
+    assert "Thank-you letter to the governor" in section(page, "overdue")
+    # The navigation's count of the reader's own, here and on the (kept) visit list alike.
+    badge = '<span class="nav-badge nav-badge--overdue">1<span'
+    assert badge in page and badge in client.get("/").text
+    owner.name = "Shirin Renamed"
+    db.session.commit()
+    overdue = section(client.get("/dashboard").text, "overdue")
+    assert "Shirin Renamed" in overdue
+    done = re.search(rf'action="(/follow-ups/{letter.id}/[^"]*)"', overdue)[1]
+    assert client.post(done, data={"next": "/dashboard"}).status_code == 302
+    page = client.get("/dashboard").text
+    assert "Thank-you letter" not in section(page, "overdue")
+    assert "nav-badge--overdue" not in page and "nav-badge--overdue" not in client.get("/").text
+
+
+def test_the_kept_lists_move_with_the_office_day(visit, client, signed_in, frozen_clock):
+    # 23:30 in Tehran on the 14th: the letter is due today; at 00:01 on the 15th it is late.
+    frozen_clock(datetime(2026, 12, 14, 20, 0, tzinfo=UTC))
+    owner = signed_in(Role.VIEWER)
+    db.session.add(FollowUp(title="Minutes", owner=owner, visit=visit, due_date=date(2026, 12, 14)))
+    db.session.commit()
+    overdue = section(client.get("/dashboard").text, "overdue")
+    assert "Nothing is overdue" in overdue
+    frozen_clock(datetime(2026, 12, 14, 20, 31, tzinfo=UTC))
+    overdue = section(client.get("/dashboard").text, "overdue")
+    assert "Minutes" in overdue and len(overdue_rows(overdue)) == 1
+
+
+def test_the_kept_lists_are_each_readers_own(visit, app, client, create_staff, frozen_clock):
+    """Kept for a planner, the lists show a viewer no buttons, a Persian reader Persian, and
+    each reader's buttons carry their own session's CSRF token."""
+    frozen_clock(datetime(2027, 1, 10, 8, tzinfo=UTC))
+    planner = create_staff(Role.PLANNER)
+    viewer, persian = create_staff(Role.VIEWER), create_staff(Role.PLANNER, locale="fa")
+    db.session.add(FollowUp(title="Minutes", owner=planner, visit=visit, due_date=date(2027, 1, 2)))
+    db.session.commit()
+    readers = {user: app.test_client() for user in (planner, viewer, persian)}
+    for user, reader in readers.items():
+        assert Auth(reader).login(user).status_code == 302
+    pages = {user: reader.get("/dashboard").text for user, reader in readers.items()}
+
+    assert ">Done<" in section(pages[planner], "overdue")
+    assert "Minutes" in section(pages[viewer], "overdue")
+    assert ">Done<" not in section(pages[viewer], "overdue")
+    assert "Overdue follow-ups" not in pages[persian] and "Minutes" in pages[persian]
+    # The planner's page again, now kept: the tokens are the session's own, one per page.
+    again = readers[planner].get("/dashboard").text
+    assert len(csrf_tokens(again)) == 1
+    assert csrf_tokens(again) == csrf_tokens(pages[planner])
+    assert csrf_tokens(again) != csrf_tokens(pages[persian])

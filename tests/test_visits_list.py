@@ -7,7 +7,9 @@ import pytest
 
 from planner.accounts.models import Role
 from planner.extensions import db
+from planner.organizations.models import Organization, OrganizationKind
 from planner.visits.models import Visit, VisitStatus
+from tests.conftest import Auth
 
 TODAY = date(2026, 12, 1)
 
@@ -144,3 +146,58 @@ def test_persian_pages_count_the_pages_in_persian_digits(viewer, client, app):
     page = client.get("/?page=2").text
     nav = page.split('class="pager"', 1)[1].split("</nav>", 1)[0]
     assert "صفحه‌ی ۲ از ۲" in nav
+
+
+# --- The list kept between requests -------------------------------------------------------
+
+
+def test_the_kept_list_follows_every_change_to_what_it_shows(
+    signed_in, client, frozen_clock, query_counter
+):
+    frozen_clock(datetime(2026, 12, 2, 19, tzinfo=UTC))  # 22:30 in Tehran on the 2nd
+    signed_in(Role.VIEWER)
+    ministry = Organization(
+        name="Ministry of Industry", kind=OrganizationKind.GOVERNMENT_OFFICE, country="KZ"
+    )
+    first, second = add_visits(2, visiting_organization=ministry)
+    assert titles(client.get("/").text) == ["Visit 0001", "Visit 0002"]
+    # Asked again with nothing changed, the visits are not read again.
+    with query_counter() as statements:
+        client.get("/")
+    assert not [sql for sql in statements if "FROM visits" in sql]
+
+    first.title, second.status = "Visit one, renamed", VisitStatus.CANCELLED
+    db.session.commit()
+    page = client.get("/").text
+    assert titles(page) == ["Visit one, renamed", "Visit 0002"]
+    assert "badge--cancelled" in page
+    ministry.name = "Ministry of Industry and Infrastructure"
+    db.session.commit()
+    assert "Ministry of Industry and Infrastructure" in client.get("/").text
+    add_visits(1, TODAY + timedelta(days=5), title="A new visit")
+    assert "A new visit" in titles(client.get("/").text)
+    second.deleted_at = datetime(2026, 12, 1, 8, tzinfo=UTC)
+    db.session.commit()
+    assert "Visit 0002" not in titles(client.get("/").text)
+    # Each address is its own list.
+    assert titles(client.get("/?q=renamed").text) == ["Visit one, renamed"]
+
+    # The office's day turns (a minute after Tehran's midnight): the first visit, on the 2nd,
+    # is over.
+    assert "Past visits" not in client.get("/").text
+    frozen_clock(datetime(2026, 12, 2, 20, 31, tzinfo=UTC))
+    assert "Past visits" in client.get("/").text
+
+
+def test_the_kept_list_is_each_readers_own(app, create_staff, frozen_clock):
+    frozen_clock(datetime(2026, 12, 1, 8, tzinfo=UTC))
+    viewer, planner = create_staff(Role.VIEWER), create_staff(Role.PLANNER, locale="fa")
+    add_visits(1)
+    pages = {}
+    for user in (viewer, planner):
+        reader = app.test_client()
+        assert Auth(reader).login(user).status_code == 302
+        pages[user] = reader.get("/").text
+    assert "New visit" not in pages[viewer] and "/visits/new" not in pages[viewer]
+    assert "/visits/new" in pages[planner] and 'dir="rtl"' in pages[planner]
+    assert "Visits that" not in pages[planner] and "Visit 0001" in pages[planner]

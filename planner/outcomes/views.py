@@ -44,7 +44,15 @@ from planner.partnerships.models import Partnership
 from planner.security import is_safe_next, planner_required
 from planner.timefmt import format_number, format_short_date
 from planner.visits.models import Visit
-from planner.web import acting_user, download, enum_arg, form_page, live_visit_or_404, paged
+from planner.web import (
+    acting_user,
+    download,
+    enum_arg,
+    form_page,
+    kept_overdue_count,
+    live_visit_or_404,
+    paged,
+)
 
 bp = Blueprint("outcomes", __name__)
 
@@ -423,7 +431,10 @@ def _overdue_badge():
         """The signed-in user's overdue follow-ups: one COUNT, only when the page asks."""
         if not current_user.is_authenticated:
             return 0
-        return operations.count_overdue(db.session, app_office_today(), current_user.id)
+        today, owner_id = app_office_today(), current_user.id
+        return kept_overdue_count(
+            owner_id, today, lambda: operations.count_overdue(db.session, today, owner_id)
+        )
 
     return {"overdue_follow_up_count": overdue_follow_up_count}
 

@@ -8,10 +8,16 @@ planner/reports/models.py, which one listener replaces in the flush of every suc
 (whatever made it: a page, the API, the CLI). A dashboard then costs one row's read while
 nothing changed, and sums up anew after any change, in any process, since the token is in
 the database.
+
+The dashboard's lists (overdue follow-ups, upcoming visits, the week's stops, the latest
+outcomes), and the visit list, are drawn from more: stops, venues' names, follow-ups and
+their owners' names, organizations' names too.
+A second token (SECTIONS_ROW) is replaced in the flush of a change to any of those, and the
+lists as drawn are kept under both tokens (planner/reports/views.py).
 """
 
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from threading import Lock
@@ -21,11 +27,20 @@ from markupsafe import Markup
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from planner.outcomes.models import Outcome, OutcomeKind
+from planner.accounts.models import User
+from planner.itinerary.models import Stop
+from planner.organizations.models import Organization
+from planner.outcomes.models import FollowUp, Outcome, OutcomeKind
 from planner.partnerships.models import Partnership
 from planner.reports import queries
-from planner.reports.models import FIGURES_ROW, FiguresVersion
+from planner.reports.models import FIGURES_ROW, SECTIONS_ROW, FiguresVersion
+from planner.venues.models import Venue
 from planner.visits.models import Visit
+
+# What the sums are read from; what the lists are drawn from (the dashboard's, and the
+# visit list with its visiting organizations' names).
+SUMMED = (Outcome, Visit, Partnership)
+SHOWN = (*SUMMED, Stop, Venue, FollowUp, User, Organization)
 
 
 @dataclass(frozen=True)
@@ -54,17 +69,33 @@ _KEPT_AT_MOST = 8
 _LOCK = Lock()
 
 
-_TOKEN = sa.select(FiguresVersion.token).where(FiguresVersion.id == FIGURES_ROW)
+_TOKENS = sa.select(FiguresVersion.id, FiguresVersion.token).where(
+    FiguresVersion.id.in_((FIGURES_ROW, SECTIONS_ROW))
+)
 
 
-def token(session) -> str | None:
-    """The figures' current version; None until the first change wrote one."""
-    return session.scalar(_TOKEN)
+@dataclass(frozen=True)
+class Versions:
+    """The database, and the current tokens of the sums and of the lists (None until the
+    first change wrote one)."""
+
+    database: str
+    figures: str | None
+    sections: str | None
 
 
-def dashboard_figures(session, today: date) -> Figures:
+def versions(session) -> Versions:
+    """The current versions, read in one statement."""
+    found = dict(session.execute(_TOKENS).tuples().all())
+    return Versions(
+        str(session.get_bind().engine.url), found.get(FIGURES_ROW), found.get(SECTIONS_ROW)
+    )
+
+
+def dashboard_figures(session, today: date, version: Versions | None = None) -> Figures:
     """The figures as of the database's current state, summed up at most once per change."""
-    key = (str(session.get_bind().engine.url), token(session), today)
+    version = version or versions(session)
+    key = (version.database, version.figures, today)
     found = _KEPT.get(key)
     if found is None:
         found = _sum_up(session, today)
@@ -90,29 +121,32 @@ def forget() -> None:
         _KEPT.clear()
 
 
-def _changes_figures(session: Session) -> bool:
-    def counts(objects: Iterable[object], changed: Callable[[object], bool]) -> bool:
-        return any(
-            isinstance(obj, Outcome | Visit | Partnership) and changed(obj) for obj in objects
-        )
+def _changed_rows(session: Session) -> list[object]:
+    """The rows this flush wrote: new, deleted, and dirty in a column of their own (a visit
+    whose stops changed is dirty too, but only a row's own columns count)."""
+    return [
+        *session.new,
+        *session.deleted,
+        *(obj for obj in session.dirty if session.is_modified(obj, include_collections=False)),
+    ]
 
-    return (
-        counts(session.new, lambda _obj: True)
-        or counts(session.deleted, lambda _obj: True)
-        # A visit whose stops changed is dirty too: only a row's own columns count.
-        or counts(session.dirty, lambda obj: session.is_modified(obj, include_collections=False))
-    )
+
+def _changes(rows: Iterable[object], kinds: tuple[type, ...]) -> bool:
+    return any(isinstance(obj, kinds) for obj in rows)
 
 
 @sa.event.listens_for(Session, "after_flush")
 def _new_token(session: Session, _flush_context) -> None:
     # After the flush, new, dirty and deleted still describe what it wrote.
-    if not _changes_figures(session):
+    rows = _changed_rows(session)
+    if not _changes(rows, SHOWN):
         return
+    replaced = (FIGURES_ROW, SECTIONS_ROW) if _changes(rows, SUMMED) else (SECTIONS_ROW,)
     connection = session.connection()
     table = FiguresVersion.__table__
     dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-    insert = dialect.insert(table).values(id=FIGURES_ROW, token=uuid.uuid4().hex)
+    tokens = [{"id": row, "token": uuid.uuid4().hex} for row in replaced]
+    insert = dialect.insert(table).values(tokens)
     connection.execute(
         insert.on_conflict_do_update(
             index_elements=[table.c.id], set_={"token": insert.excluded.token}

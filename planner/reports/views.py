@@ -20,7 +20,7 @@ from planner.extensions import db
 from planner.i18n import RTL_LANGUAGES, country_name, current_language
 from planner.partnerships.models import Stage
 from planner.reports import charts, export, figures, queries
-from planner.web import RowLinks
+from planner.web import RowLinks, kept_section, shown_versions
 
 bp = Blueprint("reports", __name__)
 
@@ -49,11 +49,31 @@ def _report_helpers():
 def dashboard():
     day = app_office_today()
     session = db.session
-    week = queries.week_stops_capped(session, day, office_zone())
-    summed = figures.dashboard_figures(session, day)
+    version = shown_versions()  # read once, for the navigation's count too
+    summed = figures.dashboard_figures(session, day, version)
     pipeline = drawn_pipeline(session, summed)
     return render_template(
         "reports/dashboard.html",
+        today=day,
+        lists=kept_lists(session, day, version, summed, pipeline.figure),
+        pipeline=pipeline.html,
+        charts=drawn_charts(summed),
+    )
+
+
+def kept_lists(session, day, version: figures.Versions, summed, moving: int) -> Markup:
+    """The figures at a glance, the overdue follow-ups, the upcoming visits, the week's stops
+    and the latest outcomes: four queries and most of the page's time, drawn again only
+    after a change to what they show (figures.SHOWN), on another office day, or for another
+    reader's language or role."""
+    versions = (version.database, version.figures, version.sections, day)
+    return kept_section("dashboard", versions, lambda: draw_lists(session, day, summed, moving))
+
+
+def draw_lists(session, day, summed, moving: int) -> str:
+    week = queries.week_stops_capped(session, day, office_zone())
+    return render_template(
+        "reports/_dashboard_lists.html",
         today=day,
         upcoming=queries.upcoming_visits(session, day),
         week=queries.by_local_day(week.rows),
@@ -62,9 +82,7 @@ def dashboard():
         overdue=queries.overdue(session, day),
         latest=queries.outcomes_by_ids(session, summed.latest_outcome_ids),
         outcomes_total=sum(count for _country, count in summed.by_country),
-        pipeline=pipeline.html,
-        moving=pipeline.figure,
-        charts=drawn_charts(summed),
+        moving=moving,
         visit_url=RowLinks("visits.show_visit", "visit_id"),
         report_url=RowLinks("reports.visit_report", "visit_id"),
         outcome_url=row_links("outcomes.show_outcome", "outcome_id"),

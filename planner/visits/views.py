@@ -55,6 +55,7 @@ from planner.web import (
     enum_arg,
     form_page,
     kept_key,
+    kept_section,
     kept_store,
     live_visit_or_404,
     paged,
@@ -62,6 +63,7 @@ from planner.web import (
     participant_or_404,
     send_after_commit,
     shown_findings,
+    shown_versions,
 )
 
 bp = Blueprint("visits", __name__)
@@ -78,23 +80,33 @@ def list_visits():
     country = params.text_arg("country").upper() or None
     search = params.text_arg("q")
     today = app_office_today()
-    page = paged_rows(visit_list_rows(today, status, period=period, country=country, search=search))
-    return render_template(
-        "visits/list.html",
-        page=page,
-        visits=page.items,
-        status=status,
-        statuses=VisitStatus.choices(),
-        period=period,
-        periods=Period.choices(),
-        country=country,
-        countries=[(code, country_name(code)) for code in visiting_countries(db.session)],
-        search=search,
-        filtered=bool(status or period or country or search),
-        today=today,
-        visit_url=RowLinks("visits.show_visit", "visit_id"),
-        status_labels={member: str(member.label) for member in VisitStatus},
-    )
+
+    def draw() -> str:
+        page = paged_rows(
+            visit_list_rows(today, status, period=period, country=country, search=search)
+        )
+        return render_template(
+            "visits/_list_body.html",
+            page=page,
+            visits=page.items,
+            status=status,
+            statuses=VisitStatus.choices(),
+            period=period,
+            periods=Period.choices(),
+            country=country,
+            countries=[(code, country_name(code)) for code in visiting_countries(db.session)],
+            search=search,
+            filtered=bool(status or period or country or search),
+            today=today,
+            visit_url=RowLinks("visits.show_visit", "visit_id"),
+            status_labels={member: str(member.label) for member in VisitStatus},
+        )
+
+    # Drawn again only after a change to a visit or an organization (or anything else the
+    # kept lists show), on another office day, or for another reader's language or role.
+    version = shown_versions()
+    body = kept_section("visits", (version.database, version.sections, today), draw)
+    return render_template("visits/list.html", body=body)
 
 
 @bp.get("/visits/<int:visit_id>")
