@@ -193,14 +193,17 @@ def _check_changed_stop(_mapper, _connection, stop: Stop) -> None:
 def _programme_options():
     """What a visit's page, its timeline and its checks read, in a fixed number of queries
     whatever the visit's size: participants with their person and organization; stops with
-    their venue (opening hours and closures for the checker). Attendees: _attach_attendees."""
+    their venue (its organization, for its country, opening hours and closures for the
+    checker). Attendees: _attach_attendees."""
     return (
         selectinload(Visit.participants)
         .selectinload(Participant.person)
         .selectinload(Person.organization),
         selectinload(Visit.stops).options(
             selectinload(Stop.venue).options(
-                selectinload(Venue.opening_hours), selectinload(Venue.closures)
+                joinedload(Venue.organization),
+                selectinload(Venue.opening_hours),
+                selectinload(Venue.closures),
             ),
         ),
     )
