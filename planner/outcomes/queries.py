@@ -5,12 +5,14 @@ Beside the models, below the operations, so that a report (planner/reports/queri
 reads it without reaching up into outcomes/operations.py.
 """
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from planner.outcomes.models import FollowUp, FollowUpStatus, Outcome
 from planner.outcomes.overdue import overdue_query
@@ -30,25 +32,37 @@ class VisitOutcomes:
 
 
 def visit_outcomes(session, visit_id: int) -> VisitOutcomes:
-    outcomes = session.scalars(
-        sa.select(Outcome)
-        .where(Outcome.visit_id == visit_id)
-        .options(
-            selectinload(Outcome.stop),
-            selectinload(Outcome.our_organization),
-            selectinload(Outcome.partner_organization),
-            selectinload(Outcome.documents),
-            selectinload(Outcome.follow_ups).selectinload(FollowUp.owner),
-        )
-        .order_by(Outcome.day, Outcome.id)
+    """In two queries whatever their number (the visit's page reads it on every request):
+    the outcomes with their stop, organizations and documents; then all the visit's
+    follow-ups, its outcomes' and its own, with their owners, shared out here."""
+    outcomes = list(
+        session.scalars(
+            sa.select(Outcome)
+            .where(Outcome.visit_id == visit_id)
+            .options(
+                joinedload(Outcome.stop),
+                joinedload(Outcome.our_organization),
+                joinedload(Outcome.partner_organization),
+                joinedload(Outcome.documents),
+            )
+            .order_by(Outcome.day, Outcome.id)
+        ).unique()
     )
-    others = session.scalars(
+    outcome_ids = [outcome.id for outcome in outcomes]
+    tied = sa.and_(FollowUp.visit_id == visit_id, FollowUp.outcome_id.is_(None))
+    follow_ups = session.scalars(
         sa.select(FollowUp)
-        .where(FollowUp.visit_id == visit_id, FollowUp.outcome_id.is_(None))
-        .options(selectinload(FollowUp.owner))
+        .where(sa.or_(tied, FollowUp.outcome_id.in_(outcome_ids)) if outcome_ids else tied)
+        .options(joinedload(FollowUp.owner))
         .order_by(FollowUp.due_date, FollowUp.id)
     )
-    return VisitOutcomes(list(outcomes), list(others))
+    by_outcome: dict[int | None, list[FollowUp]] = defaultdict(list)
+    for follow_up in follow_ups:
+        by_outcome[follow_up.outcome_id].append(follow_up)
+    for outcome in outcomes:
+        # As the relationship would load them (by due date), without a query per outcome.
+        set_committed_value(outcome, "follow_ups", by_outcome[outcome.id])
+    return VisitOutcomes(outcomes, by_outcome[None])
 
 
 class FollowUpsShown(Choice):
