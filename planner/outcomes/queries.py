@@ -31,33 +31,47 @@ class VisitOutcomes:
         return [f for o in self.outcomes for f in o.follow_ups] + self.other_follow_ups
 
 
+def _visit_outcomes_queries() -> tuple[sa.Select, sa.Select]:
+    visit_id = sa.bindparam("visit_id", type_=sa.Integer)
+    outcomes = (
+        sa.select(Outcome)
+        .where(Outcome.visit_id == visit_id)
+        .options(
+            joinedload(Outcome.stop),
+            joinedload(Outcome.our_organization),
+            joinedload(Outcome.partner_organization),
+            joinedload(Outcome.documents),
+        )
+        .order_by(Outcome.day, Outcome.id)
+    )
+    of_its_outcomes = sa.select(Outcome.id).where(Outcome.visit_id == visit_id)
+    follow_ups = (
+        sa.select(FollowUp)
+        .where(
+            sa.or_(
+                sa.and_(FollowUp.visit_id == visit_id, FollowUp.outcome_id.is_(None)),
+                FollowUp.outcome_id.in_(of_its_outcomes),
+            )
+        )
+        .options(joinedload(FollowUp.owner))
+        .order_by(FollowUp.due_date, FollowUp.id)
+    )
+    return outcomes, follow_ups
+
+
+# Built once, as the visit's page asks on every request: building them (their options)
+# cost more than running them.
+OUTCOMES_QUERY, FOLLOW_UPS_QUERY = _visit_outcomes_queries()
+
+
 def visit_outcomes(session, visit_id: int) -> VisitOutcomes:
     """In two queries whatever their number (the visit's page reads it on every request):
     the outcomes with their stop, organizations and documents; then all the visit's
     follow-ups, its outcomes' and its own, with their owners, shared out here."""
-    outcomes = list(
-        session.scalars(
-            sa.select(Outcome)
-            .where(Outcome.visit_id == visit_id)
-            .options(
-                joinedload(Outcome.stop),
-                joinedload(Outcome.our_organization),
-                joinedload(Outcome.partner_organization),
-                joinedload(Outcome.documents),
-            )
-            .order_by(Outcome.day, Outcome.id)
-        ).unique()
-    )
-    outcome_ids = [outcome.id for outcome in outcomes]
-    tied = sa.and_(FollowUp.visit_id == visit_id, FollowUp.outcome_id.is_(None))
-    follow_ups = session.scalars(
-        sa.select(FollowUp)
-        .where(sa.or_(tied, FollowUp.outcome_id.in_(outcome_ids)) if outcome_ids else tied)
-        .options(joinedload(FollowUp.owner))
-        .order_by(FollowUp.due_date, FollowUp.id)
-    )
+    values = {"visit_id": visit_id}
+    outcomes = list(session.scalars(OUTCOMES_QUERY, values).unique())
     by_outcome: dict[int | None, list[FollowUp]] = defaultdict(list)
-    for follow_up in follow_ups:
+    for follow_up in session.scalars(FOLLOW_UPS_QUERY, values):
         by_outcome[follow_up.outcome_id].append(follow_up)
     for outcome in outcomes:
         # As the relationship would load them (by due date), without a query per outcome.
