@@ -244,15 +244,18 @@ def visit_with_programme(session, visit_id: int) -> Visit | None:
     return _load_programme(session, visit_id)
 
 
+# Built once: the visit's page asks it on every request (see visit_with_organizations).
+_WITH_ORGANIZATIONS = (
+    sa.select(Visit)
+    .where(Visit.id == sa.bindparam("visit_id", type_=sa.Integer))
+    .options(joinedload(Visit.visiting_organization), joinedload(Visit.host_organization))
+)
+
+
 def visit_with_organizations(session, visit_id: int) -> Visit | None:
     """A visit with its visiting and host organizations, in one query: what its page shows
     outside the parts it keeps (planner/programmes/kept.py)."""
-    query = (
-        sa.select(Visit)
-        .where(Visit.id == visit_id)
-        .options(joinedload(Visit.visiting_organization), joinedload(Visit.host_organization))
-    )
-    return session.scalars(query).first()
+    return session.scalars(_WITH_ORGANIZATIONS, {"visit_id": visit_id}).first()
 
 
 def with_programme(session, visit: Visit) -> Visit:
