@@ -3,6 +3,7 @@
 import uuid
 from collections import defaultdict
 from datetime import date, datetime, timedelta
+from functools import cache
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -244,18 +245,21 @@ def visit_with_programme(session, visit_id: int) -> Visit | None:
     return _load_programme(session, visit_id)
 
 
-# Built once: the visit's page asks it on every request (see visit_with_organizations).
-_WITH_ORGANIZATIONS = (
-    sa.select(Visit)
-    .where(Visit.id == sa.bindparam("visit_id", type_=sa.Integer))
-    .options(joinedload(Visit.visiting_organization), joinedload(Visit.host_organization))
-)
+@cache
+def _with_organizations() -> sa.Select:
+    """Built once, at first use (not at import: its options would configure the mappers
+    before every model is known); the visit's page asks it on every request."""
+    return (
+        sa.select(Visit)
+        .where(Visit.id == sa.bindparam("visit_id", type_=sa.Integer))
+        .options(joinedload(Visit.visiting_organization), joinedload(Visit.host_organization))
+    )
 
 
 def visit_with_organizations(session, visit_id: int) -> Visit | None:
     """A visit with its visiting and host organizations, in one query: what its page shows
     outside the parts it keeps (planner/programmes/kept.py)."""
-    return session.scalars(_WITH_ORGANIZATIONS, {"visit_id": visit_id}).first()
+    return session.scalars(_with_organizations(), {"visit_id": visit_id}).first()
 
 
 def with_programme(session, visit: Visit) -> Visit:

@@ -8,6 +8,7 @@ reads it without reaching up into outcomes/operations.py.
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -31,7 +32,11 @@ class VisitOutcomes:
         return [f for o in self.outcomes for f in o.follow_ups] + self.other_follow_ups
 
 
+@cache
 def _visit_outcomes_queries() -> tuple[sa.Select, sa.Select]:
+    """Built once, at first use, as the visit's page asks them on every request: building
+    them (their loader options) cost more than running them. Not at import: the options
+    would configure the mappers before every model is known."""
     visit_id = sa.bindparam("visit_id", type_=sa.Integer)
     outcomes = (
         sa.select(Outcome)
@@ -59,19 +64,15 @@ def _visit_outcomes_queries() -> tuple[sa.Select, sa.Select]:
     return outcomes, follow_ups
 
 
-# Built once, as the visit's page asks on every request: building them (their options)
-# cost more than running them.
-OUTCOMES_QUERY, FOLLOW_UPS_QUERY = _visit_outcomes_queries()
-
-
 def visit_outcomes(session, visit_id: int) -> VisitOutcomes:
     """In two queries whatever their number (the visit's page reads it on every request):
     the outcomes with their stop, organizations and documents; then all the visit's
     follow-ups, its outcomes' and its own, with their owners, shared out here."""
     values = {"visit_id": visit_id}
-    outcomes = list(session.scalars(OUTCOMES_QUERY, values).unique())
+    outcomes_query, follow_ups_query = _visit_outcomes_queries()
+    outcomes = list(session.scalars(outcomes_query, values).unique())
     by_outcome: dict[int | None, list[FollowUp]] = defaultdict(list)
-    for follow_up in session.scalars(FOLLOW_UPS_QUERY, values):
+    for follow_up in session.scalars(follow_ups_query, values):
         by_outcome[follow_up.outcome_id].append(follow_up)
     for outcome in outcomes:
         # As the relationship would load them (by due date), without a query per outcome.
