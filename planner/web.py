@@ -6,6 +6,7 @@ here, below them all, and above the domains it calls.
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
@@ -41,6 +42,7 @@ from planner.params import page_arg
 from planner.programmes import kept
 from planner.reports import figures
 from planner.security import with_csrf, without_csrf
+from planner.visit_days import visit_holidays
 from planner.visits.models import Participant, Visit, unless_binned
 
 
@@ -67,6 +69,15 @@ def shown_findings(findings: Iterable[Finding]) -> list[ShownFinding]:
         ShownFinding(finding, Markup(render_finding(finding, locale, _, HTML)))  # noqa: S704 - escaped there
         for finding in findings
     ]
+
+
+def marked_holidays(visit: Visit) -> dict[date, list[str]]:
+    """The public holidays on the visit's days, in the reader's language, for the day
+    headings of its kept programme and timeline (their key names the visit's version, so its
+    dates and countries, and the language: what these depend on)."""
+    return visit_holidays(
+        visit.start_date, visit.end_date, visit.holiday_countries, current_language()
+    )
 
 
 def kept_store() -> RenderedCalendars:

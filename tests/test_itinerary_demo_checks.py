@@ -43,6 +43,15 @@ def test_every_planted_mistake_is_found(demo_visit, demo_findings):
     assert flagged(demo_findings, Code.VENUE_CLOSED) == {debrief.id}
     assert flagged(demo_findings, Code.NO_ATTENDEES) == {photo.id}
     assert flagged(demo_findings, Code.HEAD_OF_DELEGATION_ABSENT) == {breakfast.id, debrief.id}
+    # 16 December is Kazakhstan's Independence Day: the delegation's working stops that day.
+    stone_tour = stop_titled(demo_visit, "Tour of Sefidkuh Stone Industries")
+    assert flagged(demo_findings, Code.PUBLIC_HOLIDAY) == {
+        breakfast.id,
+        stone_tour.id,
+        sister_city.id,
+        press.id,
+    }
+    assert {f.severity for f in demo_findings if f.code == Code.PUBLIC_HOLIDAY} == {WARNING}
     severities = Counter(f.severity for f in demo_findings)
     assert set(severities) == {ERROR, WARNING}
 

@@ -3,6 +3,8 @@
 from datetime import UTC, date, datetime, time
 
 import pytest
+from babel.core import UnknownLocaleError
+from babel.dates import format_time as babel_format_time
 
 from planner.timefmt import (
     NonexistentLocalTime,
@@ -61,3 +63,19 @@ def test_local_day_bounds_in_utc():
 
 def test_persian_long_dates_have_no_leading_zero():
     assert format_date(date(2026, 11, 25), "fa") == "چهارشنبه ۴ آذر ۱۴۰۵"
+
+
+@pytest.mark.parametrize("locale", ["en", "en_US", "de", "ru", "kk", "tr", "ar", "ar_EG", "ckb"])
+def test_a_time_reads_as_babel_writes_hh_mm_in_the_readers_language(locale):
+    # Babel's own dates, also in locales whose numbers use other digits (ar_EG, ckb).
+    for hour, minute in ((0, 0), (9, 5), (12, 30), (23, 59)):
+        instant = local_to_utc(date(2026, 12, 15), time(hour, minute), "Asia/Tehran")
+        local = datetime(2026, 12, 15, hour, minute)  # noqa: DTZ001 - Babel's input, zone-free
+        assert format_time(instant, "Asia/Tehran", locale) == babel_format_time(
+            local, "HH:mm", locale=locale
+        )
+
+
+def test_a_time_for_an_unknown_language_fails_as_babel_does():
+    with pytest.raises(UnknownLocaleError):
+        format_time(datetime(2026, 12, 15, 6, 0, tzinfo=UTC), "Asia/Tehran", "xx")

@@ -1,6 +1,7 @@
 """A visit's page, its checks.json and its timeline ask the database the same number of
 questions for a small visit as for one ten times its size among many other visits."""
 
+import uuid
 from datetime import date, time, timedelta
 
 import pytest
@@ -9,6 +10,8 @@ from planner.accounts.models import Role
 from planner.extensions import db
 from planner.itinerary.models import Stop, StopKind
 from planner.organizations.models import Organization, OrganizationKind
+from planner.outcomes.models import FollowUp, Outcome, OutcomeDocument, OutcomeKind
+from planner.outcomes.queries import visit_outcomes
 from planner.people.models import Person
 from planner.timefmt import local_to_utc
 from planner.venues.models import OpeningHours, Venue, VenueClosure, VenueKind
@@ -145,3 +148,74 @@ def test_the_counter_sees_what_a_page_asks(client, planner, query_counter):
     with query_counter() as statements:
         client.get(f"/visits/{small.id}/checks.json")
     assert any("stops" in statement for statement in statements)
+
+
+def produce(visit: Visit, owner, outcomes: int) -> None:
+    """`outcomes` outcomes at the visit's first stop, each with two organizations, a
+    document and two follow-ups, and as many follow-ups of the visit itself."""
+    for n in range(outcomes):
+        outcome = Outcome(
+            visit=visit,
+            stop=visit.stops[0],
+            kind=OutcomeKind.AGREEMENT,
+            summary=f"Memorandum {n}",
+            day=FIRST_DAY,
+            our_organization=Organization(
+                name=f"Ours {n}", kind=OrganizationKind.COMPANY, country="IR"
+            ),
+            partner_organization=Organization(
+                name=f"Theirs {n}", kind=OrganizationKind.COMPANY, country="IR"
+            ),
+            documents=[
+                OutcomeDocument(
+                    filename=f"mou-{n}.pdf",
+                    stored_name=f"{uuid.uuid4().hex}.pdf",
+                    content_type="application/pdf",
+                    size=1,
+                    sha256="0" * 64,
+                )
+            ],
+        )
+        db.session.add(outcome)
+        for m in range(2):
+            db.session.add(
+                FollowUp(
+                    title=f"Follow-up {n}.{m}", owner=owner, due_date=FIRST_DAY, outcome=outcome
+                )
+            )
+        db.session.add(FollowUp(title=f"Call {n}", owner=owner, due_date=FIRST_DAY, visit=visit))
+    db.session.commit()
+
+
+def test_the_outcomes_section_is_read_in_two_statements_however_many_there_are(
+    client, planner, query_counter
+):
+    """The visit's page reads its outcomes on every request, kept programme or not."""
+    visit = world(1, "Small")
+    produce(visit, planner, 10)
+    visit_id, owner = visit.id, planner.name
+    db.session.expunge_all()  # nothing already loaded
+    with query_counter() as statements:
+        produced = visit_outcomes(db.session, visit_id)
+        shown = [
+            (o.summary, o.stop.title, o.our_organization.name, o.partner_organization.name)
+            + tuple(d.filename for d in o.documents)
+            + tuple((f.title, f.owner.name) for f in o.follow_ups)
+            for o in produced.outcomes
+        ]
+        others = [(f.title, f.owner.name) for f in produced.other_follow_ups]
+    assert len(statements) == 2
+    assert len(shown) == 10
+    assert shown[3] == (
+        "Memorandum 3",
+        "Small visit: stop 0",
+        "Ours 3",
+        "Theirs 3",
+        "mou-3.pdf",
+        ("Follow-up 3.0", owner),
+        ("Follow-up 3.1", owner),
+    )
+    assert sorted(title for title, _ in others) == sorted(f"Call {n}" for n in range(10))
+    page = client.get(f"/visits/{visit_id}").text
+    assert page.count('class="outcome card"') == 10
+    assert page.count('<tr id="follow-up-') == 30

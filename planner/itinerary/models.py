@@ -3,6 +3,7 @@
 import uuid
 from collections import defaultdict
 from datetime import date, datetime, timedelta
+from functools import cache
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -193,14 +194,17 @@ def _check_changed_stop(_mapper, _connection, stop: Stop) -> None:
 def _programme_options():
     """What a visit's page, its timeline and its checks read, in a fixed number of queries
     whatever the visit's size: participants with their person and organization; stops with
-    their venue (opening hours and closures for the checker). Attendees: _attach_attendees."""
+    their venue (its organization, for its country, opening hours and closures for the
+    checker). Attendees: _attach_attendees."""
     return (
         selectinload(Visit.participants)
         .selectinload(Participant.person)
         .selectinload(Person.organization),
         selectinload(Visit.stops).options(
             selectinload(Stop.venue).options(
-                selectinload(Venue.opening_hours), selectinload(Venue.closures)
+                joinedload(Venue.organization),
+                selectinload(Venue.opening_hours),
+                selectinload(Venue.closures),
             ),
         ),
     )
@@ -241,15 +245,21 @@ def visit_with_programme(session, visit_id: int) -> Visit | None:
     return _load_programme(session, visit_id)
 
 
+@cache
+def _with_organizations() -> sa.Select:
+    """Built once, at first use (not at import: its options would configure the mappers
+    before every model is known); the visit's page asks it on every request."""
+    return (
+        sa.select(Visit)
+        .where(Visit.id == sa.bindparam("visit_id", type_=sa.Integer))
+        .options(joinedload(Visit.visiting_organization), joinedload(Visit.host_organization))
+    )
+
+
 def visit_with_organizations(session, visit_id: int) -> Visit | None:
     """A visit with its visiting and host organizations, in one query: what its page shows
     outside the parts it keeps (planner/programmes/kept.py)."""
-    query = (
-        sa.select(Visit)
-        .where(Visit.id == visit_id)
-        .options(joinedload(Visit.visiting_organization), joinedload(Visit.host_organization))
-    )
-    return session.scalars(query).first()
+    return session.scalars(_with_organizations(), {"visit_id": visit_id}).first()
 
 
 def with_programme(session, visit: Visit) -> Visit:

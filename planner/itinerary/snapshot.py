@@ -47,6 +47,7 @@ def venue_info(venue: Venue) -> VenueInfo:
         longitude=venue.longitude,
         opening_hours=dict(hours),
         closed_dates=frozenset(closure.day for closure in venue.closures),
+        country=venue.organization.country if venue.organization else None,
     )
 
 
@@ -96,6 +97,8 @@ def build_plan(session, visit: Visit) -> Plan:
         stops=own,
         venues=venues,
         other_stops=clashing_stops(session, visit, own),
+        host_country=visit.host_country,
+        visiting_country=visit.visiting_country,
     )
 
 
@@ -237,7 +240,7 @@ def travel_settings(session, config, venue_ids) -> TravelSettings:
 
 # Part of every key: raise it when the checker or its findings' form changes, so that
 # findings kept by the previous code are checked again.
-FINDINGS_FORMAT = 1
+FINDINGS_FORMAT = 2
 
 
 def plan_key(plan: Plan, settings: TravelSettings) -> str:
@@ -278,12 +281,14 @@ def plan_key(plan: Plan, settings: TravelSettings) -> str:
                 for day, hours in venue.opening_hours.items()
             ),
             sorted(day.isoformat() for day in venue.closed_dates),
+            venue.country,
         )
         for venue in sorted(plan.venues.values(), key=lambda v: v.id)
     ]
     checked = (
         FINDINGS_FORMAT,
         (plan.visit_id, plan.timezone, plan.start_date.isoformat(), plan.end_date.isoformat()),
+        (plan.host_country, plan.visiting_country),
         stops,
         sorted(people.items()),
         venues,

@@ -5,12 +5,15 @@ Beside the models, below the operations, so that a report (planner/reports/queri
 reads it without reaching up into outcomes/operations.py.
 """
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from planner.outcomes.models import FollowUp, FollowUpStatus, Outcome
 from planner.outcomes.overdue import overdue_query
@@ -29,26 +32,52 @@ class VisitOutcomes:
         return [f for o in self.outcomes for f in o.follow_ups] + self.other_follow_ups
 
 
-def visit_outcomes(session, visit_id: int) -> VisitOutcomes:
-    outcomes = session.scalars(
+@cache
+def _visit_outcomes_queries() -> tuple[sa.Select, sa.Select]:
+    """Built once, at first use, as the visit's page asks them on every request: building
+    them (their loader options) cost more than running them. Not at import: the options
+    would configure the mappers before every model is known."""
+    visit_id = sa.bindparam("visit_id", type_=sa.Integer)
+    outcomes = (
         sa.select(Outcome)
         .where(Outcome.visit_id == visit_id)
         .options(
-            selectinload(Outcome.stop),
-            selectinload(Outcome.our_organization),
-            selectinload(Outcome.partner_organization),
-            selectinload(Outcome.documents),
-            selectinload(Outcome.follow_ups).selectinload(FollowUp.owner),
+            joinedload(Outcome.stop),
+            joinedload(Outcome.our_organization),
+            joinedload(Outcome.partner_organization),
+            joinedload(Outcome.documents),
         )
         .order_by(Outcome.day, Outcome.id)
     )
-    others = session.scalars(
+    of_its_outcomes = sa.select(Outcome.id).where(Outcome.visit_id == visit_id)
+    follow_ups = (
         sa.select(FollowUp)
-        .where(FollowUp.visit_id == visit_id, FollowUp.outcome_id.is_(None))
-        .options(selectinload(FollowUp.owner))
+        .where(
+            sa.or_(
+                sa.and_(FollowUp.visit_id == visit_id, FollowUp.outcome_id.is_(None)),
+                FollowUp.outcome_id.in_(of_its_outcomes),
+            )
+        )
+        .options(joinedload(FollowUp.owner))
         .order_by(FollowUp.due_date, FollowUp.id)
     )
-    return VisitOutcomes(list(outcomes), list(others))
+    return outcomes, follow_ups
+
+
+def visit_outcomes(session, visit_id: int) -> VisitOutcomes:
+    """In two queries whatever their number (the visit's page reads it on every request):
+    the outcomes with their stop, organizations and documents; then all the visit's
+    follow-ups, its outcomes' and its own, with their owners, shared out here."""
+    values = {"visit_id": visit_id}
+    outcomes_query, follow_ups_query = _visit_outcomes_queries()
+    outcomes = list(session.scalars(outcomes_query, values).unique())
+    by_outcome: dict[int | None, list[FollowUp]] = defaultdict(list)
+    for follow_up in session.scalars(follow_ups_query, values):
+        by_outcome[follow_up.outcome_id].append(follow_up)
+    for outcome in outcomes:
+        # As the relationship would load them (by due date), without a query per outcome.
+        set_committed_value(outcome, "follow_ups", by_outcome[outcome.id])
+    return VisitOutcomes(outcomes, by_outcome[None])
 
 
 class FollowUpsShown(Choice):

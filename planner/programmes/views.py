@@ -10,7 +10,13 @@ from planner.itinerary.programme import programme_of
 from planner.itinerary.snapshot import check_visit, findings_by_stop
 from planner.programmes.timeline import Canvas, layout_days
 from planner.visits.models import Side
-from planner.web import kept_key, kept_store, live_visit_or_404, shown_findings
+from planner.web import (
+    kept_key,
+    kept_store,
+    live_visit_or_404,
+    marked_holidays,
+    shown_findings,
+)
 
 bp = Blueprint("programmes", __name__)
 
@@ -49,6 +55,7 @@ def timeline_body(visit) -> str:
         days=days,
         checked=checked,
         findings=findings_by_stop(checked),
+        holidays=marked_holidays(visit),
     )
 
 

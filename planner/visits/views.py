@@ -58,6 +58,7 @@ from planner.web import (
     kept_section,
     kept_store,
     live_visit_or_404,
+    marked_holidays,
     paged,
     paged_rows,
     participant_or_404,
@@ -160,6 +161,7 @@ def render_kept_page(visit: Visit, can_edit: bool) -> kept.KeptPage:
         stops_url=stops_url(visit.id),
         home_zone=home_zone,
         home_city=home_zone.rsplit("/", 1)[-1].replace("_", " ") if home_zone else None,
+        holidays=marked_holidays(visit),
     )
     participants = render_template(
         "visits/_participants.html",
