@@ -210,7 +210,7 @@ class PollConnection:
         names = compiled.positiontup if compiled.positional else None
         bind_processors = compiled._bind_processors  # noqa: SLF001 - what an execution applies
         results = [
-            column.type.result_processor(self.dialect, None)
+            column.type.dialect_impl(self.dialect).result_processor(self.dialect, None)
             for column in statement.selected_columns
         ]
         return compiled, names, bind_processors, results
@@ -255,15 +255,24 @@ class PollConnection:
 _disposals: "weakref.WeakKeyDictionary[sa.Engine, int]" = weakref.WeakKeyDictionary()
 
 
+_every_polls: "weakref.WeakSet[PollConnections]" = weakref.WeakSet()
+
+
 @sa.event.listens_for(sa.Engine, "engine_disposed")
 def _count_disposal(engine: sa.Engine) -> None:
     _disposals[engine] = _disposals.get(engine, 0) + 1
+    for polls in list(_every_polls):  # this thread's are closed now, the others' at their next
+        if polls.connection is not None and polls.connection.engine is engine:
+            polls.drop()
 
 
 class PollConnections(threading.local):
     """Each thread's PollConnection, for the engine it was opened on."""
 
     connection: PollConnection | None = None
+
+    def __init__(self) -> None:
+        _every_polls.add(self)
 
     def get(self, engine: sa.Engine) -> PollConnection:
         connection = self.connection
