@@ -127,8 +127,8 @@ def _collect_tzids(component: icalendar.cal.Component, tzids: set[str]) -> None:
     """The TZIDs the component's properties name, as Calendar.get_used_tzids finds them."""
     for values in component.values():
         for value in values if isinstance(values, list) else (values,):
-            params = getattr(value, "params", None)
-            if params is not None and (tzid := params.get("TZID")) is not None:
+            parameters = getattr(value, "params", None)
+            if parameters is not None and (tzid := parameters.get("TZID")) is not None:
                 tzids.add(tzid)
 
 
