@@ -5,6 +5,7 @@ so no client shows a stop an hour off. Escaping and folding are the library's.
 """
 
 import functools
+import io
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -96,19 +97,19 @@ def build_calendar(
         calendar.add("x-published-ttl", icalendar.vDuration(refresh))
     head = calendar.to_ical()  # BEGIN:VCALENDAR, its properties, END:VCALENDAR
     assert head.endswith(_CALENDAR_END)
-    components: list[bytes] = []
+    components = io.BytesIO()  # each component's bytes, its buffers freed at once
     tzids: set[str] = set()
     first = last = None
     for event in events:
         vevent = _vevent(event, info, now)
         _collect_tzids(vevent, tzids)
-        components.append(vevent.to_ical())
+        components.write(vevent.to_ical())
         first = event.starts_at if first is None else min(first, event.starts_at)
         last = event.ends_at if last is None else max(last, event.ends_at)
     for todo in todos:
         vtodo = _vtodo(todo, now)
         _collect_tzids(vtodo, tzids)
-        components.append(vtodo.to_ical())
+        components.write(vtodo.to_ical())
     timezones: list[bytes] = []
     if first is not None and last is not None:
         # A year either side, in whole years: enough for any client that expands the zone's
@@ -117,7 +118,8 @@ def build_calendar(
         span = date(first.year - 1, 1, 1), date(last.year + 1, 12, 31)
         # In the order add_missing_timezones inserts them: its set's, before the events.
         timezones = [body for tzid in tzids - {"UTC"} if (body := vtimezone(tzid, *span))]
-    return b"".join([head[: -len(_CALENDAR_END)], *timezones, *components, _CALENDAR_END])
+    with components.getbuffer() as body:
+        return b"".join([head[: -len(_CALENDAR_END)], *timezones, body, _CALENDAR_END])
 
 
 _CALENDAR_END = b"END:VCALENDAR\r\n"
