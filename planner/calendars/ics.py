@@ -117,7 +117,7 @@ def build_calendar(
         # VTIMEZONE is built once for all of them (vtimezone), not once per calendar.
         span = date(first.year - 1, 1, 1), date(last.year + 1, 12, 31)
         # In the order add_missing_timezones inserts them: its set's, before the events.
-        timezones = [body for tzid in tzids - {"UTC"} if (body := vtimezone(tzid, *span))]
+        timezones = [zone for tzid in tzids - {"UTC"} if (zone := vtimezone(tzid, *span))]
     with components.getbuffer() as body:
         return b"".join([head[: -len(_CALENDAR_END)], *timezones, body, _CALENDAR_END])
 
