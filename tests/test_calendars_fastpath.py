@@ -11,7 +11,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from planner.accounts.models import Role
 from planner.calendars import feeds, rendered
-from planner.calendars.fastpath import FeedFastPath
+from planner.calendars.fastpath import FeedFastPath, PollConnection
 from planner.config import ConfigError
 from planner.extensions import db
 from planner.itinerary import operations
@@ -285,3 +285,85 @@ def test_with_trusted_hosts_flask_checks_the_host_first(ambassador, app, client,
     app.config["TRUSTED_HOSTS"] = ["pishvaz.office.example"]
     with before_flask(app, monkeypatch), pytest.raises(AssertionError, match="request context"):
         client.get(url, base_url="http://pishvaz.office.example")
+
+
+@pytest.mark.committed  # the app on its engine: polls go over a thread's kept connection
+@pytest.mark.parametrize("owner_kind", ["participant", "staff"])
+def test_polls_on_a_kept_connection_are_flasks_answers_and_see_each_change_at_once(
+    demo_visit, planner, create_staff, app, client, monkeypatch, owner_kind
+):
+    owner = demo_visit.head_of_delegation if owner_kind == "participant" else create_staff()
+    db.session.commit()
+    url = feed_url(owner)
+    built = client.get(url)
+    polls = [{"If-None-Match": built.headers["ETag"]}, {"Accept-Language": "en"}]
+    for headers in polls:
+        headers["X-Request-ID"] = "poll"
+        with through_flask(app):
+            flask = client.get(url, headers=headers)
+        with before_flask(app, monkeypatch), Statements() as statements:
+            fast = client.get(url, headers=headers)
+            again = client.get(url, headers=headers)  # the same connection, reused
+        assert answer(fast) == answer(flask) == answer(again)
+        assert statements.count == 0  # not through SQLAlchemy's execution: the driver's own
+    stop = next(s for s in demo_visit.live_stops if demo_visit.head_of_delegation in s.attendees)
+    operations.update_stop(
+        db.session,
+        stop,
+        acting=planner,
+        expected_version=stop.version,
+        title="The castle, an hour later",
+        starts_at=stop.starts_at + timedelta(hours=1),
+        ends_at=stop.ends_at + timedelta(hours=1),
+    )
+    db.session.commit()
+    # The committed change is seen by the next poll: not a 304, and not the kept copy.
+    after = client.get(url, headers={"If-None-Match": built.headers["ETag"]})
+    assert after.status_code == 200
+    assert after.headers["ETag"] != built.headers["ETag"]
+    assert "The castle, an hour later" in {e["summary"] for e in check_ics(after.data)["items"]}
+    feeds.revoke_feed(db.session, owner)
+    db.session.commit()
+    assert client.get(url, headers={"If-None-Match": after.headers["ETag"]}).status_code == 404
+
+
+@pytest.mark.committed
+def test_a_broken_kept_connection_leaves_the_poll_to_flask_and_is_replaced(
+    ambassador, app, client, monkeypatch
+):
+    url = feed_url(ambassador)
+    etag = client.get(url).headers["ETag"]
+    client.get(url, headers={"If-None-Match": etag})  # the thread's connection is open
+    polls = app.wsgi_app._polls
+    broken = polls.connection
+    assert broken is not None
+
+    def fail(*_args):
+        raise PollConnection.Failed("server closed the connection")
+
+    monkeypatch.setattr(broken, "execute", fail)
+    started = []
+    with signals.request_started.connected_to(lambda sender, **_: started.append(sender), app):
+        response = client.get(url, headers={"If-None-Match": etag})
+    assert (response.status_code, started) == (304, [app])
+    with before_flask(app, monkeypatch):
+        assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
+    assert polls.connection is not broken
+
+
+@pytest.mark.committed
+def test_after_the_pool_is_disposed_of_polls_open_a_new_connection(
+    ambassador, app, client, monkeypatch
+):
+    url = feed_url(ambassador)
+    etag = client.get(url).headers["ETag"]
+    client.get(url, headers={"If-None-Match": etag})
+    polls = app.wsgi_app._polls
+    first = polls.connection
+    db.session.close()  # its connection back to the pool first
+    db.engine.dispose()  # after a fork, or a restore from a backup
+    assert polls.connection is None  # this thread's closed with the pool's
+    with before_flask(app, monkeypatch):
+        assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
+    assert polls.connection is not first
+    polls.drop()

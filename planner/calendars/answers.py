@@ -5,6 +5,7 @@ One definition for the calendar views (planner/calendars/views.py) and the feed 
 same headers whichever of the two answers it.
 """
 
+import functools
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -35,7 +36,12 @@ class Moment:
         now = utc_now()
         zone = current_app.config["OFFICE_TIMEZONE"]
         day = office_today(zone, now)
-        return cls(now, day, local_day_bounds(day, zone)[0])
+        return cls(now, day, _day_start(day, zone))
+
+
+@functools.lru_cache(maxsize=64)
+def _day_start(day: date, zone: str) -> datetime:
+    return local_day_bounds(day, zone)[0]
 
 
 def calendar_context(language: str, *extra) -> tuple:

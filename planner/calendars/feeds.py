@@ -6,6 +6,7 @@ holds, planner/calendars/versions.py), read together with the token's check in o
 indexed query, so that an unchanged calendar answers 304 without loading a stop.
 """
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -60,8 +61,10 @@ class CalendarState:
     changed_at: datetime | None
 
 
+@functools.lru_cache(maxsize=1024)
 def validator(state: CalendarState, *, day: date, day_start: datetime, context: tuple) -> Validator:
-    """The calendar's ETag and Last-Modified on `day`.
+    """The calendar's ETag and Last-Modified on `day`; worked out once for each (versions,
+    day, context), since most polls ask about a calendar that has not changed.
 
     Every calendar holds what left it in the last 60 days, and a staff feed a window of
     days, so the day is part of the ETag, and Last-Modified is never before it began.
@@ -125,11 +128,15 @@ def _feed_queries() -> dict[str, sa.Select]:
 _FEED_QUERIES = _feed_queries()
 
 
+# A token's check is a pure function of the token: each poller's is made once.
+_read_token = functools.lru_cache(maxsize=4096)(read_token)
+
+
 def feed_state(session, secret: str, token: str) -> CalendarState | None:
     """The calendar a current, enabled token opens, at its versions; else None, in one
     query. Every failure is the same None: the answer never tells a guesser which part
     was wrong."""
-    key = read_token(secret, token)
+    key = _read_token(secret, token)
     if key is None:
         return None
     row = session.execute(

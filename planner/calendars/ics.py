@@ -5,6 +5,7 @@ so no client shows a stop an hour off. Escaping and folding are the library's.
 """
 
 import functools
+import io
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -75,7 +76,13 @@ def build_calendar(
     now: datetime,
     todos: Iterable[CalendarTodo] = (),
 ) -> bytes:
-    """A whole VCALENDAR as bytes, CRLF line endings, folded at 75 octets."""
+    """A whole VCALENDAR as bytes, CRLF line endings, folded at 75 octets.
+
+    The bytes of icalendar's Calendar.to_ical() for the calendar with every event and to-do
+    in it, built one component at a time: each event is serialised and dropped before the
+    next, so a staff feed of thousands of stops holds their bytes, never their components
+    all at once (a 9 MB feed peaked at 222 MB of Python objects as one Calendar). `events`
+    is read once, and may be a generator."""
     calendar = icalendar.Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -88,43 +95,59 @@ def build_calendar(
         refresh = timedelta(minutes=info.refresh_minutes)
         calendar.add("refresh-interval", refresh, parameters={"VALUE": "DURATION"})
         calendar.add("x-published-ttl", icalendar.vDuration(refresh))
-    events = list(events)
+    head = calendar.to_ical()  # BEGIN:VCALENDAR, its properties, END:VCALENDAR
+    assert head.endswith(_CALENDAR_END)
+    components = io.BytesIO()  # each component's bytes, its buffers freed at once
+    tzids: set[str] = set()
+    first = last = None
     for event in events:
-        calendar.add_component(_vevent(event, info, now))
+        vevent = _vevent(event, info, now)
+        _collect_tzids(vevent, tzids)
+        components.write(vevent.to_ical())
+        first = event.starts_at if first is None else min(first, event.starts_at)
+        last = event.ends_at if last is None else max(last, event.ends_at)
     for todo in todos:
-        calendar.add_component(_vtodo(todo, now))
-    if events:
+        vtodo = _vtodo(todo, now)
+        _collect_tzids(vtodo, tzids)
+        components.write(vtodo.to_ical())
+    timezones: list[bytes] = []
+    if first is not None and last is not None:
         # A year either side, in whole years: enough for any client that expands the zone's
         # rules, and the same span for every calendar of those years, so that each zone's
         # VTIMEZONE is built once for all of them (vtimezone), not once per calendar.
-        first = date(min(e.starts_at for e in events).year - 1, 1, 1)
-        last = date(max(e.ends_at for e in events).year + 1, 12, 31)
-        _add_timezones(calendar, first, last)
-    return calendar.to_ical()
+        span = date(first.year - 1, 1, 1), date(last.year + 1, 12, 31)
+        # In the order add_missing_timezones inserts them: its set's, before the events.
+        timezones = [zone for tzid in tzids - {"UTC"} if (zone := vtimezone(tzid, *span))]
+    with components.getbuffer() as body:
+        return b"".join([head[: -len(_CALENDAR_END)], *timezones, body, _CALENDAR_END])
+
+
+_CALENDAR_END = b"END:VCALENDAR\r\n"
+
+
+def _collect_tzids(component: icalendar.cal.Component, tzids: set[str]) -> None:
+    """The TZIDs the component's properties name, as Calendar.get_used_tzids finds them."""
+    for values in component.values():
+        for value in values if isinstance(values, list) else (values,):
+            parameters = getattr(value, "params", None)
+            if parameters is not None and (tzid := parameters.get("TZID")) is not None:
+                tzids.add(tzid)
 
 
 @functools.lru_cache(maxsize=256)
-def vtimezone(zone: str, first: date, last: date) -> icalendar.Timezone | None:
-    """The zone's VTIMEZONE over the dates, built from zoneinfo once and then reused.
+def vtimezone(zone: str, first: date, last: date) -> bytes:
+    """The zone's VTIMEZONE over the dates, as bytes, built from zoneinfo once and then reused
+    (b"" for a zone icalendar cannot describe: left out, as before).
 
     Built the way icalendar's add_missing_timezones builds it, so the output is the same;
     the transitions are the slow part of a feed (11 ms for Asia/Tehran, a whole build of a
-    50-stop feed else). Callers only serialise it, never change it.
+    50-stop feed else).
     """
     try:
-        return icalendar.Timezone.from_tzid(zone, first_date=first, last_date=last)
-    except ValueError:  # a zone icalendar cannot describe: left out, as before
-        return None
-
-
-def _add_timezones(calendar: icalendar.Calendar, first: date, last: date) -> None:
-    """add_missing_timezones, with each VTIMEZONE from the cache: inserted before the events."""
-    position = len(calendar.timezones)
-    for tzid in calendar.get_missing_tzids():
-        timezone = vtimezone(tzid, first, last)
-        if timezone is not None:
-            calendar.subcomponents.insert(position, timezone)
-            position += 1
+        timezone = icalendar.Timezone.from_tzid(zone, first_date=first, last_date=last)
+    except ValueError:
+        return b""
+    return timezone.to_ical()
 
 
 def _vevent(event: CalendarEvent, info: CalendarInfo, now: datetime) -> icalendar.Event:
