@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapper, Session
 
 from planner.audit.models import Action, AuditEntry, Source
+from planner.extensions import db
 
 # The tables whose every change is recorded, by table name: this module reads no domain.
 AUDITED = frozenset(
@@ -237,3 +238,11 @@ def _keep_old_values(mapper: Mapper, class_) -> None:
         sa.event.listen(
             getattr(class_, key), "set", _load_before_setting, active_history=True, retval=True
         )
+
+
+# A statement built when a module is imported (a query kept for every request) configures
+# the mappers before this module may be imported: those never announce themselves again,
+# and without the listener a value set after a commit would be recorded with no "before".
+for _mapper in list(db.Model.registry.mappers):
+    if _mapper.configured:
+        _keep_old_values(_mapper, _mapper.class_)

@@ -367,9 +367,13 @@ def put_back(entry_id: int):
             rule.save(record, {field: earlier}, version)
         except StaleEdit:
             flash(changed_since, "error")
-        except (ValueError, sa.exc.IntegrityError, StaleDataError) as error:
+        except ValueError as error:  # a rule of the record's, in the reader's words
             db.session.rollback()
             flash(_("The earlier value cannot go back: %(reason)s", reason=error), "error")
+        except (sa.exc.IntegrityError, StaleDataError):
+            # The database's own refusal names tables and SQL: not for the reader.
+            db.session.rollback()
+            flash(_("The earlier value cannot go back: the record no longer allows it."), "error")
         else:
             flash(
                 html_gettext(
