@@ -500,8 +500,15 @@ def check_languages(plan: Plan) -> list[Finding]:
             }
         else:
             reach = {languages: languages for languages in guests | hosts}
+        # In a fixed order: a set's order follows the process's string hashing, and every
+        # worker must name the same pair (the findings are kept and compared).
         gap = next(
-            ((g, h) for g in guests for h in hosts if reach[g].isdisjoint(reach[h])),
+            (
+                (g, h)
+                for g in sorted(guests, key=sorted)
+                for h in sorted(hosts, key=sorted)
+                if reach[g].isdisjoint(reach[h])
+            ),
             None,
         )
         if gap is None:
