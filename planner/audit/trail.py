@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapper, Session
 
 from planner.audit.models import Action, AuditEntry, Source
-from planner.extensions import db
+from planner.extensions import Base
 
 # The tables whose every change is recorded, by table name: this module reads no domain.
 AUDITED = frozenset(
@@ -243,6 +243,6 @@ def _keep_old_values(mapper: Mapper, class_) -> None:
 # A statement built when a module is imported (a query kept for every request) configures
 # the mappers before this module may be imported: those never announce themselves again,
 # and without the listener a value set after a commit would be recorded with no "before".
-for _mapper in list(db.Model.registry.mappers):
+for _mapper in list(Base.registry.mappers):
     if _mapper.configured:
         _keep_old_values(_mapper, _mapper.class_)
