@@ -27,8 +27,10 @@ from tests.conftest import LETTERED_ADDRESS, PASSWORD
 from tests.test_outcomes_documents import MEMORANDUM
 from tests.test_worker import Worker, redis_url, wait_for
 
-# The servers are other processes: they must see what the test commits.
-pytestmark = pytest.mark.committed
+# The servers are other processes: they must see what the test commits. The tests share one
+# Redis queue name and the limiter's counts, each emptied by a test's set-up: pytest-xdist
+# runs them one after another on one worker (--dist loadgroup), never side by side.
+pytestmark = [pytest.mark.committed, pytest.mark.xdist_group("shared-redis")]
 
 
 def test_what_one_server_saves_the_other_serves(app, databases, create_staff, visit, tmp_path):
