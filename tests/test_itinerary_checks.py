@@ -7,7 +7,7 @@ import pytest
 
 from planner.itinerary.checks import (
     ERROR,
-    IS_MEETING,
+    KIND_RULES,
     MEETING_KINDS,
     WARNING,
     AttendeeInfo,
@@ -291,9 +291,9 @@ def test_a_factory_tour_is_not_held_to_the_language_rule():
 
 def test_every_stop_kind_is_classified_as_a_meeting_or_not_and_the_checker_names_no_other():
     # A kind added to StopKind must be classified; a renamed one cannot silently drop out.
-    assert set(IS_MEETING) == set(StopKind)
-    assert all(type(kind) is StopKind for kind in IS_MEETING)
-    assert MEETING_KINDS == {kind for kind in StopKind if IS_MEETING[kind]}
+    assert set(KIND_RULES) == set(StopKind)
+    assert all(type(kind) is StopKind for kind in KIND_RULES)
+    assert MEETING_KINDS == {kind for kind in StopKind if KIND_RULES[kind].meeting}
     assert StopKind.OFFICIAL_MEETING in MEETING_KINDS
     assert StopKind.FACTORY_TOUR not in MEETING_KINDS
 
@@ -302,7 +302,7 @@ def test_every_stop_kind_is_classified_as_a_meeting_or_not_and_the_checker_names
 def test_the_language_rule_holds_at_meetings_and_only_there(kind):
     # The plan carries the kind as the stored text, as snapshot.py builds it.
     talk = stop("09:00", "10:00", venue=None, kind=kind.value, attendees=(COUNSELLOR, PRESIDENT))
-    assert (Code.NO_SHARED_LANGUAGE in codes(talk)) is IS_MEETING[kind]
+    assert (Code.NO_SHARED_LANGUAGE in codes(talk)) is KIND_RULES[kind].meeting
 
 
 def test_stop_with_no_attendees_warns():

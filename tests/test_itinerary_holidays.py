@@ -8,7 +8,7 @@ import pytest
 
 from planner.extensions import db
 from planner.itinerary.checks import (
-    HOLIDAY_MATTERS,
+    KIND_RULES,
     WARNING,
     WORKING_KINDS,
     Code,
@@ -100,15 +100,15 @@ def test_without_countries_there_is_no_holiday_check():
 
 
 def test_every_stop_kind_says_whether_a_holiday_gets_in_its_way():
-    assert set(HOLIDAY_MATTERS) == set(StopKind)
-    assert all(type(kind) is StopKind for kind in HOLIDAY_MATTERS)
-    assert WORKING_KINDS == {kind for kind in StopKind if HOLIDAY_MATTERS[kind]}
+    assert set(KIND_RULES) == set(StopKind)
+    assert WORKING_KINDS == {kind for kind in StopKind if KIND_RULES[kind].working}
+    assert StopKind.FACTORY_TOUR in WORKING_KINDS and StopKind.MEAL not in WORKING_KINDS
 
 
 @pytest.mark.parametrize("kind", list(StopKind))
 def test_only_working_stops_are_found_on_holidays(kind):
     on_nowruz = stop("09:00", "10:00", day=NOWRUZ, kind=kind.value)
-    assert bool(holiday_findings(on_nowruz, visiting=None)) is HOLIDAY_MATTERS[kind]
+    assert bool(holiday_findings(on_nowruz, visiting=None)) is KIND_RULES[kind].working
 
 
 def test_the_visit_s_days_are_marked_with_their_holidays():

@@ -27,46 +27,35 @@ HOST: str = Side.HOST.value
 INTERPRETER: str = ParticipantRole.INTERPRETER.value
 HEAD_OF_DELEGATION: str = ParticipantRole.HEAD_OF_DELEGATION.value
 
-# Every kind of stop, and whether it is a meeting: people talk there, so the languages
-# check looks for a way to understand each other. A new StopKind is classified here
-# (tests/test_itinerary_checks.py refuses one that is not).
-IS_MEETING = {
-    StopKind.ARRIVAL: False,
-    StopKind.DEPARTURE: False,
-    StopKind.COURTESY_CALL: True,
-    StopKind.OFFICIAL_MEETING: True,
-    StopKind.ROUND_TABLE: True,
-    StopKind.FACTORY_TOUR: False,
-    StopKind.CULTURAL_VISIT: False,
-    StopKind.SISTER_CITY_MEETING: True,
-    StopKind.SIGNING_CEREMONY: True,
-    StopKind.MEAL: False,
-    StopKind.PRESS: True,
-    StopKind.TRANSFER: False,
-    StopKind.FREE_TIME: False,
-}
-MEETING_KINDS = frozenset(kind for kind, is_meeting in IS_MEETING.items() if is_meeting)
 
-# Every kind of stop, and whether a public holiday gets in its way: the hosts' offices and
-# factories are shut, officials and the press are away, the delegation's own people keep
-# their holiday. Travelling, eating, sightseeing and free time go on (tests refuse a kind
-# that is not classified here).
-HOLIDAY_MATTERS = {
-    StopKind.ARRIVAL: False,
-    StopKind.DEPARTURE: False,
-    StopKind.COURTESY_CALL: True,
-    StopKind.OFFICIAL_MEETING: True,
-    StopKind.ROUND_TABLE: True,
-    StopKind.FACTORY_TOUR: True,
-    StopKind.CULTURAL_VISIT: False,
-    StopKind.SISTER_CITY_MEETING: True,
-    StopKind.SIGNING_CEREMONY: True,
-    StopKind.MEAL: False,
-    StopKind.PRESS: True,
-    StopKind.TRANSFER: False,
-    StopKind.FREE_TIME: False,
+@dataclass(frozen=True)
+class KindRules:
+    """What the checks need to know of a kind of stop."""
+
+    meeting: bool  # people talk there: the languages check looks for a way to understand
+    working: bool  # a public holiday gets in its way: offices and factories are shut,
+    # officials and the press away; travelling, eating, sightseeing and free time go on
+
+
+# Every kind of stop, classified once (tests/test_itinerary_checks.py refuses a StopKind
+# that is not here, so a new or renamed kind cannot silently drop out of a check).
+KIND_RULES = {
+    StopKind.ARRIVAL: KindRules(meeting=False, working=False),
+    StopKind.DEPARTURE: KindRules(meeting=False, working=False),
+    StopKind.COURTESY_CALL: KindRules(meeting=True, working=True),
+    StopKind.OFFICIAL_MEETING: KindRules(meeting=True, working=True),
+    StopKind.ROUND_TABLE: KindRules(meeting=True, working=True),
+    StopKind.FACTORY_TOUR: KindRules(meeting=False, working=True),
+    StopKind.CULTURAL_VISIT: KindRules(meeting=False, working=False),
+    StopKind.SISTER_CITY_MEETING: KindRules(meeting=True, working=True),
+    StopKind.SIGNING_CEREMONY: KindRules(meeting=True, working=True),
+    StopKind.MEAL: KindRules(meeting=False, working=False),
+    StopKind.PRESS: KindRules(meeting=True, working=True),
+    StopKind.TRANSFER: KindRules(meeting=False, working=False),
+    StopKind.FREE_TIME: KindRules(meeting=False, working=False),
 }
-WORKING_KINDS = frozenset(kind for kind, matters in HOLIDAY_MATTERS.items() if matters)
+MEETING_KINDS = frozenset(kind for kind, rules in KIND_RULES.items() if rules.meeting)
+WORKING_KINDS = frozenset(kind for kind, rules in KIND_RULES.items() if rules.working)
 
 
 @dataclass(frozen=True)
@@ -565,7 +554,7 @@ def check_attendance(plan: Plan) -> list[Finding]:
 
 
 def check_holidays(plan: Plan) -> list[Finding]:
-    """A working stop (HOLIDAY_MATTERS) is not on a public holiday of the country it takes
+    """A working stop (KIND_RULES) is not on a public holiday of the country it takes
     place in, nor of the delegation's country; its day is its local day in the visit's zone.
     The holiday calendars are read once per check, for the countries and years involved."""
     stops = [stop for stop in plan.stops if stop.kind in WORKING_KINDS]
