@@ -25,6 +25,20 @@ def feed_url(owner) -> str:
     return f"/feeds/{feeds.feed_token(SECRET, owner)}.ics"
 
 
+def an_hour_later(stop, planner) -> None:
+    """The planner moves the stop an hour later and renames it, and the change is committed."""
+    operations.update_stop(
+        db.session,
+        stop,
+        acting=planner,
+        expected_version=stop.version,
+        title="The castle, an hour later",
+        starts_at=stop.starts_at + timedelta(hours=1),
+        ends_at=stop.ends_at + timedelta(hours=1),
+    )
+    db.session.commit()
+
+
 @pytest.fixture
 def ambassador(demo_visit):
     return demo_visit.head_of_delegation
@@ -185,16 +199,7 @@ def test_a_change_gives_a_new_etag_and_a_fresh_calendar_never_the_kept_one(
     url = feed_url(ambassador)
     before = client.get(url)
     stop = next(s for s in demo_visit.live_stops if ambassador in s.attendees)
-    operations.update_stop(
-        db.session,
-        stop,
-        acting=planner,
-        expected_version=stop.version,
-        title="The castle, an hour later",
-        starts_at=stop.starts_at + timedelta(hours=1),
-        ends_at=stop.ends_at + timedelta(hours=1),
-    )
-    db.session.commit()
+    an_hour_later(stop, planner)
     after = client.get(url, headers={"If-None-Match": before.headers["ETag"]})
     assert after.status_code == 200
     assert after.headers["ETag"] != before.headers["ETag"]
@@ -307,16 +312,7 @@ def test_polls_on_a_kept_connection_are_flasks_answers_and_see_each_change_at_on
         assert answer(fast) == answer(flask) == answer(again)
         assert statements.count == 0  # not through SQLAlchemy's execution: the driver's own
     stop = next(s for s in demo_visit.live_stops if demo_visit.head_of_delegation in s.attendees)
-    operations.update_stop(
-        db.session,
-        stop,
-        acting=planner,
-        expected_version=stop.version,
-        title="The castle, an hour later",
-        starts_at=stop.starts_at + timedelta(hours=1),
-        ends_at=stop.ends_at + timedelta(hours=1),
-    )
-    db.session.commit()
+    an_hour_later(stop, planner)
     # The committed change is seen by the next poll: not a 304, and not the kept copy.
     after = client.get(url, headers={"If-None-Match": built.headers["ETag"]})
     assert after.status_code == 200
