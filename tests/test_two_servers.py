@@ -3,26 +3,29 @@
 balancer.
 
 What one server saves, the other serves: a document, a change, a signed-in session. What one
-server counts in Redis, the other sees: failed sign-ins. Both run on both databases (the
-servers and the test share one SQLite file as they share one PostgreSQL database). The queue
-shared through Redis is tested with worker processes in tests/test_worker.py.
+server counts or queues in Redis, the other sees: failed sign-ins, and a letter that one
+worker process sends once. Both run on both databases (the servers, the worker and the test
+share one SQLite file as they share one PostgreSQL database).
 """
 
+import re
 from datetime import date
 
 import pytest
 import redis
 import requests
+import sqlalchemy as sa
 
 from bench.servers import csrf_token, gunicorns, sign_in
 from planner import queue
 from planner.accounts.api_tokens import issue_token
 from planner.accounts.models import Role
+from planner.calendars.models import MailMessage, MailStatus
 from planner.extensions import db
 from planner.outcomes.models import Outcome, OutcomeKind
 from tests.conftest import LETTERED_ADDRESS, PASSWORD
 from tests.test_outcomes_documents import MEMORANDUM
-from tests.test_worker import redis_url
+from tests.test_worker import Worker, redis_url, wait_for
 
 # The servers are other processes: they must see what the test commits. The tests share one
 # Redis queue name and the limiter's counts, each emptied by a test's set-up: pytest-xdist
@@ -152,3 +155,49 @@ def test_failed_sign_ins_counted_on_one_server_are_refused_on_the_other(
     refused = attempt(server_b, PASSWORD)  # the right password, on the other server
     assert refused.status_code == 429
     assert 0 < int(refused.headers["Retry-After"]) <= 15 * 60
+
+
+def letter_statuses() -> list[MailStatus]:
+    db.session.rollback()  # see what the servers and the worker committed
+    return list(db.session.scalars(sa.select(MailMessage.status).order_by(MailMessage.id)))
+
+
+def test_a_letter_queued_on_one_server_is_sent_once_by_the_worker(
+    app,
+    databases,
+    create_staff,
+    lettered_visit,
+    shared_redis,
+    smtp_server,
+    office_servers,
+    tmp_path,
+):
+    planner = create_staff(Role.PLANNER)
+    db.session.commit()
+    server_a, server_b = office_servers
+    browser = requests.Session()
+    sign_in(browser, server_a, planner.email, PASSWORD)
+    url = f"{server_a}/visits/{lettered_visit.id}/mail/programme"
+    preview = browser.get(url, timeout=10)
+    sent = browser.post(
+        url,
+        data={
+            "csrf_token": csrf_token(preview.text),
+            "fingerprint": re.search(r'name="fingerprint" value="([0-9a-f]+)"', preview.text)[1],
+        },
+        timeout=10,
+    )
+    assert "1 message queued: it goes out in a moment." in sent.text
+    assert letter_statuses() == [MailStatus.PENDING]
+    assert queue.huey.pending_count() == 1  # in Redis, where any worker finds it
+    assert smtp_server.envelopes == []  # neither web server sends it
+
+    worker = Worker(app, databases, shared_redis, tmp_path / "worker.log")
+    try:
+        wait_for(lambda: letter_statuses() == [MailStatus.SENT], "the letter to be sent", [worker])
+    finally:
+        worker.stop()
+    assert [m.envelope_to for m in smtp_server.received()] == [[AMBASSADOR]]
+    assert queue.huey.pending_count() == 0
+    log = browser.get(f"{server_b}/visits/{lettered_visit.id}/mail/log", timeout=10)
+    assert log.status_code == 200 and AMBASSADOR in log.text  # the other server's mail log
