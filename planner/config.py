@@ -78,6 +78,7 @@ DEFAULTS = {
     # address, in Flask-Limiter's words. Counted in RATELIMIT_STORAGE_URI: memory:// is per
     # process; with several processes or servers use redis://host:6379/0.
     "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_KEY_PREFIX": "",  # two offices counting in one Redis: a name for each
     "SIGN_IN_LIMIT_PER_ACCOUNT": "10 per 15 minutes",
     "SIGN_IN_LIMIT_PER_ADDRESS": "50 per 15 minutes",
 }

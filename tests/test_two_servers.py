@@ -8,6 +8,7 @@ worker process sends once. Both run on both databases (the servers, the worker a
 share one SQLite file as they share one PostgreSQL database).
 """
 
+import os
 import re
 from datetime import date
 
@@ -27,10 +28,8 @@ from tests.conftest import LETTERED_ADDRESS, PASSWORD
 from tests.test_outcomes_documents import MEMORANDUM
 from tests.test_worker import Worker, redis_url, wait_for
 
-# The servers are other processes: they must see what the test commits. The tests share one
-# Redis queue name and the limiter's counts, each emptied by a test's set-up: pytest-xdist
-# runs them one after another on one worker (--dist loadgroup), never side by side.
-pytestmark = [pytest.mark.committed, pytest.mark.xdist_group("shared-redis")]
+# The servers are other processes: they must see what the test commits.
+pytestmark = pytest.mark.committed
 
 
 def test_what_one_server_saves_the_other_serves(app, databases, create_staff, visit, tmp_path):
@@ -97,20 +96,32 @@ AMBASSADOR = LETTERED_ADDRESS
 @pytest.fixture
 def shared_redis(app):
     """The Redis both servers and the worker use (TEST_REDIS_URL), under a queue name of this
-    test's own, emptied first: the queue, and the rate limiter's counts (only this test
-    counts there; the rest of the suite counts in memory, or in Redis database 1)."""
+    pytest-xdist worker's own, emptied first: two of these tests run side by side on two
+    workers, and one's emptying must not take the other's letter. The rate limiter counts
+    there too, in keys of this worker's own (RATELIMIT_KEY_PREFIX), emptied first (the rest
+    of the suite counts in memory, or in Redis database 1)."""
     url = redis_url()
-    name = "pishvaz-two-servers"
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    name = f"pishvaz-two-servers-{worker}"
+    prefix = f"two-servers-{worker}"
     app.config.update(QUEUE_IMMEDIATE=False, QUEUE_NAME=name, REDIS_URL=url)
     huey = queue.bind(app)
     huey.flush()
     counts = redis.Redis.from_url(url)
-    for key in counts.scan_iter("LIMITS*"):
-        counts.delete(key)
-    yield {"REDIS_URL": url, "RATELIMIT_STORAGE_URI": url, "QUEUE_NAME": name}
+
+    def forget_counts() -> None:
+        for key in counts.scan_iter(f"LIMITS:LIMITER/{prefix}/*"):
+            counts.delete(key)
+
+    forget_counts()
+    yield {
+        "REDIS_URL": url,
+        "RATELIMIT_STORAGE_URI": url,
+        "RATELIMIT_KEY_PREFIX": prefix,
+        "QUEUE_NAME": name,
+    }
     huey.flush()
-    for key in counts.scan_iter("LIMITS*"):
-        counts.delete(key)
+    forget_counts()
 
 
 @pytest.fixture
