@@ -1,6 +1,6 @@
 """Editing a visit's stops, and the checker's findings as JSON."""
 
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from typing import cast
 
 from flask import (
@@ -76,6 +76,12 @@ def create_stop(visit_id: int):
     form = StopForm(visit=visit, venues=venues_for())
     if request.method == "GET":
         form.day.data = request.args.get("day", type=_parse_day) or visit.start_date
+        # An empty slot clicked on the timeline: its time, an hour long to begin with.
+        if (starts := request.args.get("starts", type=_parse_time)) is not None:
+            form.starts.data = starts
+            ends = datetime.combine(form.day.data, starts) + timedelta(hours=1)
+            if ends.date() == form.day.data:
+                form.ends.data = ends.time()
     if form.validate_on_submit():
         values = form.values()
         stop = operations.create_stop(db.session, visit, acting=acting_user(), **values)
@@ -88,6 +94,12 @@ def create_stop(visit_id: int):
 
 def _parse_day(value: str) -> date:
     return date.fromisoformat(value)
+
+
+def _parse_time(value: str) -> time:
+    if len(value) != 5:  # HH:MM, as the timeline writes it
+        raise ValueError(value)
+    return time.fromisoformat(value)
 
 
 @bp.route("/visits/<int:visit_id>/stops/<int:stop_id>/edit", methods=["GET", "POST"])

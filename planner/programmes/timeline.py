@@ -56,6 +56,17 @@ class DayLayout:
     def is_empty(self) -> bool:
         return not self.blocks
 
+    @property
+    def first_minute(self) -> int:
+        """The wall-clock minute of the day at the top of the view (420 for 07:00)."""
+        return wall_minute(self.starts_at, self.zone)
+
+
+def wall_minute(instant: datetime, zone_name: str) -> int:
+    """Minutes after local midnight that a clock in the zone reads at the instant."""
+    local = to_local(instant, zone_name)
+    return local.hour * 60 + local.minute
+
 
 def _minutes(span: timedelta) -> int:
     return round(span.total_seconds() / 60)
@@ -201,10 +212,13 @@ class Box:
 class Canvas:
     """SVG units for a day's view: hour labels on the left, then the stops' columns.
 
-    The SVG scales to its container, so these are proportions, not screen pixels.
+    Mirrored (on right-to-left pages), the labels are on the right and the first lane is
+    the rightmost; time still runs downwards. The SVG scales to its container, so these are
+    proportions, not screen pixels.
     """
 
     label_columns: int = 1  # 2 when the delegation's hours are shown beside the host's
+    mirrored: bool = False
     width: int = 1000
     header: int = 34  # the row naming each label column's zone
     label_width: int = 62
@@ -213,16 +227,21 @@ class Canvas:
     padding: int = 10
 
     @classmethod
-    def for_day(cls, layout: DayLayout) -> "Canvas":
-        return cls(label_columns=2 if layout.home_zone else 1)
+    def for_day(cls, layout: DayLayout, *, mirrored: bool = False) -> "Canvas":
+        return cls(label_columns=2 if layout.home_zone else 1, mirrored=mirrored)
 
     @property
     def chart_x(self) -> int:
+        """How far the stops' columns are from the labels' edge of the picture."""
         return self.label_columns * self.label_width + self.gap * 2
 
     @property
     def chart_width(self) -> int:
         return self.width - self.chart_x
+
+    @property
+    def chart_left(self) -> int:
+        return 0 if self.mirrored else self.chart_x
 
     def y(self, minutes: float) -> float:
         return round(self.header + minutes * self.per_minute, 1)
@@ -230,15 +249,31 @@ class Canvas:
     def height(self, layout: DayLayout) -> float:
         return round(self.y(layout.minutes) + self.padding, 1)
 
-    def label_x(self, column: int) -> int:
-        """Where a label column's text ends (labels are right-aligned to the chart)."""
-        return (column + 1) * self.label_width - self.gap
+    def _x(self, from_labels_edge: float, width: float = 0) -> float:
+        """An x measured from the labels' edge (the left, or the right when mirrored)."""
+        return round(
+            self.width - from_labels_edge - width if self.mirrored else from_labels_edge, 1
+        )
+
+    def label_x(self, column: int) -> float:
+        """Where a label column's text ends (labels are aligned to the chart)."""
+        return self._x((column + 1) * self.label_width - self.gap)
+
+    @property
+    def label_anchor(self) -> str:
+        return "start" if self.mirrored else "end"
+
+    def rule(self, reach: int = 0) -> tuple[float, float]:
+        """(x1, x2) of a line across the chart, `reach` units into the labels' side."""
+        inner, outer = self._x(self.chart_x - reach), self._x(self.width)
+        return (min(inner, outer), max(inner, outer))
 
     def box(self, block: Block) -> Box:
         lane_width = self.chart_width / block.lanes
+        width = round(lane_width - self.gap, 1)
         return Box(
-            x=round(self.chart_x + block.lane * lane_width, 1),
+            x=self._x(self.chart_x + block.lane * lane_width, width),
             y=self.y(block.top),
-            width=round(lane_width - self.gap, 1),
+            width=width,
             height=round(block.height * self.per_minute - self.gap, 1),
         )
