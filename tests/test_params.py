@@ -33,6 +33,7 @@ QUERY_PARAMETERS = {
     "city",
     "order",
     "day",
+    "starts",  # the stop form opened from an empty time on the timeline
     "print",
     "next",
     "period",
