@@ -25,8 +25,10 @@ RUN_AXE = """async () => {
   const result = await axe.run(document, {resultTypes: ["violations"]});
   return result.violations
     .filter(v => v.impact === "serious" || v.impact === "critical")
-    .map(v => ({id: v.id, impact: v.impact, help: v.help,
-                nodes: v.nodes.slice(0, 5).map(n => n.target.join(" ") + " | " + n.failureSummary)}));
+    .map(v => ({
+      id: v.id, impact: v.impact, help: v.help,
+      nodes: v.nodes.slice(0, 5).map(n => n.target.join(" ") + " | " + n.failureSummary),
+    }));
 }"""
 
 
@@ -54,9 +56,7 @@ def sign_in(page, user) -> None:
 
 
 @pytest.mark.parametrize("language", ["en", "fa"])
-def test_axe_finds_nothing_serious_on_the_pages_used_most(
-    language, app, demo_visit, create_staff
-):
+def test_axe_finds_nothing_serious_on_the_pages_used_most(language, app, demo_visit, create_staff):
     axe_core()
     officer = create_staff(Role.PLANNER, locale=language)
     visit = f"/visits/{demo_visit.id}"
