@@ -226,7 +226,7 @@ def test_one_stop_card_folds_a_crowd_on_the_visit_page_and_names_everyone_in_the
         return page.split(f'id="stop-{crowded.id}"', 1)[1].split('<li class="stop ', 1)[0]
 
     on_visit_page = card(client.get(f"/visits/{demo_visit.id}").text)
-    assert '<details class="stop__attendees">' in on_visit_page
+    assert '<details class="stop__more">' in on_visit_page
     in_programme = card(client.get(programme_url(demo_visit, ambassador)).text)
     assert "<details" not in in_programme
     assert f"{len(crowded.attendees)} people —" in in_programme

@@ -122,6 +122,7 @@ def show_visit(visit_id: int):
         reference_instant=kept_parts.reference_instant,
         produced=visit_outcomes(db.session, visit.id),
         follow_ups_today=app_office_today(),
+        mail=outbox.mail_summary(db.session, visit.id),
     )
 
 

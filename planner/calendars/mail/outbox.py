@@ -325,3 +325,35 @@ def mail_log(session, visit: Visit) -> list[MailMessage]:
             .order_by(MailMessage.created_at.desc(), MailMessage.id.desc())
         )
     )
+
+
+@dataclass(frozen=True)
+class MailSummary:
+    """What a visit's page says of its mail: how many messages stand at each status (in
+    the statuses' order), and when the last one went out."""
+
+    counts: dict[MailStatus, int]
+    last_sent_at: datetime | None
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def unsent(self) -> int:
+        return self.total - self.counts.get(MailStatus.SENT, 0)
+
+
+def mail_summary(session, visit_id: int) -> MailSummary:
+    """The visit's messages counted by status, in one statement however many there are."""
+    rows = session.execute(
+        sa.select(MailMessage.status, sa.func.count(), sa.func.max(MailMessage.sent_at))
+        .where(MailMessage.visit_id == visit_id)
+        .group_by(MailMessage.status)
+    ).all()
+    found = {status: count for status, count, _ in rows}
+    sent = [last for _, _, last in rows if last is not None]
+    return MailSummary(
+        counts={status: found[status] for status in MailStatus if status in found},
+        last_sent_at=max(sent) if sent else None,
+    )
