@@ -34,6 +34,7 @@ QUERY_PARAMETERS = {
     "order",
     "day",
     "print",
+    "lang",  # the language a guest copy is printed in
     "next",
     "period",
     "owner",
