@@ -15,7 +15,7 @@ from planner.visits.models import Participant, ParticipantRole, Side
 def guest_language(participant: Participant, office_locale: str, asked: str | None = None) -> str:
     """The language the copy is printed in: the one asked for, if Pishvaz writes it, else the
     participant's own, chosen as their letters are (planner/calendars/mail/letters.py)."""
-    if asked in LANGUAGES:
+    if asked is not None and asked in LANGUAGES:
         return asked
     return letter_locale(participant.person, office_locale)
 
