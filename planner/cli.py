@@ -7,6 +7,7 @@ import secrets
 import sys
 
 import click
+import sqlalchemy as sa
 from flask import Flask, current_app
 from flask.cli import AppGroup, ScriptInfo, with_appcontext
 
@@ -18,6 +19,8 @@ from planner.audit.trail import Actor, acting_as
 from planner.config import ROOT
 from planner.demo import DemoRefused, load_demo
 from planner.extensions import db
+from planner.itinerary.snapshot import check_visit
+from planner.visits.models import Visit
 
 MIGRATIONS = ROOT / "migrations"
 DEMO_ADMIN_EMAIL = "admin@pishvaz.example"
@@ -103,6 +106,10 @@ def load_demo_command(if_empty: bool) -> None:
             return
         raise click.ClickException(str(refusal)) from refusal
     click.echo(f"Loaded the demo visit: {visit.title} ({len(visit.stops)} stops).")
+    # Checked now, as a visit's page checks it after each change: the dashboard lists the
+    # planted mistakes of both visits before anyone opens them.
+    for loaded in db.session.scalars(sa.select(Visit)):
+        check_visit(db.session, loaded, current_app.config)
     if user_by_email(db.session, DEMO_ADMIN_EMAIL) is not None:
         db.session.commit()
         click.echo(f"The demo administrator {DEMO_ADMIN_EMAIL} already exists; password unchanged.")

@@ -35,6 +35,12 @@ def _note_flush(session, _flush_context) -> None:
     session.info[_FLUSHED] = True
 
 
+def wrote(session) -> None:
+    """Note that the session wrote by a statement of its own (an INSERT ... ON CONFLICT, which
+    is no flush): the request commits it, as it commits what was flushed."""
+    session.info[_FLUSHED] = True
+
+
 def _changed_anything(session) -> bool:
     """Whether the session wrote (flushed) or holds changes to write: what a commit saves."""
     flushed = session.info.pop(_FLUSHED, False)

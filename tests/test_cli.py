@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from planner import ROOT, cli
 from planner.accounts.models import Role, User, user_by_email
 from planner.extensions import db
+from planner.itinerary.models import VisitFindings
 from planner.visits.models import Visit
 
 
@@ -73,6 +74,9 @@ def test_demo_loads_once_and_prints_the_admin_password_once(runner, auth):
     password = result.output.split("password:")[1].split()[0]
     assert auth.login("admin@pishvaz.example", password).status_code == 302
     assert user_by_email(db.session, "admin@pishvaz.example").role == Role.ADMIN
+    # Both demo visits are checked: the dashboard lists their planted mistakes at once.
+    kept = db.session.scalars(sa.select(VisitFindings)).all()
+    assert len(kept) == visits and all(row.findings for row in kept)
 
     again = runner.invoke(args=["demo", "load"])
     assert again.exit_code == 1

@@ -71,6 +71,7 @@ LAYERS = (
             "calendars/mail/letters",
             "programmes/timeline",
             "programmes/kept",
+            "programmes/guest_copy",
             "partnerships/timeline",
             "partnerships/return_visit",
             "reports/charts",

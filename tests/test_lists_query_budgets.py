@@ -14,7 +14,8 @@ from planner.accounts.models import Role, User
 from planner.calendars import rendered
 from planner.calendars.feeds import feed_token
 from planner.extensions import db
-from planner.itinerary.models import Stop, StopKind
+from planner.itinerary.findings import WARNING, Code, Finding, finding_to_json
+from planner.itinerary.models import Stop, StopKind, VisitFindings
 from planner.organizations.models import Organization, OrganizationKind
 from planner.outcomes.models import FollowUp, Outcome, OutcomeKind
 from planner.partnerships.models import Partnership, PartnershipKind, Stage, StageChange
@@ -114,12 +115,27 @@ def add_office_records(count: int, owner: User, start: int = 0) -> None:
         rows += [partnership, change, outcome, follow_up]
     db.session.add_all(rows)
     db.session.commit()
+    # The checker's findings, as kept for each visit (the dashboard lists the upcoming ones').
+    db.session.add_all(
+        VisitFindings(visit_id=stop.visit_id, key="checked", findings=[nobody_attends(stop)])
+        for stop in rows
+        if isinstance(stop, Stop)
+    )
+    db.session.commit()
+
+
+def nobody_attends(stop: Stop) -> dict:
+    finding = Finding(
+        WARNING, Code.NO_ATTENDEES, "Nobody attends “%(title)s”.", {"title": stop.title}, (stop.id,)
+    )
+    return finding_to_json(finding)
 
 
 PAGES = [
     "/",
     "/?period=upcoming&country=KZ&q=visit",
     "/dashboard",
+    "/dashboard/findings",
     "/follow-ups",
     "/follow-ups?status=overdue",
     "/follow-ups/mine",

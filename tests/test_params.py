@@ -35,6 +35,7 @@ QUERY_PARAMETERS = {
     "day",
     "starts",  # the stop form opened from an empty time on the timeline
     "print",
+    "lang",  # the language a guest copy is printed in
     "next",
     "period",
     "owner",

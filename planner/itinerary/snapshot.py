@@ -20,6 +20,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import aliased
 
 from planner.clock import utc_now
+from planner.database import wrote
 from planner.itinerary.checks import (
     AttendeeInfo,
     Plan,
@@ -329,6 +330,9 @@ def keep_findings(session, visit_id: int, key: str, findings: list[Finding]) -> 
             set_={name: statement.excluded[name] for name in ("key", "findings", "computed_at")},
         )
     )
+    # Kept for the next page, and for the dashboard's list of open findings: a page that
+    # only reads (a GET) commits this too, where it would roll back a request that wrote nothing.
+    wrote(session)
 
 
 class AboutStops(Protocol):

@@ -1,11 +1,15 @@
 """Timeline and programme pages: a visit's days as blocks in time, and one participant's part."""
 
+from functools import partial
+
 from flask import Blueprint, abort, current_app, jsonify, render_template, request
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
 from planner.clock import utc_now
+from planner.config import LANGUAGES
 from planner.extensions import db
 from planner.i18n import current_language, text_gettext, text_ngettext
 from planner.itinerary.checks import count_findings
@@ -13,6 +17,7 @@ from planner.itinerary.models import Stop, with_programme
 from planner.itinerary.operations import StaleEdit, update_stop
 from planner.itinerary.programme import programme_of
 from planner.itinerary.snapshot import check_visit, findings_by_stop
+from planner.programmes import guest_copy as guest
 from planner.programmes.forms import TimelineMoveForm, json_formdata
 from planner.programmes.timeline import Canvas, layout_days, wall_minute
 from planner.security import planner_required
@@ -180,6 +185,8 @@ def participant_programme(visit_id: int, participant_id: int):
     participant = next((p for p in visit.participants if p.id == participant_id), None)
     if participant is None:
         abort(404)
+    if request.args.get("print") == "participant":
+        return guest_copy_page(visit, participant)
     stops = programme_of(visit.stops, participant)
     days = layout_days(
         stops, visit.start_date, visit.end_date, visit.timezone, visit.delegation_timezone
@@ -189,8 +196,41 @@ def participant_programme(visit_id: int, participant_id: int):
         visit=visit,
         participant=participant,
         days=days,
-        # The copy handed to the guest: staff notes are not even sent to the browser.
-        for_participant=request.args.get("print") == "participant",
         is_delegate=participant.side == Side.DELEGATION,
         printed_at=utc_now(),
     )
+
+
+def guest_copy_page(visit, participant):
+    """The copy handed to the guest, in their language (or the one asked for in ?lang=):
+    what takes place, one list a day, no staff notes, no workflow words. The bar above it,
+    which does not print, stays in the officer's language."""
+    asked = request.args.get("lang") or None
+    if asked is not None and asked not in LANGUAGES:
+        codes = ", ".join(LANGUAGES)
+        abort(400, _("“lang” in the address must be one of: %(codes)s.", codes=codes))
+    language = guest.guest_language(participant, current_app.config["BABEL_DEFAULT_LOCALE"], asked)
+    toolbar = Markup(  # noqa: S704 - rendered by a template, which escaped it
+        render_template(
+            "programmes/_guest_copy_toolbar.html",
+            visit=visit,
+            participant=participant,
+            language=language,
+        )
+    )
+    stops = [stop for stop in programme_of(visit.stops, participant) if stop.is_active]
+    # A guest reads their home time beside the host's; a host has no other clock.
+    home = visit.delegation_timezone if participant.side == Side.DELEGATION else None
+    days = layout_days(stops, visit.start_date, visit.end_date, visit.timezone, home)
+    with force_locale(language):
+        return render_template(
+            "programmes/guest_copy.html",
+            visit=visit,
+            participant=participant,
+            days=days,
+            company={stop.id: guest.company(stop.attendees, participant) for stop in stops},
+            in_reader_script=partial(guest.in_reader_script, language=language),
+            gregorian_date=guest.gregorian_date,
+            toolbar=toolbar,
+            printed_at=utc_now(),
+        )

@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from planner.database import Capped, capped
-from planner.itinerary.models import Stop
+from planner.itinerary.models import Stop, VisitFindings
 from planner.outcomes.models import FollowUp, Outcome, OutcomeKind
 from planner.outcomes.overdue import overdue_query
 from planner.outcomes.queries import visit_outcomes
@@ -96,6 +96,89 @@ def by_local_day(stops: list[Stop]) -> list[tuple[date, list[Stop]]]:
     for stop in stops:
         days.setdefault(to_local(stop.starts_at, stop.visit.timezone).date(), []).append(stop)
     return list(days.items())
+
+
+def open_findings_query(today: date) -> sa.Select:
+    """Upcoming visits (live, not cancelled, not yet over) whose kept findings are not empty,
+    soonest first: (id, title, start date, findings as kept, how many)."""
+    count = sa.func.json_array_length(VisitFindings.findings)
+    return (
+        sa.select(
+            Visit.id,
+            Visit.title,
+            Visit.start_date,
+            VisitFindings.findings,
+            count.label("count"),
+        )
+        .join(VisitFindings, VisitFindings.visit_id == Visit.id)
+        .where(
+            Visit.deleted_at.is_(None),
+            Visit.status != VisitStatus.CANCELLED,
+            Visit.end_date >= today,
+            count > 0,
+        )
+        .order_by(Visit.start_date, Visit.id)
+    )
+
+
+@dataclass(frozen=True)
+class StopRow:
+    id: int
+    title: str
+
+
+@dataclass(frozen=True)
+class OpenFinding:
+    visit_id: int
+    visit_title: str
+    finding: dict  # as kept (itinerary/findings.py finding_to_json)
+    stop: StopRow | None  # the first stop it is about, while it is live
+
+
+@dataclass(frozen=True)
+class OpenFindings:
+    rows: list[OpenFinding]
+    total: int  # findings in all upcoming visits
+    visits: int  # upcoming visits with findings
+
+
+def live_stop_rows(session, stop_ids: set[int]) -> dict[int, StopRow]:
+    """The id and title of those of these stops that are live (not in the bin)."""
+    if not stop_ids:
+        return {}
+    query = sa.select(Stop.id, Stop.title).where(Stop.id.in_(stop_ids), Stop.is_live)
+    return {stop.id: StopRow(stop.id, stop.title) for stop in session.execute(query)}
+
+
+def open_findings(session, today: date, limit: int = DASHBOARD_ROWS) -> OpenFindings:
+    """The first open findings of upcoming visits as the checker last kept them (every page
+    that shows a visit's findings checks it again after a change: itinerary/snapshot.py),
+    and how many there are: two statements, whatever the office holds. Each visit read has
+    a finding at least, so `limit` visits hold all that the first `limit` findings can be."""
+    query = open_findings_query(today).add_columns(
+        sa.func.sum(sa.func.json_array_length(VisitFindings.findings)).over().label("total"),
+        sa.func.count().over().label("visits"),
+    )
+    rows = session.execute(query.limit(limit)).all()
+    if not rows:
+        return OpenFindings([], 0, 0)
+    shown = [(row, data) for row in rows for data in row.findings][:limit]
+    stops = live_stop_rows(
+        session, {data["stop_ids"][0] for _row, data in shown if data["stop_ids"]}
+    )
+    return OpenFindings(
+        [
+            OpenFinding(
+                row.id,
+                row.title,
+                data,
+                stops.get(data["stop_ids"][0]) if data["stop_ids"] else None,
+            )
+            for row, data in shown
+        ],
+        total=int(rows[0].total),
+        visits=int(rows[0].visits),
+    )
 
 
 def overdue(session, today: date, limit: int = DASHBOARD_ROWS) -> Capped:

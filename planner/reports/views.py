@@ -1,6 +1,7 @@
 """The dashboard of what visits produced, and a visit's report as a page, CSV and Excel."""
 
 import tempfile
+from dataclasses import dataclass
 
 from flask import (
     Blueprint,
@@ -18,9 +19,17 @@ from werkzeug.routing import BuildError
 from planner.clock import app_office_today, office_today, office_zone, utc_now
 from planner.extensions import db
 from planner.i18n import RTL_LANGUAGES, country_name, current_language
+from planner.itinerary.findings import finding_from_json
 from planner.partnerships.models import Stage
 from planner.reports import charts, export, figures, queries
-from planner.web import RowLinks, kept_section, shown_versions
+from planner.web import (
+    RowLinks,
+    ShownFinding,
+    kept_section,
+    paged_rows,
+    shown_findings,
+    shown_versions,
+)
 
 bp = Blueprint("reports", __name__)
 
@@ -58,7 +67,65 @@ def dashboard():
         lists=kept_lists(session, day, version, summed, pipeline.figure),
         pipeline=pipeline.html,
         charts=drawn_charts(summed),
+        findings=finding_rows(queries.open_findings(session, day)),
     )
+
+
+@dataclass(frozen=True)
+class FindingRow:
+    """One open finding as the dashboard lists it: its visit, its stop, its message."""
+
+    visit_id: int
+    visit_title: str
+    stop: queries.StopRow | None
+    shown: ShownFinding
+
+
+@dataclass(frozen=True)
+class FindingRows:
+    rows: list[FindingRow]
+    total: int  # open findings of upcoming visits in all
+    visits: int  # upcoming visits with findings
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.rows)
+
+
+def finding_rows(found: queries.OpenFindings) -> FindingRows:
+    """The open findings of upcoming visits, written in the reader's language. Drawn on
+    every request (two statements and a few rows), not kept with the lists: the checker
+    keeps its findings without replacing the lists' token."""
+    shown = shown_findings(finding_from_json(row.finding) for row in found.rows)
+    rows = [
+        FindingRow(row.visit_id, row.visit_title, row.stop, finding)
+        for row, finding in zip(found.rows, shown, strict=True)
+    ]
+    return FindingRows(rows, found.total, found.visits)
+
+
+# Upcoming visits with findings on a page of every open finding.
+FINDINGS_VISITS_PER_PAGE = 20
+
+
+@bp.get("/dashboard/findings")
+def all_open_findings():
+    """Every open finding of upcoming visits, a page of visits at a time."""
+    page = paged_rows(queries.open_findings_query(app_office_today()), FINDINGS_VISITS_PER_PAGE)
+    kept = [(row, finding_from_json(data)) for row in page.items for data in row.findings]
+    stop_ids = {finding.stop_ids[0] for _row, finding in kept if finding.stop_ids}
+    stops = queries.live_stop_rows(db.session, stop_ids)
+    shown = shown_findings(finding for _row, finding in kept)
+    rows = [
+        FindingRow(
+            row.id,
+            row.title,
+            stops.get(finding.stop_ids[0]) if finding.stop_ids else None,
+            written_finding,
+        )
+        for (row, finding), written_finding in zip(kept, shown, strict=True)
+    ]
+    return render_template("reports/open_findings.html", page=page, rows=rows)
 
 
 def kept_lists(session, day, version: figures.Versions, summed, moving: int) -> Markup:
