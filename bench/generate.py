@@ -410,8 +410,8 @@ def insert_data(connection, sizes: Sizes, *, seed: int = 7, today: date | None =
         attending.append(chosen)
     put.rows(stop_attendees, links, ids=False)
 
-    # A few people taken off a stop (not in the big visit, whose figures stay as said):
-    # their feeds keep the stop as cancelled.
+    # A few people taken off a stop (not in the big visit, whose figures stay as said),
+    # as a real database has them recorded.
     departures = set()
     for i in rng.sample(range(BIG_VISIT_STOPS, len(stop_ids)), len(stop_ids) // 100):
         left = set(by_visit[stop_visit[i]]) - set(attending[i])

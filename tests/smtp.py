@@ -47,6 +47,16 @@ class Received:
     def method(self) -> str:
         return str(self.calendar["METHOD"])
 
+    @property
+    def event(self) -> icalendar.Event:
+        """The letter's one event: a letter is about one stop."""
+        [event] = self.calendar.walk("VEVENT")
+        return event
+
+    @property
+    def uid(self) -> str:
+        return str(self.event["UID"])
+
 
 class Inbox:
     """An aiosmtpd handler that keeps every message it is given."""
@@ -89,10 +99,19 @@ class Inbox:
         return messages
 
     def by_recipient(self) -> dict[str, Received]:
+        """Each recipient's one letter, when each got one."""
         messages = self.received()
         recipients = [m.envelope_to[0] for m in messages]
         assert len(recipients) == len(set(recipients)), "someone got two messages"
         return dict(zip(recipients, messages, strict=True))
+
+    def letters_by_recipient(self) -> dict[str, list[Received]]:
+        """Each recipient's letters, in the order they came: one for each stop."""
+        letters: dict[str, list[Received]] = {}
+        for message in self.received():
+            [address] = message.envelope_to
+            letters.setdefault(address, []).append(message)
+        return letters
 
 
 def free_port() -> int:

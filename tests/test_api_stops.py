@@ -414,7 +414,7 @@ def test_a_change_of_attendees_is_saved_like_the_page_saves_it(
     assert response.json["attendee_ids"] == [guest.id]
     kept = saved(stop.id)
     assert kept.sequence == sequence + 1  # calendars replace their copy
-    # The interpreter's feed will cancel the stop, as after an edit on the page.
+    # Who left the stop is recorded, as after an edit on the page.
     departures = db.session.scalars(sa.select(Departure)).all()
     assert [(d.stop_id, d.participant_id) for d in departures] == [(stop.id, interpreter.id)]
 

@@ -210,6 +210,35 @@ def test_a_change_gives_a_new_etag_and_a_fresh_calendar_never_the_kept_one(
         assert client.get(url, headers={"If-None-Match": after.headers["ETag"]}).status_code == 304
 
 
+def test_a_stop_taken_off_someones_programme_leaves_the_fast_answer_and_the_kept_copy(
+    demo_visit, ambassador, planner, app, client, monkeypatch
+):
+    url = feed_url(ambassador)
+    before = client.get(url)  # built by Flask, kept
+    stop = next(s for s in demo_visit.live_stops if ambassador in s.attendees)
+    assert stop.calendar_uid in {e["uid"] for e in check_ics(before.data)["items"]}
+    with before_flask(app, monkeypatch):
+        assert client.get(url).data == before.data  # answered fast from the kept copy
+    operations.update_stop(
+        db.session,
+        stop,
+        acting=planner,
+        expected_version=stop.version,
+        attendees=[p for p in stop.attendees if p.id != ambassador.id],
+    )
+    db.session.commit()
+
+    # The version rose, so the fast path neither says 304 nor answers the old kept copy.
+    after = client.get(url, headers={"If-None-Match": before.headers["ETag"]})
+    assert after.status_code == 200
+    assert after.headers["ETag"] != before.headers["ETag"]
+    assert stop.calendar_uid not in {e["uid"] for e in check_ics(after.data)["items"]}
+    with before_flask(app, monkeypatch):  # the new copy is kept and answered fast
+        fast = client.get(url, headers={"If-None-Match": before.headers["ETag"]})
+        assert (fast.status_code, fast.data) == (200, after.data)
+        assert fast.headers["ETag"] == after.headers["ETag"]
+
+
 @pytest.mark.parametrize(
     "unusual",
     [

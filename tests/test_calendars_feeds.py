@@ -159,13 +159,16 @@ def test_renaming_a_venue_changes_the_etag(demo_visit, ambassador, client):
     assert any("A new address" in (e["location"] or "") for e in check_ics(response.data)["items"])
 
 
-def test_a_stop_the_participant_left_stays_cancelled_with_a_higher_sequence(
+def test_a_stop_the_participant_left_is_gone_from_their_feed_at_the_next_request(
     demo_visit, ambassador, planner, client
 ):
+    """A subscribed calendar is replaced whole at each refresh: the event it no longer finds
+    is removed. Kept as CANCELLED, Outlook would show it as an ordinary event."""
     url = feed_url(ambassador)
     before = client.get(url)
     castle = next(s for s in attended(demo_visit, ambassador) if "castle" in s.title.lower())
     others = [p for p in castle.attendees if p.id != ambassador.id]
+    stays = events_by_uid(check_ics(client.get(feed_url(others[0])).data))[castle.calendar_uid]
     operations.update_stop(
         db.session, castle, acting=planner, expected_version=castle.version, attendees=others
     )
@@ -173,24 +176,27 @@ def test_a_stop_the_participant_left_stays_cancelled_with_a_higher_sequence(
 
     after = client.get(url, headers={"If-None-Match": before.headers["ETag"]})
     assert after.status_code == 200
-    old, new = (events_by_uid(c)[castle.calendar_uid] for c in check_all([before.data, after.data]))
-    assert old["status"] == "CONFIRMED"
-    assert new["status"] == "CANCELLED"
-    assert new["sequence"] > old["sequence"]
+    assert after.headers["ETag"] != before.headers["ETag"]
+    old, new = (events_by_uid(c) for c in check_all([before.data, after.data]))
+    assert old[castle.calendar_uid]["status"] == "CONFIRMED"
+    assert castle.calendar_uid not in new
+    assert set(new) == set(old) - {castle.calendar_uid}
     # Everyone still on the stop sees it as before, with its new sequence.
-    stays = check_ics(client.get(feed_url(others[0])).data)
-    assert events_by_uid(stays)[castle.calendar_uid]["status"] == "CONFIRMED"
+    still = events_by_uid(check_ics(client.get(feed_url(others[0])).data))[castle.calendar_uid]
+    assert still["status"] == "CONFIRMED" and still["sequence"] > stays["sequence"]
 
 
-def test_a_stop_moved_to_the_bin_appears_cancelled(demo_visit, ambassador, planner, client):
+def test_a_stop_moved_to_the_bin_is_gone_from_the_feed(demo_visit, ambassador, planner, client):
     url = feed_url(ambassador)
-    etag = client.get(url).headers["ETag"]
+    before = client.get(url)
     castle = next(s for s in attended(demo_visit, ambassador) if "castle" in s.title.lower())
     operations.delete_stop(db.session, castle, acting=planner)
     db.session.commit()
-    response = client.get(url, headers={"If-None-Match": etag})
+    response = client.get(url, headers={"If-None-Match": before.headers["ETag"]})
     assert response.status_code == 200
-    assert events_by_uid(check_ics(response.data))[castle.calendar_uid]["status"] == "CANCELLED"
+    assert response.headers["ETag"] != before.headers["ETag"]
+    assert castle.calendar_uid not in events_by_uid(check_ics(response.data))
+    assert castle.calendar_uid in events_by_uid(check_ics(before.data))
 
 
 def test_revoked_link_answers_404_and_a_reissued_one_works(ambassador, client, auth, create_staff):

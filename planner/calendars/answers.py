@@ -24,7 +24,7 @@ CALENDAR_CONTENT_TYPE = "text/calendar; charset=utf-8"
 @dataclass(frozen=True)
 class Moment:
     """When a calendar is asked for: now (its DTSTAMP), the office's day (part of its ETag),
-    and the day's start, from which the 60 days that cancelled stops stay are counted, so
+    and the day's start, from which the days that done follow-ups stay are counted, so
     that what a calendar holds changes with the day, as its ETag does."""
 
     now: datetime

@@ -1,9 +1,12 @@
 """Which stops go into whose calendar, as plain CalendarEvent records.
 
-A participant's calendar holds the stops they attend, plus, for a while, the stops
-they left or that were deleted, as CANCELLED: a subscribed client only drops an
-event it sees cancelled, never one that silently disappears. A staff member's calendar
-also holds their own follow-ups as to-dos, done or dropped ones for the same while.
+A calendar holds what takes place: a stop someone left, a cancelled stop and a stop in
+the bin are left out. A subscribed calendar is replaced whole at each refresh, so the
+event it no longer finds is gone from it; an event kept as CANCELLED is what Outlook
+shows as an ordinary event and Apple and Fastmail keep struck through for good. (E-mail
+is different: there a CANCEL is the only way to take an invitation back; mail/plans.py.)
+A staff member's calendar also holds their own follow-ups as to-dos, done or dropped
+ones for a while.
 """
 
 from collections.abc import Callable, Iterator
@@ -14,15 +17,14 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, lazyload, load_only, selectinload
 
 from planner.calendars.ics import CalendarEvent, CalendarTodo, Person
-from planner.calendars.models import Departure
 from planner.itinerary.models import Stop, stop_attendees
 from planner.itinerary.programme import programme_of
 from planner.outcomes.models import FollowUp, FollowUpStatus
 from planner.rules import single_line
 from planner.visits.models import Participant, Visit
 
-# How long a stop someone left (or a deleted stop) stays in feeds as CANCELLED.
-CANCELLED_KEPT_FOR = timedelta(days=60)
+# How long a follow-up done or dropped stays in its owner's feed.
+DONE_KEPT_FOR = timedelta(days=60)
 # How many stops a staff feed's build holds as objects at a time.
 STAFF_BATCH = 500
 
@@ -77,34 +79,27 @@ def _stops_query():
     return sa.select(Stop).options(joinedload(Stop.venue), joinedload(Stop.visit))
 
 
-def _recently(when: datetime | None, now: datetime) -> bool:
-    return when is not None and when >= now - CANCELLED_KEPT_FOR
-
-
 def visit_events(session, visit: Visit, options: EventOptions) -> list[CalendarEvent]:
-    """Every stop of a visit, for staff; recently deleted ones as CANCELLED."""
-    stops = session.scalars(_stops_query().where(Stop.visit_id == visit.id)).all()
-    return [
-        stop_event(stop, options, cancelled=not stop.is_live)
-        for stop in sorted(stops, key=lambda s: s.starts_at)
-        if stop.is_live or _recently(stop.deleted_at, options.now)
-    ]
+    """Every stop of a visit that takes place, for staff."""
+    stops = session.scalars(
+        _stops_query()
+        .where(Stop.visit_id == visit.id, Stop.is_active)
+        .order_by(Stop.starts_at, Stop.id)
+    ).all()
+    return [stop_event(stop, options) for stop in stops]
 
 
 def participant_events(
     session, participant: Participant, options: EventOptions
 ) -> list[CalendarEvent]:
-    """The participant's programme, and what recently left it, as CANCELLED.
-
-    What they attend is what their programme page shows (itinerary/programme.py), plus
-    the stops they attended that went to the bin, and those they were taken off.
-    """
+    """The participant's programme as it takes place: what their programme page shows
+    (itinerary/programme.py) but its cancelled stops."""
     attended = sa.select(stop_attendees.c.stop_id).where(
         stop_attendees.c.participant_id == participant.id
     )
     stops = session.scalars(
         sa.select(Stop)
-        .where(Stop.id.in_(attended))
+        .where(Stop.id.in_(attended), Stop.is_active)
         .options(
             selectinload(Stop.venue),
             # programme_of reads who attends; their ids are enough, not their people.
@@ -113,35 +108,19 @@ def participant_events(
             ),
         )
     ).all()
-    departures = session.scalars(
-        sa.select(Departure)
-        .where(Departure.participant_id == participant.id)
-        .options(selectinload(Departure.stop).selectinload(Stop.venue))
-    ).all()
     person = participant.person
     recipient = (Person(person.display_name, person.email),) if options.with_attendees else ()
-    events = [
+    return [
         stop_event(stop, options, attendees=recipient) for stop in programme_of(stops, participant)
     ]
-    events += [
-        stop_event(stop, options, cancelled=True, attendees=recipient)
-        for stop in stops
-        if not stop.is_live and _recently(stop.deleted_at, options.now)
-    ]
-    attending_ids = {stop.id for stop in stops}
-    for departure in departures:
-        stop = departure.stop
-        if stop.id in attending_ids or not _recently(departure.removed_at, options.now):
-            continue
-        events.append(stop_event(stop, options, cancelled=True, attendees=recipient))
-    return sorted(events, key=lambda e: e.starts_at)
 
 
 def staff_events(
     session, options: EventOptions, *, since: datetime, until: datetime
 ) -> Iterator[CalendarEvent]:
-    """Every stop of every visit not in the bin that starts within [since, until), for a
-    staff member's own calendar: years of visits would make a feed no client reads whole.
+    """Every stop that takes place, of every visit not in the bin, that starts within
+    [since, until), for a staff member's own calendar: years of visits would make a feed
+    no client reads whole.
 
     In order of start, read a batch at a time (yield_per): a window of thousands of stops
     then never holds them all as objects, and build_calendar turns each into bytes as it
@@ -149,13 +128,17 @@ def staff_events(
     stops = session.scalars(
         _stops_query()
         .join(Stop.visit)
-        .where(Visit.deleted_at.is_(None), Stop.starts_at >= since, Stop.starts_at < until)
+        .where(
+            Visit.deleted_at.is_(None),
+            Stop.is_active,
+            Stop.starts_at >= since,
+            Stop.starts_at < until,
+        )
         .order_by(Stop.starts_at, Stop.id)
         .execution_options(yield_per=STAFF_BATCH)
     )
     for stop in stops:
-        if stop.is_live or _recently(stop.deleted_at, options.now):
-            yield stop_event(stop, options, cancelled=not stop.is_live)
+        yield stop_event(stop, options)
 
 
 def follow_up_todo(follow_up: FollowUp, options: EventOptions) -> CalendarTodo:
@@ -181,7 +164,7 @@ def staff_todos(session, owner_id: int, options: EventOptions) -> list[CalendarT
             FollowUp.owner_id == owner_id,
             sa.or_(
                 FollowUp.status == FollowUpStatus.OPEN,
-                FollowUp.updated_at >= options.now - CANCELLED_KEPT_FOR,
+                FollowUp.updated_at >= options.now - DONE_KEPT_FOR,
             ),
         )
         .options(joinedload(FollowUp.outcome))

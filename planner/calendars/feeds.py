@@ -24,7 +24,7 @@ from planner.calendars.versions import OFFICE, OFFICE_ID, PARTICIPANT, USER, VIS
 from planner.visits.models import Participant, Visit
 
 # Raise when the calendar output changes shape, so that every client fetches it anew.
-FORMAT_VERSION = 3  # 3: each VTIMEZONE spans whole years
+FORMAT_VERSION = 4  # 3: each VTIMEZONE spans whole years; 4: what left it is left out
 
 PARTICIPANT_FEED = "p"
 STAFF_FEED = "u"
@@ -66,8 +66,8 @@ def validator(state: CalendarState, *, day: date, day_start: datetime, context: 
     """The calendar's ETag and Last-Modified on `day`; worked out once for each (versions,
     day, context), since most polls ask about a calendar that has not changed.
 
-    Every calendar holds what left it in the last 60 days, and a staff feed a window of
-    days, so the day is part of the ETag, and Last-Modified is never before it began.
+    A staff feed holds a window of days, and the follow-ups done in the last 60 days, so
+    the day is part of the ETag, and Last-Modified is never before it began.
     `context`: whatever else the bytes depend on (the language, the settings, feed or file).
     """
     key = [FORMAT_VERSION, state.kind, state.owner_id, *state.parts, day.isoformat(), context]

@@ -2,6 +2,11 @@
 
 Every DTSTART/DTEND carries an IANA TZID with a matching VTIMEZONE built from zoneinfo,
 so no client shows a stop an hour off. Escaping and folding are the library's.
+
+An iTIP calendar (a REQUEST or CANCEL in a letter, RFC 5546) is one meeting, not a
+calendar to subscribe to: it carries no X-WR-CALNAME (MS-OXCICAL 2.1.3.1.1.17 says to
+omit it for a single meeting) and its VTIMEZONEs no COMMENT (libical's iTIP
+restrictions allow none there).
 """
 
 import functools
@@ -89,7 +94,8 @@ def build_calendar(
     calendar.add("calscale", "GREGORIAN")
     if info.method:
         calendar.add("method", info.method)
-    calendar.add("x-wr-calname", info.name)
+    else:
+        calendar.add("x-wr-calname", info.name)
     calendar.add("x-wr-timezone", info.zone)
     if info.refresh_minutes:
         refresh = timedelta(minutes=info.refresh_minutes)
@@ -117,7 +123,10 @@ def build_calendar(
         # VTIMEZONE is built once for all of them (vtimezone), not once per calendar.
         span = date(first.year - 1, 1, 1), date(last.year + 1, 12, 31)
         # In the order add_missing_timezones inserts them: its set's, before the events.
-        timezones = [zone for tzid in tzids - {"UTC"} if (zone := vtimezone(tzid, *span))]
+        itip = info.method is not None
+        timezones = [
+            zone for tzid in tzids - {"UTC"} if (zone := vtimezone(tzid, *span, itip=itip))
+        ]
     with components.getbuffer() as body:
         return b"".join([head[: -len(_CALENDAR_END)], *timezones, body, _CALENDAR_END])
 
@@ -135,9 +144,10 @@ def _collect_tzids(component: icalendar.cal.Component, tzids: set[str]) -> None:
 
 
 @functools.lru_cache(maxsize=256)
-def vtimezone(zone: str, first: date, last: date) -> bytes:
+def vtimezone(zone: str, first: date, last: date, *, itip: bool = False) -> bytes:
     """The zone's VTIMEZONE over the dates, as bytes, built from zoneinfo once and then reused
-    (b"" for a zone icalendar cannot describe: left out, as before).
+    (b"" for a zone icalendar cannot describe: left out, as before). For iTIP, without the
+    COMMENT icalendar adds (the span it covers), which libical's iTIP restrictions refuse.
 
     Built the way icalendar's add_missing_timezones builds it, so the output is the same;
     the transitions are the slow part of a feed (11 ms for Asia/Tehran, a whole build of a
@@ -147,6 +157,8 @@ def vtimezone(zone: str, first: date, last: date) -> bytes:
         timezone = icalendar.Timezone.from_tzid(zone, first_date=first, last_date=last)
     except ValueError:
         return b""
+    if itip:
+        timezone.pop("COMMENT", None)
     return timezone.to_ical()
 
 

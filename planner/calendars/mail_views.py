@@ -103,7 +103,7 @@ def mail_log(visit_id: int):
     return render_template(
         "calendars/mail_log.html",
         visit=visit,
-        messages=messages,
+        people=outbox.letters_by_person(messages),
         participants={p.id: p for p in visit.participants},
         stops={stop.id: stop for stop in visit.stops},
         unsent=sum(1 for m in messages if m.status != MailStatus.SENT),

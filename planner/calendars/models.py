@@ -14,8 +14,8 @@ from planner.visits.models import Participant
 
 
 class Departure(Model):
-    """A participant taken off a stop: their feed keeps the stop as CANCELLED for a while,
-    so that subscribed calendars drop it instead of keeping a stale copy."""
+    """A participant taken off a stop, and when. No calendar reads it any more: a feed
+    leaves such a stop out (calendars/events.py), and e-mail goes by SentEvent."""
 
     __tablename__ = "stop_departures"
 

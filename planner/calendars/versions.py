@@ -9,13 +9,12 @@ never ahead of or behind what was saved.
 
 Whose calendar shows what:
 - a stop: its visit's download, the office (every staff feed shows every stop), and the
-  participants who attend it, attended it before this flush, or left it (a departure
-  keeps it in their feed as CANCELLED);
+  participants who attend it or attended it before this flush (it has left their feed);
 - a venue: whatever its stops are in; a visit: its download, the office, its participants;
-- a person: each of their participants, on any visit; a participant or a departure: that
-  participant; a follow-up: its owner, before and after a change of owner; an outcome:
-  the owners of its follow-ups (its summary is their description); a user: their own
-  feed, when their name or feed settings change.
+- a person: each of their participants, on any visit; a participant: that participant;
+  a follow-up: its owner, before and after a change of owner; an outcome: the owners of
+  its follow-ups (its summary is their description); a user: their own feed, when their
+  name or feed settings change.
 """
 
 from collections.abc import Iterable
@@ -25,7 +24,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import InstanceState, Session
 
 from planner.accounts.models import User
-from planner.calendars.models import CalendarVersion, Departure
+from planner.calendars.models import CalendarVersion
 from planner.clock import utc_now
 from planner.itinerary.models import Stop, stop_attendees
 from planner.outcomes.models import FollowUp, Outcome
@@ -94,8 +93,6 @@ def _gather(session: Session) -> _Changes:
             changes.people.add(obj.id)
         elif isinstance(obj, Participant):
             owners[PARTICIPANT].add(obj.id)
-        elif isinstance(obj, Departure):
-            owners[PARTICIPANT] |= _ids(_values(obj, "participant_id"))
         elif isinstance(obj, FollowUp):
             owners[USER] |= _ids(_values(obj, "owner_id"))
             owners[USER] |= {user.id for user in _values(obj, "owner") if user is not None}
@@ -122,9 +119,6 @@ def _resolve(connection, changes: _Changes) -> None:
             sa.select(stop_attendees.c.participant_id).where(
                 stop_attendees.c.stop_id.in_(changes.stops)
             )
-        )
-        participants.append(
-            sa.select(Departure.participant_id).where(Departure.stop_id.in_(changes.stops))
         )
     if changes.visits_participants:
         participants.append(

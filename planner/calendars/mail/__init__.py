@@ -1,4 +1,8 @@
-"""iTIP e-mail (RFC 5546): each participant's programme as an invitation, then only what changed.
+"""iTIP e-mail (RFC 5546): each participant's programme as invitations, then only what changed.
+
+Each letter carries one METHOD:REQUEST or METHOD:CANCEL for one stop (one UID): Outlook
+and Gmail act on the first event of a letter only, so a programme of 16 stops is 16
+invitations. The mail log shows them grouped by person.
 
 Three parts, each below the next:
 
@@ -24,7 +28,9 @@ from planner.calendars.mail.letters import (
     letter_locale,
 )
 from planner.calendars.mail.outbox import (
+    PersonLetters,
     SendReport,
+    letters_by_person,
     mail_log,
     queue_messages,
     record_sent,
@@ -44,10 +50,12 @@ __all__ = [
     "Letter",
     "MailPlan",
     "MailSettings",
+    "PersonLetters",
     "SendReport",
     "build_message",
     "describe_change",
     "letter_locale",
+    "letters_by_person",
     "mail_log",
     "message_calendar",
     "plan_farewell",

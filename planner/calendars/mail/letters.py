@@ -20,14 +20,15 @@ from flask_babel import lazy_gettext as _l
 
 from planner.bidi import isolate_text
 from planner.calendars.mail.plans import (
+    Cancellation,
     Change,
-    RecipientPlan,
+    Invitation,
     StatusChange,
     TimeChange,
 )
 from planner.calendars.models import Method
 from planner.config import LANGUAGES, ROOT
-from planner.i18n import RTL_LANGUAGES, text_gettext, text_ngettext
+from planner.i18n import RTL_LANGUAGES, text_gettext
 from planner.itinerary.models import Stop
 from planner.people.models import Person as DirectoryPerson
 from planner.rules import single_line
@@ -252,87 +253,78 @@ def _letter(visit, participant, settings, subject, paragraphs, sections, first) 
     )
 
 
-def programme_letter(visit, recipient: RecipientPlan, settings: MailSettings) -> Letter:
+def invitation_letter(
+    visit, participant, invitation: Invitation, settings: MailSettings, *, kind: str
+) -> Letter:
+    """The letter of one REQUEST: a stop of the programme (kind "programme"), or a stop new
+    in it or changed since (kind "updates"). One stop a letter: Outlook and Gmail act on the
+    first event of an invitation only."""
     locale = settings.locale
-    days: dict = {}
-    for invitation in recipient.invitations:
-        day = to_local(invitation.stop.starts_at, visit.timezone).date()
-        days.setdefault(day, []).append(_item(invitation.stop, visit, locale, dated=False))
-    intro = text_gettext(
-        "Here is your programme for the visit “%(title)s”, %(dates)s. "
-        "The invitation in this message adds it to your calendar.",
-        title=visit.title,
-        dates=_visit_dates(visit, locale),
-    )
-    sections = [
-        LetterSection(format_date(day, locale), tuple(items)) for day, items in days.items()
-    ]
-    subject = text_gettext("Programme: %(title)s", title=visit.title)
-    first = recipient.invitations[0].stop.starts_at
-    return _letter(visit, recipient.participant, settings, subject, [intro], sections, first)
-
-
-def update_letter(visit, recipient: RecipientPlan, settings: MailSettings) -> Letter:
-    locale = settings.locale
-    sections = []
-    if recipient.new:
-        items = [_item(i.stop, visit, locale, dated=True) for i in recipient.new]
-        sections.append(LetterSection(_("New in your programme"), tuple(items)))
-    if recipient.changed:
-        items = []
-        for invitation in recipient.changed:
-            arrow = "←" if locale in RTL_LANGUAGES else "→"
-            notes = []
-            for change in invitation.changes:
-                what, before, after = describe_change(change, visit.timezone, locale)
-                if change.field != "time":  # a title or a venue keeps its own direction
-                    before, after = isolate_text(before), isolate_text(after)
-                notes.append(f"{what}: {before} {arrow} {after}")
-            items.append(_item(invitation.stop, visit, locale, dated=True, notes=notes))
-        sections.append(LetterSection(_("Changed"), tuple(items)))
-    intro = text_gettext(
-        "Your programme for the visit “%(title)s” has changed. "
-        "The invitation in this message updates your calendar.",
-        title=visit.title,
-    )
-    subject = text_gettext("Updated programme: %(title)s", title=visit.title)
-    first = min(i.stop.starts_at for i in recipient.invitations)
-    return _letter(visit, recipient.participant, settings, subject, [intro], sections, first)
-
-
-def cancellation_letter(visit, recipient: RecipientPlan, settings: MailSettings) -> Letter:
-    locale = settings.locale
-    items = []
-    for cancellation in recipient.cancellations:
-        sent = cancellation.sent  # what their calendar shows, not what the stop became
-        items.append(
-            LetterItem(
-                when=dated_range(sent.starts_at, sent.ends_at, visit.timezone, locale),
-                home_when=home_range(sent.starts_at, sent.ends_at, visit, locale),
-                title=single_line(sent.title),
-                place=(single_line(sent.venue_name),) if sent.venue_name else (),
-                notes=(str(DEPARTURE_NOTES[cancellation.reason]),),
-                cancelled=True,
-            )
+    stop = invitation.stop
+    title = single_line(stop.title)
+    if kind == "programme":
+        day = format_date(to_local(stop.starts_at, visit.timezone).date(), locale)
+        section = LetterSection(day, (_item(stop, visit, locale, dated=False),))
+        intro = text_gettext(
+            "You are invited to this stop of your programme for the visit “%(title)s”, "
+            "%(dates)s. The invitation in this message adds it to your calendar; each stop "
+            "of your programme comes in a message of its own.",
+            title=visit.title,
+            dates=_visit_dates(visit, locale),
         )
+        subject = text_gettext("Invitation: %(stop)s", stop=title)
+    elif invitation.is_new:
+        section = LetterSection(
+            _("New in your programme"), (_item(stop, visit, locale, dated=True),)
+        )
+        intro = text_gettext(
+            "This stop is new in your programme for the visit “%(title)s”. "
+            "The invitation in this message adds it to your calendar.",
+            title=visit.title,
+        )
+        subject = text_gettext("Invitation: %(stop)s", stop=title)
+    else:
+        arrow = "←" if locale in RTL_LANGUAGES else "→"
+        notes = []
+        for change in invitation.changes:
+            what, before, after = describe_change(change, visit.timezone, locale)
+            if change.field != "time":  # a title or a venue keeps its own direction
+                before, after = isolate_text(before), isolate_text(after)
+            notes.append(f"{what}: {before} {arrow} {after}")
+        section = LetterSection(
+            _("Changed"), (_item(stop, visit, locale, dated=True, notes=notes),)
+        )
+        intro = text_gettext(
+            "This stop of your programme for the visit “%(title)s” has changed. "
+            "The invitation in this message updates your calendar.",
+            title=visit.title,
+        )
+        subject = text_gettext("Changed: %(stop)s", stop=title)
+    return _letter(visit, participant, settings, subject, [intro], [section], stop.starts_at)
+
+
+def cancellation_letter(
+    visit, participant, cancellation: Cancellation, settings: MailSettings
+) -> Letter:
+    """The letter of one CANCEL, for a stop that left the participant's programme."""
+    locale = settings.locale
+    sent = cancellation.sent  # what their calendar shows, not what the stop became
+    item = LetterItem(
+        when=dated_range(sent.starts_at, sent.ends_at, visit.timezone, locale),
+        home_when=home_range(sent.starts_at, sent.ends_at, visit, locale),
+        title=single_line(sent.title),
+        place=(single_line(sent.venue_name),) if sent.venue_name else (),
+        notes=(str(DEPARTURE_NOTES[cancellation.reason]),),
+        cancelled=True,
+    )
     intro = text_gettext(
         "The following is no longer in your programme for the visit “%(title)s”. "
         "The cancellation in this message removes it from your calendar.",
         title=visit.title,
     )
-    count = len(recipient.cancellations)
-    if count == 1:
-        subject = text_gettext("Cancelled: %(stop)s", stop=recipient.cancellations[0].sent.title)
-    else:
-        subject = text_ngettext(
-            "Cancelled: %(num)d stop of %(title)s",
-            "Cancelled: %(num)d stops of %(title)s",
-            count,
-            title=visit.title,
-        )
-    sections = [LetterSection(_("Cancelled"), tuple(items))]
-    first = recipient.cancellations[0].sent.starts_at
-    return _letter(visit, recipient.participant, settings, subject, [intro], sections, first)
+    subject = text_gettext("Cancelled: %(stop)s", stop=single_line(sent.title))
+    sections = [LetterSection(_("Cancelled"), (item,))]
+    return _letter(visit, participant, settings, subject, [intro], sections, sent.starts_at)
 
 
 def letter_text(letter: Letter) -> str:

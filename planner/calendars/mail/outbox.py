@@ -27,9 +27,8 @@ from planner.calendars.mail.letters import (
     MailSettings,
     build_message,
     cancellation_letter,
+    invitation_letter,
     letter_locale,
-    programme_letter,
-    update_letter,
 )
 from planner.calendars.mail.plans import (
     MailPlan,
@@ -51,19 +50,20 @@ def _recipient_person(participant: Participant) -> Person:
 def queue_messages(
     session, plan: MailPlan, settings: MailSettings, *, acting, now: datetime
 ) -> list[MailMessage]:
-    """One MailMessage per REQUEST and per CANCEL in the plan, flushed, not yet sent."""
+    """One MailMessage per stop of the plan, each a REQUEST or a CANCEL for that one stop,
+    flushed, not yet sent: Outlook and Gmail act on the first event of a letter only."""
     visit = plan.visit
     options = EventOptions(now=now, with_attendees=True)
     organizer = Person(settings.office_name, settings.sender)
     queued = []
 
-    def queue(recipient: RecipientPlan, method: Method, letter: Letter, events, stops) -> None:
+    def queue(recipient: RecipientPlan, method: Method, letter: Letter, event, stop) -> None:
         info = CalendarInfo(visit.title, visit.timezone, organizer, method=method.value)
         person = _recipient_person(recipient.participant)
         address = single_line(recipient.address)  # as _recipient_person has it, never None
         message = build_message(
             letter,
-            build_calendar(info, events, now=now),
+            build_calendar(info, [event], now=now),
             method=method,
             to=(person.name, address),
             settings=settings,
@@ -75,7 +75,7 @@ def queue_messages(
             recipient=address,
             subject=single_line(letter.subject),
             method=method,
-            stop_ids=[stop.id for stop in stops],
+            stop_ids=[stop.id],
             body=message.as_string(),
             status=MailStatus.PENDING,
             attempts=0,
@@ -85,31 +85,31 @@ def queue_messages(
         session.add(row)
         queued.append(row)
 
-    write_invitation = programme_letter if plan.kind == "programme" else update_letter
     for recipient in plan.recipients:
+        participant = recipient.participant
         # Each in their own language: a Persian-speaking host reads Persian, right to left.
-        locale = letter_locale(recipient.participant.person, settings.locale)
+        locale = letter_locale(participant.person, settings.locale)
         settings_for_them = replace(settings, locale=locale)
         with force_locale(locale):
-            attendee = (_recipient_person(recipient.participant),)
-            if recipient.invitations:
-                events = [
-                    stop_event(i.stop, options, sequence=i.sequence, attendees=attendee)
-                    for i in recipient.invitations
-                ]
-                letter = write_invitation(visit, recipient, settings_for_them)
-                stops = [i.stop for i in recipient.invitations]
-                queue(recipient, Method.REQUEST, letter, events, stops)
-            if recipient.cancellations:
-                events = [
-                    stop_event(
-                        c.stop, options, cancelled=True, sequence=c.sequence, attendees=attendee
-                    )
-                    for c in recipient.cancellations
-                ]
-                letter = cancellation_letter(visit, recipient, settings_for_them)
-                stops = [c.stop for c in recipient.cancellations]
-                queue(recipient, Method.CANCEL, letter, events, stops)
+            attendee = (_recipient_person(participant),)
+            for invitation in recipient.invitations:
+                stop = invitation.stop
+                event = stop_event(stop, options, sequence=invitation.sequence, attendees=attendee)
+                letter = invitation_letter(
+                    visit, participant, invitation, settings_for_them, kind=plan.kind
+                )
+                queue(recipient, Method.REQUEST, letter, event, stop)
+            for cancellation in recipient.cancellations:
+                stop = cancellation.stop
+                event = stop_event(
+                    stop,
+                    options,
+                    cancelled=True,
+                    sequence=cancellation.sequence,
+                    attendees=attendee,
+                )
+                letter = cancellation_letter(visit, participant, cancellation, settings_for_them)
+                queue(recipient, Method.CANCEL, letter, event, stop)
     session.flush()
     return queued
 
@@ -357,3 +357,31 @@ def mail_summary(session, visit_id: int) -> MailSummary:
         counts={status: found[status] for status in MailStatus if status in found},
         last_sent_at=max(sent) if sent else None,
     )
+
+
+@dataclass(frozen=True)
+class PersonLetters:
+    """One person's letters in the mail log, newest first: with one stop a letter, a
+    programme is many letters to each person."""
+
+    participant_id: int | None  # None once they left the visit
+    recipient: str  # the address of their newest letter
+    messages: list[MailMessage]
+
+    @property
+    def unsent(self) -> int:
+        return sum(1 for message in self.messages if message.status != MailStatus.SENT)
+
+
+def letters_by_person(messages: list[MailMessage]) -> list[PersonLetters]:
+    """The mail log (newest first) grouped by person, whoever was written to last first.
+    A participant's letters stay together whatever address each went to; the letters of
+    someone no longer on the visit are grouped by address."""
+    groups: dict[int | str, list[MailMessage]] = {}
+    for message in messages:
+        key = message.participant_id if message.participant_id is not None else message.recipient
+        groups.setdefault(key, []).append(message)
+    return [
+        PersonLetters(letters[0].participant_id, letters[0].recipient, letters)
+        for letters in groups.values()
+    ]

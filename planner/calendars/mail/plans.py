@@ -1,5 +1,8 @@
 """Who gets what: each participant's programme as invitations, then only what changed.
 
+Every invitation and every cancellation is a letter of its own, one stop each (outbox.py):
+Outlook and Gmail act on the first event of an invitation only.
+
 Plans are plain values over the session and the models: which stops each participant is
 invited to, at what SEQUENCE, and which left their programme and why. SentEvent says what
 each participant's calendar was last sent, so a plan offers again what failed to go out.
@@ -102,16 +105,9 @@ class RecipientPlan:
         return email
 
     @property
-    def new(self) -> list[Invitation]:
-        return [i for i in self.invitations if i.is_new]
-
-    @property
-    def changed(self) -> list[Invitation]:
-        return [i for i in self.invitations if not i.is_new]
-
-    @property
     def message_count(self) -> int:
-        return bool(self.invitations) + bool(self.cancellations)
+        """One letter per stop: a REQUEST for each invitation, a CANCEL for each cancellation."""
+        return len(self.invitations) + len(self.cancellations)
 
 
 @dataclass
@@ -175,7 +171,7 @@ def _request_sequence(stop: Stop, sent: SentEvent | None) -> int:
 
 
 def plan_programme(session, visit: Visit) -> MailPlan:
-    """Everyone with an address and at least one active stop: one invitation listing them all."""
+    """Everyone with an address and at least one active stop: an invitation to each."""
     programmes = _programmes(visit, _visit_stops(session, visit))
     sent = _sent_events(session, visit)
     recipients, without_address = [], []
@@ -213,8 +209,8 @@ def plan_updates(session, visit: Visit) -> MailPlan:
     """Only what changed since each participant's last message.
 
     New stops (never sent, or last sent as cancelled) and changed ones (time, place, title
-    or status) go into one REQUEST; stops that left the programme after a REQUEST go into
-    one CANCEL. A SEQUENCE that rose without anything the participant's calendar shows
+    or status) each get a REQUEST; stops that left the programme after a REQUEST each get
+    a CANCEL. A SEQUENCE that rose without anything the participant's calendar shows
     changing (someone else joined or left the stop) disturbs nobody.
     """
     stops = _visit_stops(session, visit)
