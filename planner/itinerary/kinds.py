@@ -19,3 +19,25 @@ class StopKind(Choice):
     PRESS = "press", _l("Press")
     TRANSFER = "transfer", _l("Transfer")
     FREE_TIME = "free_time", _l("Free time")
+
+    @property
+    def usual_minutes(self) -> int:
+        """How long a stop of this kind usually lasts: its end when the planner leaves it empty."""
+        return USUAL_MINUTES[self]
+
+
+USUAL_MINUTES = {
+    StopKind.ARRIVAL: 45,
+    StopKind.DEPARTURE: 45,
+    StopKind.COURTESY_CALL: 30,
+    StopKind.OFFICIAL_MEETING: 60,
+    StopKind.ROUND_TABLE: 90,
+    StopKind.FACTORY_TOUR: 90,
+    StopKind.CULTURAL_VISIT: 90,
+    StopKind.SISTER_CITY_MEETING: 60,
+    StopKind.SIGNING_CEREMONY: 30,
+    StopKind.MEAL: 90,
+    StopKind.PRESS: 30,
+    StopKind.TRANSFER: 30,
+    StopKind.FREE_TIME: 60,
+}
