@@ -339,10 +339,10 @@ class NewEntryForm(PageForm):
         raise NotImplementedError
 
     def clear(self) -> None:
-        """Empty every field, as if nothing had been typed in the block."""
+        """Every field back to its default, as if nothing had been typed in the block."""
         for field in self:
             field.raw_data = []
-            field.data = [] if isinstance(field, SelectMultipleField) else None
+            field.data = [] if isinstance(field, SelectMultipleField) else field.default
 
 
 def optional_int(value) -> int | None:

@@ -194,7 +194,7 @@ def test_interpreter_without_two_known_languages_is_refused(
         ({"precedence": "0"}, "Number must be at least 1"),
         ({"precedence": "first"}, "Not a valid integer value"),
         ({"person": ""}, "Choose a person, or add a new one below."),
-        ({"role": ""}, "role in this visit."),  # no role is chosen for the planner
+        ({"role": ""}, "Choose the person's role in this visit."),  # none is preselected
         ({"side": "guests"}, "Invalid Choice"),
     ],
 )
