@@ -1,7 +1,7 @@
 """The stop form: local date and times in the visit's zone, venue, attendees, texts, status."""
 
 import json
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
@@ -183,7 +183,7 @@ class StopForm(PageForm):
                 kind = StopKind(self.kind.data)
             except ValueError:
                 return False  # the kind's own error says why
-            self.ends_at = self.starts_at + timedelta(minutes=kind.usual_minutes)
+            self.ends_at = kind.usual_end(self.starts_at)
             return valid
         try:
             self.ends_at = local_to_utc(end_day, self.ends.data, zone)

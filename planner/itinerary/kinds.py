@@ -1,5 +1,7 @@
 """The kinds of stop: a base-level enum that the models and the plain-Python checker share."""
 
+from datetime import datetime, timedelta
+
 from flask_babel import lazy_gettext as _l
 
 from planner.types import Choice
@@ -24,6 +26,11 @@ class StopKind(Choice):
     def usual_minutes(self) -> int:
         """How long a stop of this kind usually lasts: its end when the planner leaves it empty."""
         return USUAL_MINUTES[self]
+
+    def usual_end(self, starts_at: datetime) -> datetime:
+        """When a stop of this kind that starts then ends, if nobody says otherwise: the stop
+        form's end left empty, the API's `ends_at` left out."""
+        return starts_at + timedelta(minutes=self.usual_minutes)
 
 
 USUAL_MINUTES = {
