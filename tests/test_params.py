@@ -33,6 +33,9 @@ QUERY_PARAMETERS = {
     "city",
     "order",
     "day",
+    # The participant form's side and the stop form's start after "Add, then add another".
+    "side",
+    "starts",
     "print",
     "next",
     "period",

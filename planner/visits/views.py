@@ -344,7 +344,7 @@ def add_participant(visit_id: int):
         people=operations.people_not_in(db.session, visit),
         organizations=all_organizations(db.session),
         precedence=visit.next_precedence,
-        side=request.args.get("side") or None,
+        side=params.text_arg("side") or None,
     )
     likely = new_entries.LikelyDuplicates()
     if form.validate_on_submit():
