@@ -192,9 +192,14 @@ class ParticipantForm(PageForm):
     def __init__(self, *args, people=None, organizations=(), **kwargs):
         super().__init__(*args, **kwargs)
         if people is None:
-            for name in ("person", "new_person", "new_organization", "use_person"):
+            for name in (
+                "person",
+                "new_person",
+                "new_organization",
+                "use_person",
+                "use_organization",
+            ):
                 del self[name]
-            del self.use_organization
             return
         self.person.choices = [SelectChoice("", _l("— Choose a person —"))] + select_choices(
             (str(person.id), person_label(person)) for person in people
