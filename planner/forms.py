@@ -10,6 +10,7 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     Choice,
     DateField,
     HiddenField,
@@ -318,3 +319,35 @@ class ReaderDateField(DateField):
 
     def has_groups(self) -> bool:
         return False
+
+
+# --- A block of a form that makes something new ------------------------------------------
+
+
+class NewEntryForm(PageForm):
+    """A block inside another form (a FormField) that adds a person, a venue or an
+    organization in the same POST: `wanted` once its name is typed; `confirm` is the
+    "add it anyway" answer to the warning of a likely duplicate."""
+
+    class Meta(PageForm.Meta):
+        csrf = False
+
+    confirm = BooleanField()
+
+    @property
+    def wanted(self) -> bool:
+        raise NotImplementedError
+
+    def clear(self) -> None:
+        """Every field back to its default, as if nothing had been typed in the block."""
+        for field in self:
+            field.raw_data = []
+            field.data = [] if isinstance(field, SelectMultipleField) else field.default
+
+
+def optional_int(value) -> int | None:
+    """A number sent by a button or a hidden field, or None when it is not one."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None

@@ -58,3 +58,12 @@ def language_names(language: str) -> tuple[tuple[str, str], ...]:
     """(code, name) of every language a field may hold, named and sorted in `language`."""
     names = Locale.parse(language).languages
     return by_name((code, names.get(code, code)) for code in LANGUAGE_CODES)
+
+
+def name_key(name: str | None) -> str:
+    """A name as two planners would both mean it: "Falak-ol-Aflak Castle" and " falak ol aflak
+    castle" are one key, as are ي and ی. Only letters and digits count, case folded."""
+    if not name:
+        return ""
+    text = unicodedata.normalize("NFKC", name).translate(PERSIAN_FORMS)
+    return "".join(char for char in text.casefold() if char.isalnum())

@@ -457,3 +457,13 @@ def test_shift_moves_the_rest_of_the_day(api_as, create_visit, create_stop):
     assert saved(dinner.id).starts_at == before[dinner.id] + half_hour
     assert saved(morning.id).starts_at == before[morning.id]
     assert saved(tomorrow.id).starts_at == before[tomorrow.id]
+
+
+def test_a_new_stop_without_an_end_lasts_its_kind_s_usual_length(api_as, create_visit):
+    visit = create_visit()
+    api = api_as(Role.PLANNER)
+    body = castle_visit(kind="meal", title="Lunch")
+    del body["ends_at"]
+    created = api.post(stops_url(visit), json=body)
+    assert created.status_code == 201, created.json
+    assert created.json["ends_at"] == "2026-12-15T12:15:00+03:30"  # a meal: 90 minutes

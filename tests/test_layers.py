@@ -96,7 +96,18 @@ LAYERS = (
         ),
     ),
     ("forms", ("forms", "*/forms")),
-    ("web", ("web", "params", "security", "calendars/answers", "api/common", "api/problems")),
+    (
+        "web",
+        (
+            "web",
+            "params",
+            "security",
+            "new_entries",
+            "calendars/answers",
+            "api/common",
+            "api/problems",
+        ),
+    ),
     ("blueprints", ("*/views", "calendars/mail_views", "calendars/fastpath", "api/*", "health")),
     ("app", ("planner", "api", "errors", "cli", "worker", "serving")),
 )

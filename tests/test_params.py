@@ -33,7 +33,9 @@ QUERY_PARAMETERS = {
     "city",
     "order",
     "day",
-    "starts",  # the stop form opened from an empty time on the timeline
+    # The participant form's side and the stop form's start after "Add, then add another".
+    "side",
+    "starts",
     "print",
     "lang",  # the language a guest copy is printed in
     "next",

@@ -98,10 +98,10 @@ class StopSchema(Schema):
         },
     )
     ends_at = StopInstant(
-        required=True,
         metadata={
             "description": "After `starts_at`, on the same day or the next one in the visit's "
-            "time zone.",
+            "time zone. Left out of a new stop: its kind's usual length after `starts_at` "
+            "(a meal 90 minutes).",
             "example": "2026-12-15T12:05:00+03:30",
         },
     )
@@ -303,6 +303,7 @@ def list_stops(visit_id: int, day=None, from_=None, to=None, status=None):
 def add_stop(values, visit_id: int):
     """Add a stop to a visit's itinerary (planners)."""
     visit = visit_or_404(visit_id)
+    values.setdefault("ends_at", values["kind"].usual_end(values["starts_at"]))
     values = checked(visit, values, starts_at=values["starts_at"], ends_at=values["ends_at"])
     return create_stop(db.session, visit, acting=acting_user(), **values)
 

@@ -6,6 +6,7 @@ from datetime import date, datetime
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from wtforms import (
+    FormField,
     HiddenField,
     IntegerField,
     SelectField,
@@ -21,10 +22,23 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from planner.forms import CheckboxList, PageForm, ReaderDateField, select_choices, strip_whitespace
+from planner.forms import (
+    CheckboxList,
+    PageForm,
+    ReaderDateField,
+    optional_int,
+    select_choices,
+    strip_whitespace,
+)
 from planner.itinerary.models import Stop, StopKind, StopStatus
 from planner.itinerary.operations import shift_error, snapshot, stop_values
+from planner.organizations.forms import (
+    NewOrganizationForm,
+    new_organization_error,
+    organization_choices,
+)
 from planner.timefmt import NonexistentLocalTime, days_between, local_to_utc, to_local
+from planner.venues.forms import NewVenueForm
 from planner.venues.models import Venue
 from planner.visits.models import Participant, Visit
 
@@ -40,7 +54,11 @@ class StopForm(PageForm):
     # InputRequired, not DataRequired: a mistyped time must say "not a valid time".
     day = ReaderDateField(_l("Day"), validators=[InputRequired()])
     starts = TimeField(_l("Starts"), validators=[InputRequired()])
-    ends = TimeField(_l("Ends"), validators=[InputRequired()])
+    ends = TimeField(
+        _l("Ends"),
+        validators=[Optional()],
+        description=_l("Empty: the kind's usual length, e.g. a meal 90 minutes."),
+    )
     end_day = ReaderDateField(
         _l("Ends on"),
         validators=[Optional()],
@@ -56,17 +74,35 @@ class StopForm(PageForm):
         _l("Staff-only notes"), description=_l("Never leaves the staff pages.")
     )
     status = SelectField(_l("Status"), choices=select_choices(StopStatus.choices()))
+    # A venue not yet known, and who runs it, added in the same POST (issue 14).
+    new_venue = FormField(NewVenueForm)
+    new_organization = FormField(NewOrganizationForm)
+    # The "Use this one" buttons of the likely-duplicate warning: an existing entry's id.
+    use_venue = HiddenField()
+    use_organization = HiddenField()
     # Optimistic locking: the version the planner started from, and what it looked like.
     version = HiddenField()
     seen = HiddenField()
 
-    def __init__(self, *args, visit: Visit, venues: list[Venue], **kwargs):
+    def __init__(self, *args, visit: Visit, venues: list[Venue], organizations=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.visit = visit
         self.venues_by_id = {venue.id: venue for venue in venues}
         self.venue_id.choices = select_choices(
             [(0, _l("— No venue —"))] + [(venue.id, venue_label(venue)) for venue in venues]
         )
+        self.new_venue.organization_id.choices = organization_choices(list(organizations))
+        if (chosen := optional_int(self.use_venue.data)) in self.venues_by_id:
+            self.venue_id.data = chosen
+            self.new_venue.form.clear()
+            self.new_organization.form.clear()
+        if chosen := optional_int(self.use_organization.data):
+            self.new_venue.organization_id.data = chosen
+            self.new_organization.form.clear()
+        # The kinds' usual lengths, for the script that fills the end as the start is typed.
+        self.kind.render_kw = {
+            "data-usual-minutes": json.dumps({kind.value: kind.usual_minutes for kind in StopKind})
+        }
         self.participants_by_id = {p.id: p for p in visit.participants}
         self.attendee_ids.choices = select_choices(
             (p.id, attendee_label(p)) for p in visit.participants
@@ -116,13 +152,23 @@ class StopForm(PageForm):
         if error := Stop.end_day_error(self.day.data, field.data):
             raise ValidationError(error)
 
+    @property
+    def adds_venue(self) -> bool:
+        return self.new_venue.form.wanted
+
     def validate_venue_id(self, field) -> None:
+        if field.data and self.adds_venue:
+            raise ValidationError(_l("Choose a venue or add a new one, not both."))
         if error := Stop.venue_error(field.data, self.venues_by_id.get(field.data)):
             raise ValidationError(error)
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
-        if not (self.day.data and self.starts.data and self.ends.data):
+        if self.new_organization.form.wanted:
+            if error := new_organization_error(self.adds_venue, self.new_venue.organization_id):
+                self.new_organization.form.name.errors.append(error)
+                valid = False
+        if not (self.day.data and self.starts.data) or self.ends.errors:
             return False
         end_day: date = self.end_day.data or self.day.data
         zone = self.visit.timezone
@@ -131,6 +177,14 @@ class StopForm(PageForm):
         except NonexistentLocalTime:
             self.starts.errors.append(_l("This time does not exist in %(zone)s.", zone=zone))
             return False
+        if self.ends.data is None:
+            # Left empty: the kind's usual length, the same on the page as in the API.
+            try:
+                kind = StopKind(self.kind.data)
+            except ValueError:
+                return False  # the kind's own error says why
+            self.ends_at = kind.usual_end(self.starts_at)
+            return valid
         try:
             self.ends_at = local_to_utc(end_day, self.ends.data, zone)
         except NonexistentLocalTime:

@@ -1,6 +1,6 @@
 """Editing a visit's stops, and the checker's findings as JSON."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from typing import cast
 
 from flask import (
@@ -17,6 +17,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from planner import new_entries
 from planner.extensions import db
 from planner.i18n import current_language, html_gettext, html_ngettext
 from planner.itinerary import operations
@@ -24,8 +25,9 @@ from planner.itinerary.checks import count_findings
 from planner.itinerary.forms import ShiftForm, StopForm
 from planner.itinerary.models import Stop, StopKind, StopStatus
 from planner.itinerary.snapshot import check_visit
+from planner.organizations.operations import all_organizations
 from planner.security import planner_required
-from planner.timefmt import format_datetime
+from planner.timefmt import format_datetime, to_local, zone_names
 from planner.venues.models import Venue
 from planner.venues.operations import active_venues
 from planner.visits.models import Visit
@@ -69,27 +71,78 @@ def visit_checks(visit_id: int):
     )
 
 
+def stop_form(visit: Visit, stop: Stop | None = None) -> StopForm:
+    return StopForm(
+        visit=visit, venues=venues_for(stop), organizations=all_organizations(db.session)
+    )
+
+
+def render_stop_form(form: StopForm, visit: Visit, stop: Stop | None, likely=None):
+    status = 400 if form.errors else 200
+    return render_template(
+        "itinerary/stop_form.html",
+        form=form,
+        visit=visit,
+        stop=stop,
+        likely=new_entries.likely_choices(likely or new_entries.LikelyDuplicates()),
+        zones=zone_names(),
+    ), status
+
+
+def likely_or_new_venue(form: StopForm, visit: Visit) -> new_entries.LikelyDuplicates | None:
+    """The likely duplicates of the form's new venue and organization, if there are any to
+    show; else the new ones are made and the form's values name the new venue."""
+    likely = new_entries.likely_duplicates(
+        db.session, organization=form.new_organization.form, venue=form.new_venue.form
+    )
+    if likely:
+        return likely
+    if form.adds_venue:
+        venue = new_entries.new_venue(
+            db.session,
+            form.new_venue.form,
+            form.new_organization.form,
+            acting=acting_user(),
+            visit_timezone=visit.timezone,
+        )
+        form.venues_by_id[venue.id] = venue
+        form.venue_id.data = venue.id
+    return None
+
+
+def next_stop_url(visit: Visit, stop: Stop) -> str:
+    """The form for the stop after this one: the same day, starting when this one ends."""
+    ends = to_local(stop.ends_at, visit.timezone)
+    return url_for(
+        "itinerary.create_stop",
+        visit_id=visit.id,
+        day=ends.date().isoformat(),
+        starts=ends.strftime("%H:%M"),
+    )
+
+
 @bp.route("/visits/<int:visit_id>/stops/new", methods=["GET", "POST"])
 @planner_required
 def create_stop(visit_id: int):
     visit = live_visit_or_404(visit_id)
-    form = StopForm(visit=visit, venues=venues_for())
+    form = stop_form(visit)
     if request.method == "GET":
         form.day.data = request.args.get("day", type=_parse_day) or visit.start_date
-        # An empty slot clicked on the timeline: its time, an hour long to begin with.
-        if (starts := request.args.get("starts", type=_parse_time)) is not None:
-            form.starts.data = starts
-            ends = datetime.combine(form.day.data, starts) + timedelta(hours=1)
-            if ends.date() == form.day.data:
-                form.ends.data = ends.time()
+        form.starts.data = request.args.get("starts", type=_parse_time)
     if form.validate_on_submit():
+        if likely := likely_or_new_venue(form, visit):
+            return render_stop_form(form, visit, None, likely)
         values = form.values()
         stop = operations.create_stop(db.session, visit, acting=acting_user(), **values)
         flash(html_gettext("“%(title)s” is in the programme.", title=stop.title), "success")
+        if "another" in request.form:
+            return redirect(next_stop_url(visit, stop))
         return redirect(programme_url(visit, stop))
-    return render_template(
-        "itinerary/stop_form.html", form=form, visit=visit, stop=None
-    ), 400 if form.errors else 200
+    return render_stop_form(form, visit, None)
+
+
+def _parse_time(value: str) -> time:
+    return time.fromisoformat(value)
 
 
 def _parse_day(value: str) -> date:
@@ -108,11 +161,15 @@ def edit_stop(visit_id: int, stop_id: int):
     visit = live_visit_or_404(visit_id)
     stop = visit_stop(visit, stop_id)
     if request.method == "GET":
-        form = StopForm.for_stop(stop, venues_for(stop))
-        return render_template("itinerary/stop_form.html", form=form, visit=visit, stop=stop)
-    form = StopForm(visit=visit, venues=venues_for(stop))
+        form = StopForm.for_stop(
+            stop, venues_for(stop), organizations=all_organizations(db.session)
+        )
+        return render_stop_form(form, visit, stop)
+    form = stop_form(visit, stop)
     if not form.validate_on_submit():
-        return render_template("itinerary/stop_form.html", form=form, visit=visit, stop=stop), 400
+        return render_stop_form(form, visit, stop)
+    if likely := likely_or_new_venue(form, visit):
+        return render_stop_form(form, visit, stop, likely)
     try:
         operations.update_stop(
             db.session,
@@ -136,7 +193,7 @@ def conflict_page(form: StopForm, visit: Visit, conflict: operations.StaleEdit):
     theirs = operations.snapshot(stop)
     # Fields only the other person changed take their value, so saving again keeps their work;
     # fields both changed keep this planner's input, shown side by side for a decision.
-    merged = StopForm.for_stop(stop, venues_for(stop))
+    merged = StopForm.for_stop(stop, venues_for(stop), organizations=all_organizations(db.session))
     for field in operations.COMPARED_FIELDS:
         if mine.get(field) != seen.get(field):
             _copy_field(form, merged, field)
@@ -145,6 +202,8 @@ def conflict_page(form: StopForm, visit: Visit, conflict: operations.StaleEdit):
     return render_template(
         "itinerary/stop_form.html",
         form=merged,
+        likely=new_entries.likely_choices(new_entries.LikelyDuplicates()),
+        zones=zone_names(),
         visit=visit,
         stop=stop,
         conflict=conflict,

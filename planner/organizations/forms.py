@@ -7,6 +7,7 @@ from wtforms.validators import URL, DataRequired, Length, Optional
 from planner import rules
 from planner.forms import (
     CountryField,
+    NewEntryForm,
     PageForm,
     blank_to_none,
     form_rule,
@@ -89,3 +90,53 @@ class OrganizationForm(DirectoryForm):
     )
 
     FIELDS = ("name", "name_native", "kind", "country", "city", "sector", "products", "website")
+
+
+class NewOrganizationForm(NewEntryForm):
+    """The "New organization" block of the participant and stop forms."""
+
+    name = StringField(
+        _l("Name"),
+        filters=[strip_whitespace, blank_to_none],
+        validators=[Optional(), Length(max=200)],
+        description=_l("In English or in the Latin alphabet, as it appears on letters."),
+    )
+    name_native = StringField(
+        _l("Name in its own language"),
+        filters=[strip_whitespace, blank_to_none],
+        validators=[Optional(), Length(max=200)],
+        render_kw={"dir": "auto"},
+    )
+    kind = SelectField(
+        _l("Kind"),
+        choices=select_choices(OrganizationKind.choices()),
+        coerce=OrganizationKind,
+        default=OrganizationKind.COMPANY,
+    )
+    country = CountryField(_l("Country"), required=False)
+
+    FIELDS = ("name", "name_native", "kind", "country")
+
+    @property
+    def wanted(self) -> bool:
+        return bool(self.name.data or self.name_native.data)
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.wanted and not self.name.data:
+            self.name.errors.append(_l("Give the organization's name in Latin letters too."))
+        if self.wanted and not self.country.data:
+            self.country.errors.append(_l("Choose the organization's country."))
+        return valid and not self.errors
+
+    def values(self) -> dict:
+        return {name: self[name].data for name in self.FIELDS}
+
+
+def new_organization_error(adds_entry: bool, organization_field):
+    """A new organization belongs to the new person or venue it is added with."""
+    if not adds_entry:
+        return _l("A new organization is added with a new person or venue, for them.")
+    if organization_field.data is not None:
+        return _l("Choose an organization or add a new one, not both.")
+    return None

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from planner.accounts.models import User
+from planner.names import name_key
 from planner.organizations.models import Organization, OrganizationKind
 from planner.people.models import Person
 from planner.venues.models import Venue
@@ -49,6 +50,21 @@ def organizations_query(
 def all_organizations(session) -> list[Organization]:
     """Every organization by name: the choices of an organization select."""
     return organizations_for_list(session)
+
+
+def organizations_named(session, *names: str | None) -> list[Organization]:
+    """Organizations whose name, in either script, is one of `names` give or take case,
+    spaces and punctuation: the likely duplicates of a new one."""
+    keys = {name_key(name) for name in names} - {""}
+    rows = session.execute(
+        sa.select(Organization.id, Organization.name, Organization.name_native)
+    ).all()
+    ids = [id_ for id_, *named in rows if keys & {name_key(name) for name in named}]
+    return list(
+        session.scalars(
+            sa.select(Organization).where(Organization.id.in_(ids)).order_by(Organization.name)
+        )
+    )
 
 
 def count_by_organization(session, column, organization_ids: list[int]) -> dict[int, int]:

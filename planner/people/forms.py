@@ -7,6 +7,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional
 from planner.forms import (
     CountryField,
     LanguageListField,
+    NewEntryForm,
     blank_to_none,
     optional_text,
     strip_whitespace,
@@ -72,3 +73,59 @@ class PersonForm(DirectoryForm):
         "dietary_needs",
         "access_needs",
     )
+
+
+class NewPersonForm(NewEntryForm):
+    """The participant form's "New person" block: enough to take part; the rest of their
+    details are added on their own page later."""
+
+    full_name_latin = optional_text(
+        _l("Full name in Latin letters"),
+        200,
+        description=_l("As in the passport, e.g. Yerlan Abenov."),
+    )
+    full_name_native = optional_text(
+        _l("Full name in their own script"),
+        200,
+        description=_l("e.g. Ерлан Абенов. Leave empty when it is the same."),
+        render_kw={"dir": "auto"},
+    )
+    honorific = optional_text(
+        _l("Honorific"), 60, description=_l("H.E., Dr., Mr., Ms. …"), render_kw={"dir": "auto"}
+    )
+    position = optional_text(_l("Position"), 200, render_kw={"dir": "auto"})
+    organization_id = organization_field(_l("Organization"))
+    nationality = CountryField(_l("Nationality"), required=False)
+    languages = LanguageListField(
+        _l("Languages"), description=_l("Tick every language they can hold a conversation in.")
+    )
+    email = EmailField(
+        _l("E-mail"),
+        filters=[strip_whitespace, blank_to_none],
+        validators=[Optional(), Email(), Length(max=254)],
+        render_kw={"dir": "ltr"},
+    )
+
+    FIELDS = (
+        "full_name_latin",
+        "full_name_native",
+        "honorific",
+        "position",
+        "organization_id",
+        "nationality",
+        "languages",
+        "email",
+    )
+
+    @property
+    def wanted(self) -> bool:
+        return bool(self.full_name_latin.data or self.full_name_native.data)
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.wanted and not self.full_name_latin.data:
+            self.full_name_latin.errors.append(_l("Give the name in Latin letters too."))
+        return valid and not self.errors
+
+    def values(self) -> dict:
+        return {name: self[name].data for name in self.FIELDS}

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from planner.accounts.models import User
+from planner.names import name_key
 from planner.people.models import Person
 from planner.visits.models import Participant, Visit
 
@@ -51,6 +52,24 @@ def people_query(
     if organization_id is not None:
         query = query.where(Person.organization_id == organization_id)
     return query
+
+
+def people_named(session, *names: str | None) -> list[Person]:
+    """People whose name, in either script, is one of `names` give or take case, spaces and
+    punctuation: the likely duplicates of someone about to be added."""
+    keys = {name_key(name) for name in names} - {""}
+    rows = session.execute(
+        sa.select(Person.id, Person.full_name_latin, Person.full_name_native)
+    ).all()
+    ids = [id_ for id_, *named in rows if keys & {name_key(name) for name in named}]
+    return list(
+        session.scalars(
+            sa.select(Person)
+            .where(Person.id.in_(ids))
+            .options(selectinload(Person.organization))
+            .order_by(Person.full_name_latin)
+        )
+    )
 
 
 def nationalities(session) -> list[str]:

@@ -19,6 +19,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Vali
 
 from planner import rules
 from planner.forms import (
+    NewEntryForm,
     PageForm,
     ReaderDateField,
     blank_to_none,
@@ -234,3 +235,77 @@ class TravelTimeForm(PageForm):
         self.other_venue_id.choices = select_choices(
             (str(venue.id), venue.name) for venue in other_venues
         )
+
+
+class NewVenueForm(NewEntryForm):
+    """The stop form's "New venue" block: where it is and, when known, the hours it keeps
+    every day; closed dates, a midday break and drive times are added on its own page."""
+
+    name = StringField(
+        _l("Name"),
+        filters=[strip_whitespace, blank_to_none],
+        validators=[Optional(), Length(max=200)],
+    )
+    name_native = StringField(
+        _l("Name in the local language"),
+        filters=[strip_whitespace, blank_to_none],
+        validators=[Optional(), Length(max=200)],
+        render_kw={"dir": "auto"},
+    )
+    kind = SelectField(
+        _l("Kind"),
+        choices=select_choices(VenueKind.choices()),
+        coerce=VenueKind,
+        default=VenueKind.OFFICE,
+    )
+    organization_id = organization_field(_l("Run by"))
+    city = StringField(
+        _l("City"),
+        filters=[strip_whitespace, blank_to_none],
+        validators=[Optional(), Length(max=120)],
+    )
+    latitude = coordinate_field(_l("Latitude"), 90, _l("e.g. 33.4876 (north is positive)"))
+    longitude = coordinate_field(_l("Longitude"), 180, _l("e.g. 48.3551 (east is positive)"))
+    timezone = StringField(
+        _l("Time zone"),
+        filters=[strip_whitespace, blank_to_none],
+        validators=[Optional(), Length(max=64), form_rule(rules.zone_error)],
+        description=_l("Empty: the visit's zone."),
+        render_kw={"dir": "ltr", "list": "time-zones", "autocomplete": "off"},
+    )
+    opens = time_field(_l("Opens every day at"))
+    closes = time_field(_l("Closes every day at"))
+
+    FIELDS = ("name", "name_native", "kind", "organization_id", "city", "latitude", "longitude")
+
+    @property
+    def wanted(self) -> bool:
+        return bool(self.name.data or self.name_native.data)
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if not self.wanted:
+            return valid
+        if not self.name.data:
+            self.name.errors.append(_l("Give the venue's name in Latin letters too."))
+        if error := coordinates_error(self.latitude.data, self.longitude.data):
+            missing = self.latitude if self.latitude.data is None else self.longitude
+            if not missing.errors:
+                missing.errors.append(error)
+        if not (self.opens.errors or self.closes.errors) and (
+            error := opening_times_error(self.opens.data, self.closes.data)
+        ):
+            (self.opens if self.opens.data is None else self.closes).errors.append(error)
+        return valid and not self.errors
+
+    def values(self, *, visit_timezone: str) -> dict:
+        return {
+            **{name: self[name].data for name in self.FIELDS},
+            "timezone": self.timezone.data or visit_timezone,
+        }
+
+    def weekly_hours(self) -> dict[int, list[Interval]] | None:
+        """The same hours every day; None (open at all hours) when none were given."""
+        if self.opens.data is None or self.closes.data is None:
+            return None
+        return {weekday: [(self.opens.data, self.closes.data)] for weekday in range(7)}

@@ -11,7 +11,9 @@ from sqlalchemy.orm import selectinload
 
 from planner.accounts.models import User
 from planner.clock import utc_now
+from planner.itinerary.checks import VenueInfo, distance_km
 from planner.itinerary.models import Stop
+from planner.names import name_key
 from planner.venues.models import OpeningHours, TravelTime, Venue, VenueClosure, VenueKind
 from planner.visits.models import Visit
 
@@ -58,6 +60,38 @@ def venues_query(
     if city:
         query = query.where(Venue.city == city)
     return query
+
+
+# A new venue this close to one on file is likely the same place (issue 14).
+SAME_PLACE_METRES = 200
+
+
+def likely_same_venues(
+    session,
+    *names: str | None,
+    latitude: float | None = None,
+    longitude: float | None = None,
+) -> list[Venue]:
+    """Venues (not in the bin) named like one of `names` give or take case, spaces and
+    punctuation, or within SAME_PLACE_METRES of the coordinates: likely duplicates."""
+    keys = {name_key(name) for name in names} - {""}
+    here = VenueInfo(0, "", "UTC", latitude, longitude)
+    rows = session.execute(
+        sa.select(Venue.id, Venue.name, Venue.name_native, Venue.latitude, Venue.longitude).where(
+            Venue.deleted_at.is_(None)
+        )
+    ).all()
+    ids = []
+    for id_, name, name_native, venue_latitude, venue_longitude in rows:
+        near = (
+            None not in (latitude, longitude, venue_latitude, venue_longitude)
+            and distance_km(here, VenueInfo(id_, name, "UTC", venue_latitude, venue_longitude))
+            * 1000
+            <= SAME_PLACE_METRES
+        )
+        if near or keys & {name_key(name), name_key(name_native)}:
+            ids.append(id_)
+    return list(session.scalars(sa.select(Venue).where(Venue.id.in_(ids)).order_by(Venue.name)))
 
 
 def venue_cities(session) -> list[str]:

@@ -1,18 +1,28 @@
 """Forms for a visit, its return visit and its participants."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import IntegerField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import (
+    FormField,
+    HiddenField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import (
     DataRequired,
     InputRequired,
     Length,
     NumberRange,
     Optional,
+    StopValidation,
     ValidationError,
 )
 
 from planner import rules
 from planner.forms import (
+    CheckboxList,
     CountryField,
     LanguageListField,
     PageForm,
@@ -20,11 +30,18 @@ from planner.forms import (
     blank_to_none,
     form_rule,
     optional_id,
+    optional_int,
     optional_text,
     select_choices,
     strip_whitespace,
 )
-from planner.organizations.forms import organization_choices, organization_field
+from planner.organizations.forms import (
+    NewOrganizationForm,
+    new_organization_error,
+    organization_choices,
+    organization_field,
+)
+from planner.people.forms import NewPersonForm
 from planner.people.models import Person
 from planner.visits.models import ParticipantRole, Side, VisitStatus
 from planner.visits.operations import dates_error, interpreting_languages_error
@@ -131,13 +148,26 @@ def person_label(person: Person) -> str:
     return f"{person.full_name_latin} ({details})" if details else person.full_name_latin
 
 
+def optional_role(value) -> ParticipantRole | None:
+    """A role select's value; the empty "choose" option is no role yet."""
+    if value in (None, "", "None"):
+        return None
+    return ParticipantRole(value)
+
+
 class ParticipantForm(PageForm):
     """Adding a person to a visit (`people=` the choices); editing leaves the person out."""
 
-    person = SelectField(_l("Person"), coerce=optional_id, validators=[DataRequired()])
+    person = SelectField(_l("Person"), coerce=optional_id)
     side = SelectField(_l("Side"), choices=select_choices(Side.choices()), coerce=Side)
+    # No role is chosen for the planner: a hurried "Add" must not make a second head of
+    # delegation (issue 14).
     role = SelectField(
-        _l("Role"), choices=select_choices(ParticipantRole.choices()), coerce=ParticipantRole
+        _l("Role"),
+        choices=[SelectChoice("", _l("— Choose a role —"))]
+        + select_choices(ParticipantRole.choices()),
+        coerce=optional_role,
+        validators=[DataRequired(message=_l("Choose the person's role in this visit."))],
     )
     precedence = IntegerField(
         _l("Precedence"),
@@ -152,14 +182,54 @@ class ParticipantForm(PageForm):
 
     FIELDS = ("side", "role", "precedence", "interpreting_languages")
 
-    def __init__(self, *args, people=None, **kwargs):
+    # Someone not yet known, and their organization, added in the same POST (issue 14).
+    new_person = FormField(NewPersonForm)
+    new_organization = FormField(NewOrganizationForm)
+    # The "Use this one" buttons of the likely-duplicate warning: an existing entry's id.
+    use_person = HiddenField()
+    use_organization = HiddenField()
+
+    def __init__(self, *args, people=None, organizations=(), **kwargs):
         super().__init__(*args, **kwargs)
         if people is None:
-            del self.person
+            for name in (
+                "person",
+                "new_person",
+                "new_organization",
+                "use_person",
+                "use_organization",
+            ):
+                del self[name]
             return
         self.person.choices = [SelectChoice("", _l("— Choose a person —"))] + select_choices(
             (str(person.id), person_label(person)) for person in people
         )
+        self.new_person.organization_id.choices = organization_choices(list(organizations))
+        if chosen := optional_int(self.use_person.data):
+            self.person.data = chosen
+            self.new_person.form.clear()
+            self.new_organization.form.clear()
+        if chosen := optional_int(self.use_organization.data):
+            self.new_person.organization_id.data = chosen
+            self.new_organization.form.clear()
+
+    @property
+    def adds_person(self) -> bool:
+        return "new_person" in self and self.new_person.form.wanted
+
+    def validate_person(self, field) -> None:
+        if field.data is None and not self.adds_person:
+            raise StopValidation(_l("Choose a person, or add a new one below."))
+        if field.data is not None and self.adds_person:
+            raise StopValidation(_l("Choose a person or add a new one, not both."))
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if "new_organization" in self and self.new_organization.form.wanted:
+            if error := new_organization_error(self.adds_person, self.new_person.organization_id):
+                self.new_organization.form.name.errors.append(error)
+                return False
+        return valid
 
     def validate_interpreting_languages(self, field) -> None:
         if error := interpreting_languages_error(self.role.data, field.data):
@@ -167,3 +237,83 @@ class ParticipantForm(PageForm):
 
     def values(self) -> dict:
         return {name: self[name].data for name in self.FIELDS}
+
+
+def optional_side(value) -> Side | None:
+    if value in (None, "", "None"):
+        return None
+    return Side(value)
+
+
+def _side_choices(empty) -> list[SelectChoice]:
+    return [SelectChoice("", empty)] + select_choices(Side.choices())
+
+
+def _role_choices(empty) -> list[SelectChoice]:
+    return [SelectChoice("", empty)] + select_choices(ParticipantRole.choices())
+
+
+class SeveralParticipantsForm(PageForm):
+    """Several people added to a visit at once: each ticked row's side and role, or the side
+    and role for all where a row leaves them empty. Made by several_participants_form."""
+
+    person_ids = CheckboxList(_l("People"), coerce=int)
+    side_for_all = SelectField(
+        _l("Side for everyone ticked"),
+        choices=_side_choices(_l("— Each row's own —")),
+        coerce=optional_side,
+    )
+    role_for_all = SelectField(
+        _l("Role for everyone ticked"),
+        choices=_role_choices(_l("— Each row's own —")),
+        coerce=optional_role,
+        description=_l("A row's own side or role, when chosen, counts for that row."),
+    )
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.people = people
+        self.person_ids.choices = select_choices((p.id, person_label(p)) for p in people)
+
+    def row(self, person: Person) -> tuple[SelectField, SelectField]:
+        return self[f"side_{person.id}"], self[f"role_{person.id}"]
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if not self.person_ids.data:
+            self.person_ids.errors.append(_l("Tick the people to add."))
+            return False
+        for person, side, role in self.chosen():
+            side_field, role_field = self.row(person)
+            if side is None:
+                side_field.errors.append(_l("Choose a side here, or one side for everyone."))
+            if role is None:
+                role_field.errors.append(_l("Choose a role here, or one role for everyone."))
+        return valid and not self.errors
+
+    def chosen(self) -> list[tuple[Person, Side | None, ParticipantRole | None]]:
+        """Each ticked person with their side and role, the row's own before the common one."""
+        ticked = set(self.person_ids.data or ())
+        return [
+            (
+                person,
+                self.row(person)[0].data or self.side_for_all.data,
+                self.row(person)[1].data or self.role_for_all.data,
+            )
+            for person in self.people
+            if person.id in ticked
+        ]
+
+
+def several_participants_form(people: list[Person], **kwargs) -> SeveralParticipantsForm:
+    """The form with a side and a role select on each person's row."""
+    rows = {}
+    for person in people:
+        rows[f"side_{person.id}"] = SelectField(
+            _l("Side"), choices=_side_choices(_l("— Side —")), coerce=optional_side
+        )
+        rows[f"role_{person.id}"] = SelectField(
+            _l("Role"), choices=_role_choices(_l("— Role —")), coerce=optional_role
+        )
+    form_class = type("SeveralParticipantsForm", (SeveralParticipantsForm,), rows)
+    return form_class(people=people, **kwargs)

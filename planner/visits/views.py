@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
-from planner import params
+from planner import new_entries, params
 from planner.calendars import operations as calendar_operations
 from planner.calendars.mail import letters, outbox
 from planner.clock import app_office_today, utc_now
@@ -38,8 +38,10 @@ from planner.visits.forms import (
     ParticipantForm,
     ReturnVisitForm,
     VisitForm,
+    several_participants_form,
 )
 from planner.visits.models import (
+    Participant,
     Period,
     Side,
     Visit,
@@ -323,12 +325,16 @@ def participants_url(visit: Visit) -> str:
     return url_for("visits.show_visit", visit_id=visit.id, _anchor="participants")
 
 
-def new_person_url(visit: Visit) -> str | None:
-    """The people page's form for someone not yet known, coming back here afterwards."""
-    for endpoint in ("people.create_person", "people.create_person_page"):
-        if endpoint in current_app.view_functions:
-            return url_for(endpoint, next=url_for("visits.add_participant", visit_id=visit.id))
-    return None
+def add_chosen_or_new_person(form: ParticipantForm, visit: Visit) -> Participant:
+    if form.adds_person:
+        person = new_entries.new_person(
+            db.session, form.new_person.form, form.new_organization.form, acting=acting_user()
+        )
+    else:
+        person = db.session.get(Person, form.person.data) or abort(400)
+    return operations.add_participant(
+        db.session, visit, acting=acting_user(), person=person, **form.values()
+    )
 
 
 @bp.route("/visits/<int:visit_id>/participants/new", methods=["GET", "POST"])
@@ -336,31 +342,78 @@ def new_person_url(visit: Visit) -> str | None:
 def add_participant(visit_id: int):
     visit = live_visit_or_404(visit_id)
     form = ParticipantForm(
-        people=operations.people_not_in(db.session, visit), precedence=visit.next_precedence
+        people=operations.people_not_in(db.session, visit),
+        organizations=all_organizations(db.session),
+        precedence=visit.next_precedence,
+        side=params.text_arg("side") or None,
     )
+    likely = new_entries.LikelyDuplicates()
     if form.validate_on_submit():
-        person = db.session.get(Person, form.person.data) or abort(400)
-        try:
-            participant = operations.add_participant(
-                db.session, visit, acting=acting_user(), person=person, **form.values()
-            )
-        except VisitError as error:
-            show_error(form, error)
-        else:
-            flash(
-                html_gettext(
-                    "%(name)s takes part in the visit.", name=participant.person.display_name
-                ),
-                "success",
-            )
-            return redirect(participants_url(visit))
+        likely = new_entries.likely_duplicates(
+            db.session,
+            organization=form.new_organization.form,
+            person=form.new_person.form,
+        )
+        if not likely:
+            try:
+                participant = add_chosen_or_new_person(form, visit)
+            except VisitError as error:
+                show_error(form, error)  # a 400: the new person and organization are not kept
+            else:
+                flash(
+                    html_gettext(
+                        "%(name)s takes part in the visit.", name=participant.person.display_name
+                    ),
+                    "success",
+                )
+                if "another" in request.form:
+                    side = participant.side.value
+                    return redirect(url_for("visits.add_participant", visit_id=visit.id, side=side))
+                return redirect(participants_url(visit))
     return form_page(
         "visits/participant_form.html",
         form,
         visit=visit,
         participant=None,
-        new_person_url=new_person_url(visit),
+        likely=new_entries.likely_choices(likely),
     )
+
+
+@bp.route("/visits/<int:visit_id>/participants/several", methods=["GET", "POST"])
+@planner_required
+def add_several_participants(visit_id: int):
+    visit = live_visit_or_404(visit_id)
+    form = several_participants_form(operations.people_not_in(db.session, visit))
+    if form.validate_on_submit():
+        added = []
+        for person, side, role in form.chosen():
+            try:
+                added.append(
+                    operations.add_participant(
+                        db.session,
+                        visit,
+                        acting=acting_user(),
+                        person=person,
+                        side=side,
+                        role=role,
+                        # An interpreter interprets the languages they speak.
+                        interpreting_languages=list(person.languages or []),
+                    )
+                )
+            except VisitError as error:
+                # A 400: none of them is added, the page says which row to change.
+                form.row(person)[1].errors.append(error.message)
+        if not form.errors:
+            flash(
+                html_ngettext(
+                    "%(num)d person takes part in the visit.",
+                    "%(num)d people take part in the visit.",
+                    len(added),
+                ),
+                "success",
+            )
+            return redirect(participants_url(visit))
+    return form_page("visits/several_participants_form.html", form, visit=visit)
 
 
 @bp.route("/visits/<int:visit_id>/participants/<int:participant_id>", methods=["GET", "POST"])
