@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache, lru_cache
+from typing import Protocol
 from weakref import WeakKeyDictionary
 
 from babel import Locale
@@ -19,6 +20,7 @@ from planner import timefmt
 from planner.bidi import isolate_html, isolate_text
 from planner.config import LANGUAGES
 from planner.extensions import babel
+from planner.names import name_in, persian_or_none
 
 RTL_LANGUAGES = frozenset({"fa", "ar", "ur", "he"})
 
@@ -127,6 +129,30 @@ def _country_html(code: str, language: str, title: str) -> Markup:
     return shown + Markup('<abbr class="country" title="%s">%s</abbr>') % (title, code)
 
 
+class Named(Protocol):
+    """A person, venue or organization: a Latin name, and maybe one in the Persian script."""
+
+    def name_in(self, language: str) -> str: ...
+
+    def other_name_in(self, language: str) -> str | None: ...
+
+
+def reader_name(thing: Named | None) -> str:
+    """Its name in the reader's script (planner/names.py): the Persian one on Persian pages
+    when one is stored, else the Latin one; '' for nothing."""
+    return thing.name_in(current_language()) if thing is not None else ""
+
+
+def other_name(thing: Named | None) -> str | None:
+    """Its other stored name, the one the reader is not shown first."""
+    return thing.other_name_in(current_language()) if thing is not None else None
+
+
+def in_reader_script(latin: str, native: str | None) -> str:
+    """A name and its native form, as a query gave them: the one the reader reads."""
+    return name_in(current_language(), latin, persian_or_none(native))
+
+
 def date_range_html(first: date, last: date) -> Markup:
     """A visit's dates as one short range of <time> elements."""
     return _date_range_html(first, last, current_language())
@@ -220,6 +246,9 @@ def init_app(app: Flask) -> None:
         "language_name": language_name,
         "country_name": country_name,
         "country": country_html,
+        "named": reader_name,  # a person, venue or organization in the reader's script
+        "other_name": other_name,
+        "in_script": in_reader_script,
         "bdi": isolate_html,  # a name inside a sentence on a page
         "isolate": isolate_text,  # the same in plain text: <title>, attributes
     }

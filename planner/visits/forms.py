@@ -13,6 +13,7 @@ from wtforms.validators import (
 
 from planner import rules
 from planner.forms import (
+    PICKER,
     CountryField,
     LanguageListField,
     PageForm,
@@ -21,9 +22,12 @@ from planner.forms import (
     form_rule,
     optional_id,
     optional_text,
+    searchable_choice,
     select_choices,
     strip_whitespace,
 )
+from planner.i18n import current_language
+from planner.names import sort_key
 from planner.organizations.forms import organization_choices, organization_field
 from planner.people.models import Person
 from planner.visits.models import ParticipantRole, Side, VisitStatus
@@ -124,17 +128,22 @@ class ReturnVisitForm(PageForm):
     )
 
 
-def person_label(person: Person) -> str:
+def person_label(person: Person, language: str) -> str:
+    """'Farhad Beiranvand (Governor, Governor's Office)', in the reader's script."""
+    organization = person.organization
     details = ", ".join(
-        part for part in (person.position, person.organization and person.organization.name) if part
+        part for part in (person.position, organization and organization.name_in(language)) if part
     )
-    return f"{person.full_name_latin} ({details})" if details else person.full_name_latin
+    name = person.name_in(language)
+    return f"{name} ({details})" if details else name
 
 
 class ParticipantForm(PageForm):
     """Adding a person to a visit (`people=` the choices); editing leaves the person out."""
 
-    person = SelectField(_l("Person"), coerce=optional_id, validators=[DataRequired()])
+    person = SelectField(
+        _l("Person"), coerce=optional_id, validators=[DataRequired()], render_kw=PICKER
+    )
     side = SelectField(_l("Side"), choices=select_choices(Side.choices()), coerce=Side)
     role = SelectField(
         _l("Role"), choices=select_choices(ParticipantRole.choices()), coerce=ParticipantRole
@@ -157,9 +166,16 @@ class ParticipantForm(PageForm):
         if people is None:
             del self.person
             return
-        self.person.choices = [SelectChoice("", _l("— Choose a person —"))] + select_choices(
-            (str(person.id), person_label(person)) for person in people
-        )
+        language = current_language()
+        self.person.choices = [SelectChoice("", _l("— Choose a person —"))] + [
+            searchable_choice(
+                str(person.id),
+                person_label(person, language),
+                person.display_name,
+                person.full_name_native,
+            )
+            for person in sorted(people, key=lambda person: sort_key(person.name_in(language)))
+        ]
 
     def validate_interpreting_languages(self, field) -> None:
         if error := interpreting_languages_error(self.role.data, field.data):
