@@ -127,6 +127,13 @@ class CheckboxList(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
 
+    def __iter__(self):
+        # Each box gets its own choice's attributes (the picker's data-search), not the
+        # list's (WTForms gives every option the field's render_kw).
+        for option in super().__iter__():
+            option.render_kw = dict(option.choice.render_kw)
+            yield option
+
 
 def off_list_choices(values, listed) -> list[SelectChoice]:
     """Values a field holds that are not among its choices (a code stored before the list
