@@ -23,10 +23,13 @@ from planner.extensions import babel
 from planner.names import name_in, persian_or_none
 
 RTL_LANGUAGES = frozenset({"fa", "ar", "ur", "he"})
+# The language chosen with the header's switcher in this browser, for pages before sign-in.
+LANGUAGE_COOKIE = "pishvaz_language"
 
 
 def select_locale() -> str | None:
-    """The signed-in user's language, else a language chosen this session, else the browser's.
+    """The signed-in user's language, else a language chosen this session or in this browser
+    (the switcher's cookie), else the browser's Accept-Language.
 
     Outside a request (the CLI, e-mail jobs) the default language applies.
     """
@@ -36,7 +39,13 @@ def select_locale() -> str | None:
         return current_user.locale
     if session.get("locale") in LANGUAGES:
         return session["locale"]
-    return browser_language()
+    return chosen_language() or browser_language()
+
+
+def chosen_language() -> str | None:
+    """The language chosen with the header's switcher in this browser, if any."""
+    value = request.cookies.get(LANGUAGE_COOKIE)
+    return value if value in LANGUAGES else None
 
 
 def browser_language() -> str:
