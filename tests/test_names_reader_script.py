@@ -1,6 +1,8 @@
 """Names in the reader's script: where a Persian name of a venue, person or organization is
 stored, Persian pages show it, and English pages the Latin one (planner/names.py)."""
 
+import email
+import email.policy
 import re
 from datetime import date
 
@@ -8,15 +10,20 @@ import pytest
 import sqlalchemy as sa
 
 from planner.accounts.models import Role
+from planner.bidi import FSI, PDI
+from planner.calendars.mail import MailSettings, plan_programme, queue_messages
+from planner.calendars.models import MailMessage
+from planner.clock import utc_now
 from planner.extensions import db
 from planner.itinerary.checks import ERROR, Finding
 from planner.itinerary.findings import finding_from_json, finding_to_json
 from planner.itinerary.messages import HTML, Name, Names, render_finding
+from planner.itinerary.models import StopKind
 from planner.names import in_persian_script
 from planner.organizations.models import Organization, OrganizationKind
 from planner.people.models import Person
 from planner.venues.models import Venue, VenueClosure
-from planner.visits.models import Participant
+from planner.visits.models import Participant, ParticipantRole, Side
 
 DAY = date(2026, 12, 15)
 
@@ -151,3 +158,34 @@ def test_the_organization_picker_names_and_orders_them_in_the_reader_s_script(cl
     assert 'data-search="Zagros Hotel | هتل زاگرس"' in select
     assert "data-picker" in select
     assert db.session.scalar(sa.select(sa.func.count(Organization.id))) == 2
+
+
+def test_a_letter_in_persian_greets_by_the_persian_name_and_gives_the_persian_venue(
+    visit, create_stop, add_participant, castle
+):
+    castle.name_native = "قلعه فلک‌الافلاک"
+    host = add_participant(
+        visit,
+        "Bahram Sepahvand",
+        native="بهرام سپهوند",
+        side=Side.HOST,
+        role=ParticipantRole.HOST,
+        languages=["fa"],
+    )
+    host.person.nationality = "IR"
+    host.person.email = "sepahvand@lorestan-chamber.example"
+    tour = create_stop(
+        visit, DAY, "15:00", "16:30", kind=StopKind.CULTURAL_VISIT, title="Castle tour"
+    )
+    tour.venue = castle
+    tour.attendees.append(host)
+    db.session.commit()
+    settings = MailSettings("protocol@lorestan-chamber.example", "Protocol Office", "127.0.0.1", 25)
+    queue_messages(
+        db.session, plan_programme(db.session, visit), settings, acting=None, now=utc_now()
+    )
+    row = db.session.scalars(sa.select(MailMessage)).one()
+    message = email.message_from_string(row.body, policy=email.policy.default)
+    text = next(p for p in message.walk() if p.get_content_type() == "text/plain").get_content()
+    assert f"{FSI}بهرام سپهوند{PDI} گرامی،" in text
+    assert "قلعه فلک‌الافلاک" in text and "Falak-ol-Aflak castle" not in text
