@@ -50,7 +50,7 @@ def list_people():
         nationality=nationality,
         organization=organization,
         nationalities=[(code, country_name(code)) for code in nationalities(db.session)],
-        organizations=[(item.id, item.name) for item in all_organizations(db.session)],
+        organizations=[(item.id, reader_name(item)) for item in all_organizations(db.session)],
     )
 
 
