@@ -44,7 +44,7 @@ def main(language: str = "en") -> None:
             page.goto("/sign-in")
             page.fill("input[name=email]", "shot@pishvaz.example")
             page.fill("input[name=password]", PASSWORD)
-            page.click("button[type=submit]")
+            page.click("main button[type=submit]")
             page.goto(f"/visits/{visit_id}")
             out = OUT if language == "en" else OUT.with_name(f"visit-page-{language}.png")
             page.screenshot(path=str(out), full_page=False)

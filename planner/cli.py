@@ -61,14 +61,21 @@ def read_password(stream=None) -> str:
     default=Role.VIEWER.value,
     show_default=True,
 )
-@click.option("--locale", type=click.Choice(["en", "fa"]), default="en", show_default=True)
+@click.option(
+    "--locale",
+    type=click.Choice(["en", "fa"]),
+    default=None,
+    help="Their language; without it, their browser's is taken when they first sign in.",
+)
 @audited
 @click.option(
     "--temporary",
     is_flag=True,
     help="The password is a temporary one: the user chooses their own at first sign-in.",
 )
-def create_user_command(email: str, name: str, role: str, locale: str, temporary: bool) -> None:
+def create_user_command(
+    email: str, name: str, role: str, locale: str | None, temporary: bool
+) -> None:
     """Add a staff user; the password is read from standard input or prompted for."""
     if (message := rules.single_line_error(name)) is not None:
         raise click.ClickException(str(message))

@@ -27,7 +27,13 @@ from wtforms.widgets import CheckboxInput, DateInput, ListWidget, Select, TextIn
 
 from planner import rules
 from planner.i18n import current_language
-from planner.names import country_names, language_names
+from planner.names import (
+    country_names,
+    country_search,
+    language_names,
+    language_search,
+    search_text,
+)
 from planner.timefmt import PERSIAN_DIGITS
 from planner.visit_days import day_label
 
@@ -122,6 +128,13 @@ class CheckboxList(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
 
+    def __iter__(self):
+        # Each box gets its own choice's attributes (the picker's data-search), not the
+        # list's (WTForms gives every option the field's render_kw).
+        for option in super().__iter__():
+            option.render_kw = dict(option.choice.render_kw)
+            yield option
+
 
 def off_list_choices(values, listed) -> list[SelectChoice]:
     """Values a field holds that are not among its choices (a code stored before the list
@@ -133,9 +146,32 @@ def off_list_choices(values, listed) -> list[SelectChoice]:
     ]
 
 
-def named_choices(pairs) -> list[SelectChoice]:
-    """Choices labelled "China (CN)": the name to choose by, the code for who knows it."""
-    return [SelectChoice(code, f"{name} ({code})") for code, name in pairs]
+def named_choices(pairs, search: dict[str, str] | None = None) -> list[SelectChoice]:
+    """Choices labelled "China (CN)": the name to choose by, the code for who knows it;
+    `search` gives each code what the picker's filter matches (its names in every script)."""
+    return [
+        SelectChoice(code, f"{name} ({code})", render_kw=picker_search((search or {}).get(code)))
+        for code, name in pairs
+    ]
+
+
+# --- Pickers that filter as one types (static/js/picker.js) ---------------------------------
+# A <select> or a list of checkboxes with the attribute PICKER gets a search box when the
+# page has JavaScript; each option's data-search holds its names in every script, so that
+# "تر" and "Tur" both find Turkey. Without JavaScript the plain control is all there is,
+# and it sends the same values.
+
+PICKER = {"data-picker": ""}
+
+
+def picker_search(text: str | None) -> dict:
+    """An option's render_kw: what the picker's filter matches besides its label."""
+    return {"data-search": text} if text else {}
+
+
+def searchable_choice(value, label, *names: str | None) -> SelectChoice:
+    """A choice that the picker finds by any of `names` (a name in each script) and its label."""
+    return SelectChoice(value, label, render_kw=picker_search(search_text(*names)))
 
 
 # The shared rules, worded for a page that offers a list rather than a box to type in.
@@ -156,6 +192,7 @@ class CountryField(SelectField):
             choices=self._country_choices,
             filters=[blank_to_none],
             validators=[DataRequired() if required else Optional()],
+            render_kw=PICKER,
             **kwargs,
         )
         self.empty_label = _l("— Choose a country —") if required else _l("— None —")
@@ -165,7 +202,7 @@ class CountryField(SelectField):
         return [
             SelectChoice("", self.empty_label),
             *off_list_choices([self.data] if self.data else [], rules.COUNTRY_CODES),
-            *named_choices(countries),
+            *named_choices(countries, country_search()),
         ]
 
     def pre_validate(self, form) -> None:
@@ -180,13 +217,13 @@ class LanguageListField(CheckboxList):
     """
 
     def __init__(self, label, **kwargs):
-        super().__init__(label, choices=self._language_choices, **kwargs)
+        super().__init__(label, choices=self._language_choices, render_kw=PICKER, **kwargs)
 
     def _language_choices(self) -> list[SelectChoice]:
         languages = language_names(current_language())
         return [
             *off_list_choices(self.data or [], rules.LANGUAGE_CODES),
-            *named_choices(languages),
+            *named_choices(languages, language_search()),
         ]
 
     def process_formdata(self, valuelist) -> None:

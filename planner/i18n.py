@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache, lru_cache
+from typing import Protocol
 from weakref import WeakKeyDictionary
 
 from babel import Locale
@@ -19,12 +20,16 @@ from planner import timefmt
 from planner.bidi import isolate_html, isolate_text
 from planner.config import LANGUAGES
 from planner.extensions import babel
+from planner.names import name_in, persian_or_none
 
 RTL_LANGUAGES = frozenset({"fa", "ar", "ur", "he"})
+# The language chosen with the header's switcher in this browser, for pages before sign-in.
+LANGUAGE_COOKIE = "pishvaz_language"
 
 
 def select_locale() -> str | None:
-    """The signed-in user's language, else a language chosen this session, else the browser's.
+    """The signed-in user's language, else a language chosen this session or in this browser
+    (the switcher's cookie), else the browser's Accept-Language.
 
     Outside a request (the CLI, e-mail jobs) the default language applies.
     """
@@ -34,7 +39,13 @@ def select_locale() -> str | None:
         return current_user.locale
     if session.get("locale") in LANGUAGES:
         return session["locale"]
-    return browser_language()
+    return chosen_language() or browser_language()
+
+
+def chosen_language() -> str | None:
+    """The language chosen with the header's switcher in this browser, if any."""
+    value = request.cookies.get(LANGUAGE_COOKIE)
+    return value if value in LANGUAGES else None
 
 
 def browser_language() -> str:
@@ -125,6 +136,30 @@ def _country_html(code: str, language: str, title: str) -> Markup:
     name = _locale_names(language)[1].get(code, code)
     shown = Markup("<bdi>%s</bdi>&nbsp;") % name if name != code else Markup()
     return shown + Markup('<abbr class="country" title="%s">%s</abbr>') % (title, code)
+
+
+class Named(Protocol):
+    """A person, venue or organization: a Latin name, and maybe one in the Persian script."""
+
+    def name_in(self, language: str) -> str: ...
+
+    def other_name_in(self, language: str) -> str | None: ...
+
+
+def reader_name(thing: Named | None) -> str:
+    """Its name in the reader's script (planner/names.py): the Persian one on Persian pages
+    when one is stored, else the Latin one; '' for nothing."""
+    return thing.name_in(current_language()) if thing is not None else ""
+
+
+def other_name(thing: Named | None) -> str | None:
+    """Its other stored name, the one the reader is not shown first."""
+    return thing.other_name_in(current_language()) if thing is not None else None
+
+
+def in_reader_script(latin: str, native: str | None) -> str:
+    """A name and its native form, as a query gave them: the one the reader reads."""
+    return name_in(current_language(), latin, persian_or_none(native))
 
 
 def date_range_html(first: date, last: date) -> Markup:
@@ -220,6 +255,9 @@ def init_app(app: Flask) -> None:
         "language_name": language_name,
         "country_name": country_name,
         "country": country_html,
+        "named": reader_name,  # a person, venue or organization in the reader's script
+        "other_name": other_name,
+        "in_script": in_reader_script,
         "bdi": isolate_html,  # a name inside a sentence on a page
         "isolate": isolate_text,  # the same in plain text: <title>, attributes
     }

@@ -12,6 +12,7 @@ from functools import cache
 
 from babel import Locale
 
+from planner.config import LANGUAGES
 from planner.rules import COUNTRY_CODES, LANGUAGE_CODES
 
 # The alphabet in CLDR's Persian order: آ before ا, and the hamza (with أ, إ, ؤ, ئ as forms of
@@ -67,3 +68,58 @@ def name_key(name: str | None) -> str:
         return ""
     text = unicodedata.normalize("NFKC", name).translate(PERSIAN_FORMS)
     return "".join(char for char in text.casefold() if char.isalnum())
+
+
+# --- Names of people, venues and organizations in the reader's script ----------------------
+# A venue, an organization or a person may have a second name stored besides the Latin one
+# ("in its own language", "in their own script"). Persian pages show it when it is written
+# in the Persian (Arabic) script, so a Kazakh's Cyrillic name is not shown to a Persian
+# reader; every other page shows the Latin one.
+
+PERSIAN_SCRIPT_LANGUAGES = frozenset({"fa"})
+
+
+def in_persian_script(text: str | None) -> bool:
+    """True when every letter of `text` is an Arabic-script letter (Persian, Arabic)."""
+    letters = [char for char in text or "" if char.isalpha()]
+    return bool(letters) and all(
+        "\u0600" <= char <= "\u06ff" or "\ufb50" <= char <= "\ufeff" for char in letters
+    )
+
+
+def persian_or_none(text: str | None) -> str | None:
+    """`text` when it is a name in the Persian script, else None."""
+    return text if in_persian_script(text) else None
+
+
+def name_in(language: str, latin: str, persian: str | None) -> str:
+    """The name a reader of `language` reads: the Persian one on Persian pages when there is
+    one, else the Latin one."""
+    if persian and language in PERSIAN_SCRIPT_LANGUAGES:
+        return persian
+    return latin
+
+
+def search_text(*names: str | None) -> str:
+    """What a picker's filter matches an option against (static/js/picker.js): its names in
+    every script, joined; the script folds case, accents and Arabic letter forms."""
+    seen: list[str] = []
+    for name in names:
+        if name and name not in seen:
+            seen.append(name)
+    return " | ".join(seen)
+
+
+@cache
+def country_search() -> dict[str, str]:
+    """{code: what a country picker matches}: its name in every language of the pages and
+    its code, so "Tur" and "تر" both find Turkey on either page."""
+    named = [dict(country_names(language)) for language in LANGUAGES]
+    return {code: search_text(*(names[code] for names in named), code) for code in COUNTRY_CODES}
+
+
+@cache
+def language_search() -> dict[str, str]:
+    """{code: what a language picker matches}, as country_search."""
+    named = [dict(language_names(language)) for language in LANGUAGES]
+    return {code: search_text(*(names[code] for names in named), code) for code in LANGUAGE_CODES}

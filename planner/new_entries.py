@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from planner.accounts.models import User
 from planner.forms import NewEntryForm
-from planner.i18n import country_name
+from planner.i18n import country_name, current_language
 from planner.itinerary.forms import venue_label
 from planner.organizations.forms import NewOrganizationForm
 from planner.organizations.models import Organization
@@ -101,11 +101,12 @@ def new_venue(
 
 def likely_choices(likely: LikelyDuplicates) -> dict[str, list[tuple[int, str]]]:
     """(id, how the page names it) of each likely duplicate, for its "Use this one" button."""
+    language = current_language()
     return {
         "organizations": [
-            (item.id, f"{item.name} — {country_name(item.country)}")
+            (item.id, f"{item.name_in(language)} — {country_name(item.country)}")
             for item in likely.organizations
         ],
-        "people": [(item.id, person_label(item)) for item in likely.people],
-        "venues": [(item.id, venue_label(item)) for item in likely.venues],
+        "people": [(item.id, person_label(item, language)) for item in likely.people],
+        "venues": [(item.id, venue_label(item, language)) for item in likely.venues],
     }

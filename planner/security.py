@@ -37,7 +37,9 @@ from planner.i18n import current_language
 # Pages an anonymous visitor may reach. Everything else needs a signed-in user;
 # tests/test_security.py walks the URL map to prove it. A calendar feed is opened by the
 # unguessable token in its URL, since calendar apps cannot sign in.
-PUBLIC_ENDPOINTS = frozenset({"accounts.login", "static", "calendars.feed", "health.healthz"})
+PUBLIC_ENDPOINTS = frozenset(
+    {"accounts.login", "accounts.set_language", "static", "calendars.feed", "health.healthz"}
+)
 
 # Parts of the site that sign requests in their own way (the API: by bearer token, never by
 # the session cookie), as {path prefix: sign_in}; see sign_in_by_path.

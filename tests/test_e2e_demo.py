@@ -22,7 +22,7 @@ def test_officer_signs_in_and_reads_the_demo_programme(browser_page, demo_visit,
     assert page.url.endswith(f"/sign-in?next=/visits/{demo_visit.id}")
     page.fill("input[name=email]", officer.email)
     page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     page.wait_for_url(f"**/visits/{demo_visit.id}")
     assert demo_visit.title in page.title() or demo_visit.title in page.content()
     body = page.inner_text("body")

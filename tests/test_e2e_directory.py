@@ -25,7 +25,7 @@ def sign_in(page, user) -> None:
     page.goto("/sign-in")
     page.fill("input[name=email]", user.email)
     page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     page.wait_for_load_state()
 
 

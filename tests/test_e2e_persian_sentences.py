@@ -53,7 +53,7 @@ def persian_page(app, create_staff):
         page.goto("/sign-in")
         page.fill("input[name=email]", officer.email)
         page.fill("input[name=password]", PASSWORD)
-        page.click("button[type=submit]")
+        page.click("main button[type=submit]")
         page.wait_for_load_state()
         yield page
 

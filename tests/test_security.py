@@ -18,6 +18,8 @@ SELF_SERVICE = {
     "accounts.profile",
     "accounts.change_password",
     "accounts.sign_out_everywhere",
+    # One's own language, from the header's switcher (also before sign-in: a cookie).
+    "accounts.set_language",
     # One's own calendar feed link (planner/calendars/views.py).
     "calendars.revoke_own_feed",
     "calendars.reissue_own_feed",

@@ -1,7 +1,15 @@
 """Forms for signing in, one's own profile, and user management."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    StringField,
+)
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
 from planner.accounts.models import Role, user_by_email
@@ -11,6 +19,13 @@ from planner.extensions import db
 from planner.forms import PageForm, form_rule, select_choices, strip_whitespace
 
 LANGUAGE_CHOICES = select_choices(LANGUAGES.items())
+
+
+class LanguageForm(PageForm):
+    """The header's switcher: a language, and the page to go back to."""
+
+    language = SelectField(_l("Language"), choices=LANGUAGE_CHOICES)
+    next = HiddenField()
 
 
 class LoginForm(PageForm):
@@ -96,7 +111,13 @@ class UserForm(PageForm):
     role = SelectField(
         _l("Role"), choices=select_choices(Role.choices()), default=Role.VIEWER.value
     )
-    locale = SelectField(_l("Language"), choices=LANGUAGE_CHOICES)
+    # Empty: not chosen; they get their browser's language when they first sign in.
+    locale = SelectField(
+        _l("Language"),
+        choices=[SelectChoice("", _l("— Their browser's language —")), *LANGUAGE_CHOICES],
+        coerce=lambda value: value or None,
+        default=None,
+    )
     active = BooleanField(_l("Active"), default=True)
     password = PasswordField(
         _l("Password"),

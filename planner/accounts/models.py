@@ -32,7 +32,8 @@ class User(UserMixin, Model):
     name: Mapped[str] = mapped_column(sa.String(200))
     password_hash: Mapped[str] = mapped_column(sa.String(255))
     role: Mapped[Role] = mapped_column(enum_type(Role, "user_role"), default=Role.VIEWER)
-    locale: Mapped[str] = mapped_column(sa.String(8), default="en")
+    # None until chosen: the browser's language is taken at the first sign-in (i18n.py).
+    locale: Mapped[str | None] = mapped_column(sa.String(8), default=None)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
     # See Participant.feed_generation: the staff feed across all visits.

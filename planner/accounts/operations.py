@@ -17,11 +17,12 @@ def create_user(
     name: str,
     password: str,
     role: Role,
-    locale: str = "en",
+    locale: str | None = None,
     must_change_password: bool = False,
 ) -> User:
     """`must_change_password`: the password was chosen for them (the demo's, an
-    administrator's), and they are to choose their own at their first sign-in."""
+    administrator's), and they are to choose their own at their first sign-in. `locale`
+    None: not chosen, their browser's language is taken when they first sign in."""
     if user_by_email(session, email) is not None:
         raise UserError(f"a user with the e-mail {email.strip().lower()} already exists")
     user = User(
@@ -66,3 +67,10 @@ def update_user(session, user: User, **changes) -> User:
             raise UserError(str(error)) from error
     session.flush()
     return user
+
+
+def settle_language(user: User, language: str) -> None:
+    """At sign-in: a user who never chose a language keeps the one their browser asked for
+    (or the one chosen on the sign-in page); a chosen one is never overridden."""
+    if user.locale is None:
+        user.locale = language

@@ -23,16 +23,17 @@ from flask_login import current_user, logout_user
 from planner.accounts.api_tokens import issue_token, revoke_token, tokens_of
 from planner.accounts.forms import (
     ApiTokenForm,
+    LanguageForm,
     LoginForm,
     PasswordChangeForm,
     ProfileForm,
     UserForm,
 )
 from planner.accounts.models import ApiToken, Role, User, user_by_email, user_signing_in
-from planner.accounts.operations import UserError, create_user, update_user
+from planner.accounts.operations import UserError, create_user, settle_language, update_user
 from planner.audit.models import SecurityEventKind
 from planner.extensions import db, limiter
-from planner.i18n import html_gettext
+from planner.i18n import LANGUAGE_COOKIE, browser_language, chosen_language, html_gettext
 from planner.security import (
     admin_required,
     is_safe_next,
@@ -105,12 +106,41 @@ def login():
             )
             flash(_("The e-mail or password is not right, or the account is disabled."), "error")
             return render_template("accounts/login.html", form=form), 401
+        settle_language(user, chosen_language() or browser_language())
         session.clear()
         start_session(user, remember=form.remember.data)
         security_event(SecurityEventKind.SIGN_IN, user=user)
         target = request.args.get("next")
         return redirect(target if is_safe_next(target) else url_for("visits.list_visits"))
     return render_template("accounts/login.html", form=form)
+
+
+# The switcher's choice is kept in this browser for a year: the pages before sign-in read it.
+LANGUAGE_COOKIE_DAYS = 365
+
+
+@bp.post("/language")
+def set_language():
+    """The header's switcher: the page again in the chosen language, remembered on the user
+    when signed in, and in this browser (a cookie) for the sign-in page."""
+    form = LanguageForm()
+    target = form.next.data
+    back = redirect(target if is_safe_next(target) else url_for("visits.list_visits"))
+    if not form.validate_on_submit():
+        flash(_("Choose English or فارسی."), "error")
+        return back
+    language = form.language.data
+    if current_user.is_authenticated:
+        update_user(db.session, acting_user(), locale=language)
+    back.set_cookie(
+        LANGUAGE_COOKIE,
+        language,
+        max_age=LANGUAGE_COOKIE_DAYS * 24 * 3600,
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
+        httponly=True,
+        samesite="Lax",
+    )
+    return back
 
 
 @bp.post("/sign-out")

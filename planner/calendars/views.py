@@ -37,7 +37,7 @@ from planner.calendars.events import (
 from planner.calendars.ics import CalendarInfo, Person, build_calendar
 from planner.database import read_only
 from planner.extensions import db
-from planner.i18n import browser_language, html_gettext
+from planner.i18n import browser_language, html_gettext, reader_name
 from planner.security import planner_required, security_event
 from planner.timefmt import local_day_bounds
 from planner.visits.models import Participant
@@ -235,7 +235,7 @@ def revoke_participant_feed(visit_id: int, participant_id: int):
     flash(
         html_gettext(
             "The calendar link of %(name)s no longer works. Issue a new one when they need it.",
-            name=participant.person.display_name,
+            name=reader_name(participant.person),
         ),
         "success",
     )
@@ -251,7 +251,7 @@ def reissue_participant_feed(visit_id: int, participant_id: int):
     flash(
         html_gettext(
             "%(name)s has a new calendar link; the earlier one no longer works.",
-            name=participant.person.display_name,
+            name=reader_name(participant.person),
         ),
         "success",
     )

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from planner.itinerary.findings import ERROR, WARNING, Code, Finding
 from planner.itinerary.kinds import StopKind
-from planner.itinerary.messages import N_, Country, Day, Holiday, Names, Weekday
+from planner.itinerary.messages import N_, Country, Day, Holiday, Name, Names, Weekday
 from planner.visit_days import holiday_days, holiday_names
 from planner.visits.models import ParticipantRole, Side
 
@@ -69,6 +69,11 @@ class VenueInfo:
     opening_hours: dict[int, list[tuple[time, time]]] = field(default_factory=dict)
     closed_dates: frozenset[date] = frozenset()
     country: str | None = None  # ISO 3166-1 alpha-2; None: in the host country
+    persian_name: str | None = None  # shown to Persian readers of its findings
+
+    @property
+    def named(self) -> Name:
+        return Name(self.name, self.persian_name)
 
 
 @dataclass(frozen=True)
@@ -79,6 +84,11 @@ class AttendeeInfo:
     role: str  # a ParticipantRole value
     languages: frozenset[str] = frozenset()
     interpreting: frozenset[str] = frozenset()  # empty unless an interpreter
+    persian_name: str | None = None  # shown to Persian readers of its findings
+
+    @property
+    def named(self) -> Name:
+        return Name(self.name, self.persian_name)
 
     @property
     def is_interpreter(self) -> bool:
@@ -186,7 +196,7 @@ def _when(stop: StopInfo, zone_name: str) -> str:
 def check_people(plan: Plan) -> list[Finding]:
     """Nobody is in two places at once, in this visit or across visits."""
     # In the order the plan first names them (a person has one name in a visit).
-    names = {a.person_id: a.name for stop in plan.stops for a in stop.attendees}
+    names = {a.person_id: a.named for stop in plan.stops for a in stop.attendees}
     # Only people of this visit's stops can clash with them; two other visits' stops
     # clashing with each other are those visits' business. One sweep over all stops finds
     # the overlapping pairs; the people a pair shares are the clash.
@@ -254,7 +264,7 @@ def check_people(plan: Plan) -> list[Finding]:
     return findings
 
 
-def _names(people: list[str]) -> Names:
+def _names(people: list[Name]) -> Names:
     return Names(tuple(sorted(set(people))))
 
 
@@ -285,7 +295,7 @@ def check_venues(plan: Plan) -> list[Finding]:
                         "during “%(title)s”."
                     ),
                     {
-                        "venue": venue.name if venue else "?",
+                        "venue": venue.named if venue else "?",
                         "other": theirs.title,
                         "other_time": _when(theirs, plan.timezone),
                         "title": ours.title,
@@ -324,7 +334,7 @@ def check_travel(plan: Plan, settings: TravelSettings) -> list[Finding]:
     """Each person has time to drive from one stop's venue to their next stop's venue."""
     # People in the order the plan first names them, which is the order of the findings
     # (a person has one name in a visit: the comprehension's last is also its first).
-    names = {a.person_id: a.name for stop in plan.stops for a in stop.attendees}
+    names = {a.person_id: a.named for stop in plan.stops for a in stop.attendees}
     # Each person's stops in time order: one sort for all (stable, so stops that start and
     # end together keep the plan's order), then each person's stops picked from it, each
     # as (venue, start and end in seconds, stop), worked out once per stop.
@@ -429,7 +439,7 @@ def check_opening_hours(plan: Plan) -> list[Finding]:
             text, params = closed
             params = {
                 **params,
-                "venue": venue.name,
+                "venue": venue.named,
                 "title": stop.title,
                 "time": _when(stop, venue.timezone),
             }
@@ -503,7 +513,7 @@ def check_languages(plan: Plan) -> list[Finding]:
         if gap is None:
             continue
         stranded = [a for a in speakers if a.languages in gap]
-        who = [a.name for a in stranded]
+        who = [a.named for a in stranded]
         findings.append(
             Finding(
                 ERROR,

@@ -9,7 +9,15 @@ from datetime import date
 from enum import StrEnum
 from functools import cached_property
 
-from planner.itinerary.messages import Country, Day, Holiday, Names, Weekday, render_finding
+from planner.itinerary.messages import (
+    Country,
+    Day,
+    Holiday,
+    Name,
+    Names,
+    Weekday,
+    render_finding,
+)
 
 ERROR = "error"
 WARNING = "warning"
@@ -92,8 +100,13 @@ def _param_to_json(value):
         return {"day": value.value.isoformat()}
     if isinstance(value, Weekday):
         return {"weekday": value.value}
+    if isinstance(value, Name):
+        return _name_to_json(value)
     if isinstance(value, Names):
-        return {"names": list(value.items), "languages": value.languages}
+        return {
+            "names": [_name_to_json(item) for item in value.items],
+            "languages": value.languages,
+        }
     if isinstance(value, Country):
         return {"country": value.code}
     if isinstance(value, Holiday):
@@ -107,9 +120,22 @@ def _param_to_json(value):
     raise TypeError(f"a finding's parameter cannot be kept: {value!r}")
 
 
+def _name_to_json(name: str | Name):
+    """A person's or venue's name as {"name": ..., "fa": ...}; another string as it is."""
+    if isinstance(name, Name):
+        return {"name": name.latin, "fa": name.persian}
+    return name
+
+
+def _name_from_json(value) -> str | Name:
+    return Name(value["name"], value.get("fa")) if isinstance(value, dict) else value
+
+
 def _param_from_json(value):
     if not isinstance(value, dict):
         return value
+    if "name" in value:
+        return _name_from_json(value)
     if "holiday" in value:
         return Holiday(value["holiday"], date.fromisoformat(value["on"]), tuple(value["names"]))
     if "country" in value:
@@ -118,4 +144,4 @@ def _param_from_json(value):
         return Day(date.fromisoformat(value["day"]))
     if "weekday" in value:
         return Weekday(value["weekday"])
-    return Names(tuple(value["names"]), languages=value["languages"])
+    return Names(tuple(map(_name_from_json, value["names"])), languages=value["languages"])

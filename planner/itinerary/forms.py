@@ -9,6 +9,7 @@ from wtforms import (
     FormField,
     HiddenField,
     IntegerField,
+    SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
@@ -23,15 +24,19 @@ from wtforms.validators import (
 )
 
 from planner.forms import (
+    PICKER,
     CheckboxList,
     PageForm,
     ReaderDateField,
     optional_int,
+    searchable_choice,
     select_choices,
     strip_whitespace,
 )
+from planner.i18n import current_language
 from planner.itinerary.models import Stop, StopKind, StopStatus
 from planner.itinerary.operations import shift_error, snapshot, stop_values
+from planner.names import sort_key
 from planner.organizations.forms import (
     NewOrganizationForm,
     new_organization_error,
@@ -64,7 +69,7 @@ class StopForm(PageForm):
         validators=[Optional()],
         description=_l("Only for a stop that runs past midnight; empty means the same day."),
     )
-    venue_id = SelectField(_l("Venue"), coerce=int, validators=[Optional()])
+    venue_id = SelectField(_l("Venue"), coerce=int, validators=[Optional()], render_kw=PICKER)
     attendee_ids = CheckboxList(_l("Attendees"), coerce=int)
     public_description = TextAreaField(
         _l("Description for participants"),
@@ -88,9 +93,16 @@ class StopForm(PageForm):
         super().__init__(*args, **kwargs)
         self.visit = visit
         self.venues_by_id = {venue.id: venue for venue in venues}
-        self.venue_id.choices = select_choices(
-            [(0, _l("— No venue —"))] + [(venue.id, venue_label(venue)) for venue in venues]
-        )
+        language = current_language()
+        self.venue_id.choices = [
+            SelectChoice(0, _l("— No venue —")),
+            *(
+                searchable_choice(
+                    venue.id, venue_label(venue, language), venue.name, venue.name_native
+                )
+                for venue in sorted(venues, key=lambda venue: sort_key(venue.name_in(language)))
+            ),
+        ]
         self.new_venue.organization_id.choices = organization_choices(list(organizations))
         if (chosen := optional_int(self.use_venue.data)) in self.venues_by_id:
             self.venue_id.data = chosen
@@ -104,9 +116,15 @@ class StopForm(PageForm):
             "data-usual-minutes": json.dumps({kind.value: kind.usual_minutes for kind in StopKind})
         }
         self.participants_by_id = {p.id: p for p in visit.participants}
-        self.attendee_ids.choices = select_choices(
-            (p.id, attendee_label(p)) for p in visit.participants
-        )
+        self.attendee_ids.choices = [
+            searchable_choice(
+                p.id,
+                attendee_label(p, language),
+                p.person.display_name,
+                p.person.full_name_native,
+            )
+            for p in visit.participants
+        ]
         if visit.start_date and visit.end_date:
             days = days_between(visit.start_date, visit.end_date)
             if len(days) <= MOST_DAYS_TO_CHOOSE_FROM:
@@ -239,14 +257,15 @@ class StopForm(PageForm):
         )
 
 
-def venue_label(venue: Venue) -> str:
-    return f"{venue.name} — {venue.city}" if venue.city else venue.name
+def venue_label(venue: Venue, language: str) -> str:
+    name = venue.name_in(language)
+    return f"{name} — {venue.city}" if venue.city else name
 
 
-def attendee_label(participant: Participant) -> Markup:
+def attendee_label(participant: Participant, language: str) -> Markup:
     person = participant.person
-    return Markup('{} <span class="muted small">{} · {}</span>').format(
-        person.display_name, participant.side.label, participant.role.label
+    return Markup('<bdi>{}</bdi> <span class="muted small">{} · {}</span>').format(
+        person.name_in(language), participant.side.label, participant.role.label
     )
 
 

@@ -17,6 +17,7 @@ from babel.lists import format_list
 from markupsafe import escape
 
 from planner.bidi import isolate_html, isolate_text
+from planner.names import name_in
 from planner.timefmt import format_number, format_short_date
 from planner.visit_days import country_label, holiday_names
 
@@ -40,11 +41,26 @@ class Weekday:
     value: int  # 0 = Monday
 
 
+@dataclass(frozen=True, order=True)
+class Name:
+    """A person's or a venue's name: the Latin one, and the Persian one when one is stored,
+    which Persian readers are shown (planner/names.py)."""
+
+    latin: str
+    persian: str | None = None
+
+    def __str__(self) -> str:
+        return self.latin
+
+    def shown(self, locale: str) -> str:
+        return name_in(locale, self.latin, self.persian)
+
+
 @dataclass(frozen=True)
 class Names:
     """A list of names or language codes, joined in the reader's language."""
 
-    items: tuple[str, ...]
+    items: tuple[str | Name, ...]
     languages: bool = False  # ISO 639-1 codes, shown as language names
 
 
@@ -103,6 +119,8 @@ def render_finding(
 
 
 def _render(value, locale: str, gettext, medium: Medium) -> str:
+    if isinstance(value, Name):
+        return medium.name(value.shown(locale))
     if isinstance(value, Day):
         return format_short_date(value.value, locale)
     if isinstance(value, Weekday):
@@ -123,10 +141,14 @@ def _render_names(value: Names, locale: str, gettext, medium: Medium) -> str:
     """Names joined the reader's way ('A, B and C'), each isolated; languages in their name."""
     if value.languages:
         languages = Locale.parse(locale).languages
-        items = [languages.get(code, code) for code in value.items]
+        items = [languages.get(str(code), str(code)) for code in value.items]
     else:  # names isolated; opening hours ('08:00–12:00') in the reader's digits
         items = [
-            format_number(name, locale) if _is_clock(name) else medium.name(name)
+            medium.name(name.shown(locale))
+            if isinstance(name, Name)
+            else format_number(name, locale)
+            if _is_clock(name)
+            else medium.name(name)
             for name in value.items
         ]
     if len(items) > MORE_THAN:

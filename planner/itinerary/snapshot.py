@@ -49,6 +49,7 @@ def venue_info(venue: Venue) -> VenueInfo:
         opening_hours=dict(hours),
         closed_dates=frozenset(closure.day for closure in venue.closures),
         country=venue.organization.country if venue.organization else None,
+        persian_name=venue.persian_name,
     )
 
 
@@ -61,6 +62,7 @@ def attendee_info(participant: Participant) -> AttendeeInfo:
         role=participant.role.value,
         languages=frozenset(person.languages or ()),
         interpreting=frozenset(participant.interpreting_languages or ()),
+        persian_name=person.persian_name,
     )
 
 
@@ -241,7 +243,7 @@ def travel_settings(session, config, venue_ids) -> TravelSettings:
 
 # Part of every key: raise it when the checker or its findings' form changes, so that
 # findings kept by the previous code are checked again.
-FINDINGS_FORMAT = 2
+FINDINGS_FORMAT = 3  # 3: names in the Persian script for Persian readers
 
 
 def plan_key(plan: Plan, settings: TravelSettings) -> str:
@@ -253,6 +255,7 @@ def plan_key(plan: Plan, settings: TravelSettings) -> str:
         for a in stop.attendees:
             people[a.person_id] = (
                 a.name,
+                a.persian_name,
                 a.side,
                 a.role,
                 sorted(a.languages),
@@ -274,6 +277,7 @@ def plan_key(plan: Plan, settings: TravelSettings) -> str:
         (
             venue.id,
             venue.name,
+            venue.persian_name,
             venue.timezone,
             venue.latitude,
             venue.longitude,

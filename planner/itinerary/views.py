@@ -19,7 +19,7 @@ from flask_babel import lazy_gettext as _l
 
 from planner import new_entries
 from planner.extensions import db
-from planner.i18n import current_language, html_gettext, html_ngettext
+from planner.i18n import current_language, html_gettext, html_ngettext, reader_name
 from planner.itinerary import operations
 from planner.itinerary.checks import count_findings
 from planner.itinerary.forms import ShiftForm, StopForm
@@ -141,10 +141,6 @@ def create_stop(visit_id: int):
     return render_stop_form(form, visit, None)
 
 
-def _parse_time(value: str) -> time:
-    return time.fromisoformat(value)
-
-
 def _parse_day(value: str) -> date:
     return date.fromisoformat(value)
 
@@ -261,9 +257,9 @@ def readable_value(field: str, value, visit: Visit) -> str:
         return format_datetime(datetime.fromisoformat(value), visit.timezone, current_language())
     if field == "venue_id":
         venue = db.session.get(Venue, value)
-        return venue.name if venue else "—"
+        return reader_name(venue) if venue else "—"
     if field == "attendee_ids":
-        names = {p.id: p.person.display_name for p in visit.participants}
+        names = {p.id: reader_name(p.person) for p in visit.participants}
         return ", ".join(names.get(i, "?") for i in value)
     if field == "kind":
         return str(StopKind(value).label)

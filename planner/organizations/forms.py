@@ -6,27 +6,40 @@ from wtforms.validators import URL, DataRequired, Length, Optional
 
 from planner import rules
 from planner.forms import (
+    PICKER,
     CountryField,
     NewEntryForm,
     PageForm,
     blank_to_none,
     form_rule,
     optional_id,
+    searchable_choice,
     select_choices,
     strip_whitespace,
 )
+from planner.i18n import current_language
+from planner.names import sort_key
 from planner.organizations.models import Organization, OrganizationKind
 
 
 def organization_choices(organizations: list[Organization]) -> list[SelectChoice]:
-    return [SelectChoice("", _l("— None —"))] + select_choices(
-        (str(organization.id), organization.name) for organization in organizations
-    )
+    """The organizations by name in the reader's script and in its order, found by either."""
+    language = current_language()
+    organizations = sorted(organizations, key=lambda item: sort_key(item.name_in(language)))
+    return [SelectChoice("", _l("— None —"))] + [
+        searchable_choice(
+            str(organization.id),
+            organization.name_in(language),
+            organization.name,
+            organization.name_native,
+        )
+        for organization in organizations
+    ]
 
 
 def organization_field(label) -> SelectField:
     """Choices are filled in by the form's __init__ from the organizations passed to it."""
-    return SelectField(label, coerce=optional_id, choices=[])
+    return SelectField(label, coerce=optional_id, choices=[], render_kw=PICKER)
 
 
 class DirectoryForm(PageForm):

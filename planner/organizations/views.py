@@ -4,7 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 
 from planner import params
 from planner.extensions import db
-from planner.i18n import html_gettext
+from planner.i18n import html_gettext, reader_name
 from planner.organizations.forms import OrganizationForm
 from planner.organizations.models import Organization, OrganizationKind
 from planner.organizations.operations import (
@@ -47,7 +47,7 @@ def create_organization_page():
     form = OrganizationForm()
     if form.validate_on_submit():
         organization = create_organization(db.session, acting=acting_user(), **form.values())
-        flash(html_gettext("%(name)s is added.", name=organization.name), "success")
+        flash(html_gettext("%(name)s is added.", name=reader_name(organization)), "success")
         return redirect(url_for("organizations.list_organizations"))
     return render_template("organizations/form.html", form=form, organization=None), (
         400 if form.errors else 200
@@ -61,7 +61,7 @@ def edit_organization(organization_id: int):
     form = OrganizationForm(obj=organization)
     if form.validate_on_submit():
         update_organization(db.session, organization, acting=acting_user(), **form.values())
-        flash(html_gettext("%(name)s is saved.", name=organization.name), "success")
+        flash(html_gettext("%(name)s is saved.", name=reader_name(organization)), "success")
         return redirect(url_for("organizations.list_organizations"))
     return render_template("organizations/form.html", form=form, organization=organization), (
         400 if form.errors else 200
@@ -73,7 +73,7 @@ def edit_organization(organization_id: int):
 def delete_organization_page(organization_id: int):
     organization = db.session.get(Organization, organization_id) or abort(404)
     if request.method == "POST":
-        name = organization.name
+        name = reader_name(organization)
         delete_organization(db.session, organization, acting=acting_user())
         flash(html_gettext("%(name)s is deleted.", name=name), "success")
         return redirect(url_for("organizations.list_organizations"))

@@ -4,6 +4,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from planner.extensions import Model
+from planner.names import name_in, persian_or_none
 from planner.organizations.models import Organization
 
 
@@ -38,6 +39,25 @@ class Person(Model):
     @property
     def display_name(self) -> str:
         return " ".join(part for part in (self.honorific, self.full_name_latin) if part)
+
+    @property
+    def persian_name(self) -> str | None:
+        """The name in their own script when that is Persian, with a Persian honorific."""
+        native = persian_or_none(self.full_name_native)
+        if native is None:
+            return None
+        return " ".join(part for part in (persian_or_none(self.honorific), native) if part)
+
+    def name_in(self, language: str) -> str:
+        """The name a reader of `language` reads: Persian on Persian pages when stored."""
+        return name_in(language, self.display_name, self.persian_name)
+
+    def other_name_in(self, language: str) -> str | None:
+        """Their name in the other script (own or Latin), when it differs from the one shown."""
+        if self.name_in(language) != self.display_name:
+            return self.full_name_latin
+        native = self.full_name_native
+        return native if native and native != self.full_name_latin else None
 
     def __repr__(self) -> str:
         return f"<Person {self.full_name_latin}>"

@@ -4,7 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 
 from planner import params
 from planner.extensions import db
-from planner.i18n import country_name, html_gettext
+from planner.i18n import country_name, html_gettext, reader_name
 from planner.organizations.models import Organization
 from planner.organizations.operations import all_organizations
 from planner.people.forms import PersonForm
@@ -50,7 +50,7 @@ def list_people():
         nationality=nationality,
         organization=organization,
         nationalities=[(code, country_name(code)) for code in nationalities(db.session)],
-        organizations=[(item.id, item.name) for item in all_organizations(db.session)],
+        organizations=[(item.id, reader_name(item)) for item in all_organizations(db.session)],
     )
 
 
@@ -74,7 +74,7 @@ def create_person_page():
     form = PersonForm(organizations=all_organizations(db.session))
     if form.validate_on_submit():
         person = create_person(db.session, acting=acting_user(), **form.values())
-        flash(html_gettext("%(name)s is added.", name=person.display_name), "success")
+        flash(html_gettext("%(name)s is added.", name=reader_name(person)), "success")
         return redirect(url_for("people.show_person", person_id=person.id))
     return render_person_form(form, None)
 
@@ -86,7 +86,7 @@ def edit_person(person_id: int):
     form = PersonForm(obj=person, organizations=all_organizations(db.session))
     if form.validate_on_submit():
         update_person(db.session, person, acting=acting_user(), **form.values())
-        flash(html_gettext("%(name)s is saved.", name=person.display_name), "success")
+        flash(html_gettext("%(name)s is saved.", name=reader_name(person)), "success")
         return redirect(url_for("people.show_person", person_id=person.id))
     return render_person_form(form, person)
 
@@ -96,7 +96,7 @@ def edit_person(person_id: int):
 def delete_person_page(person_id: int):
     person = get_person(person_id)
     if request.method == "POST":
-        name = person.display_name
+        name = reader_name(person)
         try:
             delete_person(db.session, person, acting=acting_user())
         except PersonInVisits as refusal:

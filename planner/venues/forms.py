@@ -19,14 +19,18 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Vali
 
 from planner import rules
 from planner.forms import (
+    PICKER,
     NewEntryForm,
     PageForm,
     ReaderDateField,
     blank_to_none,
     form_rule,
+    searchable_choice,
     select_choices,
     strip_whitespace,
 )
+from planner.i18n import current_language
+from planner.names import sort_key
 from planner.organizations.forms import DirectoryForm, organization_field
 from planner.venues.models import (
     LONGEST_DRIVE_MINUTES,
@@ -210,7 +214,7 @@ class ClosureForm(PageForm):
 
 
 class TravelTimeForm(PageForm):
-    other_venue_id = SelectField(_l("To"), coerce=int, choices=[])
+    other_venue_id = SelectField(_l("To"), coerce=int, choices=[], render_kw=PICKER)
     minutes = IntegerField(
         _l("Minutes by car"),
         validators=[
@@ -232,9 +236,11 @@ class TravelTimeForm(PageForm):
 
     def __init__(self, *args, other_venues=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.other_venue_id.choices = select_choices(
-            (str(venue.id), venue.name) for venue in other_venues
-        )
+        language = current_language()
+        self.other_venue_id.choices = [
+            searchable_choice(str(venue.id), venue.name_in(language), venue.name, venue.name_native)
+            for venue in sorted(other_venues, key=lambda venue: sort_key(venue.name_in(language)))
+        ]
 
 
 class NewVenueForm(NewEntryForm):

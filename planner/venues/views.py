@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from planner import params
 from planner.clock import utc_now
 from planner.extensions import db
-from planner.i18n import current_language, html_gettext
+from planner.i18n import current_language, html_gettext, reader_name
 from planner.organizations.operations import all_organizations
 from planner.security import planner_required
 from planner.timefmt import zone_names
@@ -133,7 +133,7 @@ def create_venue_page():
         venue = create_venue(
             db.session, acting=acting_user(), hours=form.weekly_hours(), **form.values()
         )
-        flash(html_gettext("%(name)s is added.", name=venue.name), "success")
+        flash(html_gettext("%(name)s is added.", name=reader_name(venue)), "success")
         return redirect(url_for("venues.show_venue", venue_id=venue.id))
     return render_venue_form(form, None)
 
@@ -147,7 +147,7 @@ def edit_venue(venue_id: int):
         update_venue(
             db.session, venue, acting=acting_user(), hours=form.weekly_hours(), **form.values()
         )
-        flash(html_gettext("%(name)s is saved.", name=venue.name), "success")
+        flash(html_gettext("%(name)s is saved.", name=reader_name(venue)), "success")
         return redirect(url_for("venues.show_venue", venue_id=venue.id))
     return render_venue_form(form, venue)
 
@@ -161,7 +161,9 @@ def delete_venue_page(venue_id: int):
     if request.method == "POST":
         delete_venue(db.session, venue, acting=acting_user())
         flash(
-            html_gettext("%(name)s is in the bin, from where it can be restored.", name=venue.name),
+            html_gettext(
+                "%(name)s is in the bin, from where it can be restored.", name=reader_name(venue)
+            ),
             "info",
         )
         return redirect(url_for("venues.list_venues"))
@@ -174,7 +176,7 @@ def delete_venue_page(venue_id: int):
 def restore_venue_page(venue_id: int):
     venue = get_venue(venue_id)
     restore_venue(db.session, venue, acting=acting_user())
-    flash(html_gettext("%(name)s is restored.", name=venue.name), "success")
+    flash(html_gettext("%(name)s is restored.", name=reader_name(venue)), "success")
     return redirect(url_for("venues.show_venue", venue_id=venue.id))
 
 
@@ -218,7 +220,7 @@ def set_travel_time_page(venue_id: int):
         minutes=form.minutes.data,
         note=form.note.data,
     )
-    flash(html_gettext("The drive time to %(name)s is saved.", name=other.name), "success")
+    flash(html_gettext("The drive time to %(name)s is saved.", name=reader_name(other)), "success")
     return redirect(url_for("venues.show_venue", venue_id=venue.id, _anchor="drive-times"))
 
 

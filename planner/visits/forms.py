@@ -22,6 +22,7 @@ from wtforms.validators import (
 
 from planner import rules
 from planner.forms import (
+    PICKER,
     CheckboxList,
     CountryField,
     LanguageListField,
@@ -32,9 +33,12 @@ from planner.forms import (
     optional_id,
     optional_int,
     optional_text,
+    searchable_choice,
     select_choices,
     strip_whitespace,
 )
+from planner.i18n import current_language
+from planner.names import sort_key
 from planner.organizations.forms import (
     NewOrganizationForm,
     new_organization_error,
@@ -141,11 +145,14 @@ class ReturnVisitForm(PageForm):
     )
 
 
-def person_label(person: Person) -> str:
+def person_label(person: Person, language: str) -> str:
+    """'Farhad Beiranvand (Governor, Governor's Office)', in the reader's script."""
+    organization = person.organization
     details = ", ".join(
-        part for part in (person.position, person.organization and person.organization.name) if part
+        part for part in (person.position, organization and organization.name_in(language)) if part
     )
-    return f"{person.full_name_latin} ({details})" if details else person.full_name_latin
+    name = person.name_in(language)
+    return f"{name} ({details})" if details else name
 
 
 def optional_role(value) -> ParticipantRole | None:
@@ -158,7 +165,7 @@ def optional_role(value) -> ParticipantRole | None:
 class ParticipantForm(PageForm):
     """Adding a person to a visit (`people=` the choices); editing leaves the person out."""
 
-    person = SelectField(_l("Person"), coerce=optional_id)
+    person = SelectField(_l("Person"), coerce=optional_id, render_kw=PICKER)
     side = SelectField(_l("Side"), choices=select_choices(Side.choices()), coerce=Side)
     # No role is chosen for the planner: a hurried "Add" must not make a second head of
     # delegation (issue 14).
@@ -201,9 +208,16 @@ class ParticipantForm(PageForm):
             ):
                 del self[name]
             return
-        self.person.choices = [SelectChoice("", _l("— Choose a person —"))] + select_choices(
-            (str(person.id), person_label(person)) for person in people
-        )
+        language = current_language()
+        self.person.choices = [SelectChoice("", _l("— Choose a person —"))] + [
+            searchable_choice(
+                str(person.id),
+                person_label(person, language),
+                person.display_name,
+                person.full_name_native,
+            )
+            for person in sorted(people, key=lambda person: sort_key(person.name_in(language)))
+        ]
         self.new_person.organization_id.choices = organization_choices(list(organizations))
         if chosen := optional_int(self.use_person.data):
             self.person.data = chosen
@@ -273,7 +287,11 @@ class SeveralParticipantsForm(PageForm):
     def __init__(self, *args, people, **kwargs):
         super().__init__(*args, **kwargs)
         self.people = people
-        self.person_ids.choices = select_choices((p.id, person_label(p)) for p in people)
+        language = current_language()
+        self.person_ids.choices = [
+            searchable_choice(p.id, person_label(p, language), p.display_name, p.full_name_native)
+            for p in sorted(people, key=lambda person: sort_key(person.name_in(language)))
+        ]
 
     def row(self, person: Person) -> tuple[SelectField, SelectField]:
         return self[f"side_{person.id}"], self[f"role_{person.id}"]

@@ -216,6 +216,7 @@ class VisitRow(Protocol):
     title: str
     visiting_country: str
     organization_name: str | None
+    organization_name_native: str | None
     host_city: str | None
     host_region: str | None
     start_date: date
@@ -242,11 +243,18 @@ def visit_list_rows(
         .scalar_subquery()
         .label("organization_name")
     )
+    organization_name_native = (
+        sa.select(Organization.name_native)
+        .where(Organization.id == Visit.visiting_organization_id)
+        .scalar_subquery()
+        .label("organization_name_native")
+    )
     query = sa.select(
         Visit.id,
         Visit.title,
         Visit.visiting_country,
         organization_name,
+        organization_name_native,
         Visit.host_city,
         Visit.host_region,
         Visit.start_date,

@@ -22,7 +22,7 @@ from planner.calendars import operations as calendar_operations
 from planner.calendars.mail import letters, outbox
 from planner.clock import app_office_today, utc_now
 from planner.extensions import db
-from planner.i18n import country_name, html_gettext, html_ngettext
+from planner.i18n import country_name, html_gettext, html_ngettext, reader_name
 from planner.itinerary.checks import check_dates
 from planner.itinerary.models import visit_with_organizations, with_programme
 from planner.itinerary.programme import programme_by_day, programme_of
@@ -362,7 +362,7 @@ def add_participant(visit_id: int):
             else:
                 flash(
                     html_gettext(
-                        "%(name)s takes part in the visit.", name=participant.person.display_name
+                        "%(name)s takes part in the visit.", name=reader_name(participant.person)
                     ),
                     "success",
                 )
@@ -431,7 +431,7 @@ def edit_participant(visit_id: int, participant_id: int):
             show_error(form, error)
         else:
             flash(
-                html_gettext("%(name)s is saved.", name=participant.person.display_name), "success"
+                html_gettext("%(name)s is saved.", name=reader_name(participant.person)), "success"
             )
             return redirect(participants_url(visit))
     return form_page("visits/participant_form.html", form, visit=visit, participant=participant)
@@ -446,7 +446,7 @@ def remove_participant(visit_id: int, participant_id: int):
     participant = participant_or_404(visit, participant_id)
     stops = programme_of(visit.stops, participant)
     if request.method == "POST":
-        name = participant.person.display_name
+        name = reader_name(participant.person)
         now = utc_now()
         farewell = calendar_operations.remove_participant(
             db.session,

@@ -197,14 +197,14 @@ class Letter:
     locale: str
 
 
-def _place(stop: Stop) -> tuple[str, ...]:
+def _place(stop: Stop, locale: str) -> tuple[str, ...]:
     venue = stop.venue
     if venue is None:
         return ()
     address = venue.address or ""
     if venue.city and venue.city not in address:
         address = f"{address}, {venue.city}" if address else venue.city
-    return tuple(line for line in (venue.name, address) if line)
+    return tuple(line for line in (venue.name_in(locale), address) if line)
 
 
 def _item(stop: Stop, visit: Visit, locale: str, *, dated: bool, notes=()) -> LetterItem:
@@ -213,7 +213,7 @@ def _item(stop: Stop, visit: Visit, locale: str, *, dated: bool, notes=()) -> Le
         when=ranges(stop.starts_at, stop.ends_at, visit.timezone, locale),
         home_when=home_range(stop.starts_at, stop.ends_at, visit, locale),
         title=single_line(stop.title),
-        place=_place(stop),
+        place=_place(stop, locale),
         description=stop.public_description or "",  # never staff_notes
         notes=tuple(notes),
     )
@@ -244,7 +244,7 @@ def _times_paragraph(visit: Visit, first: datetime) -> str:
 def _letter(visit, participant, settings, subject, paragraphs, sections, first) -> Letter:
     return Letter(
         subject=subject,
-        greeting=text_gettext("Dear %(name)s,", name=participant.person.display_name),
+        greeting=text_gettext("Dear %(name)s,", name=participant.person.name_in(settings.locale)),
         paragraphs=(*paragraphs, _times_paragraph(visit, first)),
         sections=tuple(sections),
         closing=_("With kind regards,"),
