@@ -2,7 +2,9 @@
 first rows of a long list with how many it holds."""
 
 import contextlib
+import select
 import sqlite3
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -104,7 +106,65 @@ def read_connection() -> Iterator[sa.Connection]:
         yield opened
 
 
+# A pooled connection given back longer ago than this is tried with a round trip before use.
+PING_AFTER_IDLE_SECONDS = 30.0
+_CHECKED_IN = "pishvaz_checked_in"
+
+
+def _has_word_from_server(dbapi_connection) -> bool:
+    """Whether an idle connection's socket has something to read: a server that ended the
+    session (a restart, idle_session_timeout) sends its FATAL message, or closes it, which
+    reads as well. An idle healthy session is sent nothing. No socket: assume a word."""
+    fileno = getattr(dbapi_connection, "fileno", None)
+    try:
+        readable, _, _ = select.select([fileno()], [], [], 0) if fileno else ([True], [], [])
+    except (OSError, ValueError):  # closed already
+        return True
+    return bool(readable)
+
+
+def ping_when_idle(engine: sa.Engine, idle_seconds: float = PING_AFTER_IDLE_SECONDS) -> None:
+    """pool_pre_ping, without its round trip for a connection in use moments ago.
+
+    pool_pre_ping sends a statement at every checkout, so every request of a busy worker
+    paid a round trip for a connection it had used milliseconds before. Here a connection
+    is tried only when it sat in the pool longer than `idle_seconds` (a firewall may have
+    dropped it without a word) or its socket has something to read (the server closed it:
+    a restart, a timeout); a failed try raises DisconnectionError, on which the pool opens
+    a new connection (SQLAlchemy's documented checkout contract) and the request goes on.
+    """
+
+    @sa.event.listens_for(engine, "connect")  # a new connection has just answered
+    @sa.event.listens_for(engine, "checkin")
+    def _note_last_use(_dbapi_connection, record) -> None:
+        if record is not None:
+            record.info[_CHECKED_IN] = time.monotonic()
+
+    @sa.event.listens_for(engine, "checkout")
+    def _ping_if_needed(dbapi_connection, record, _proxy) -> None:
+        checked_in = record.info.get(_CHECKED_IN)
+        recent = checked_in is not None and time.monotonic() - checked_in < idle_seconds
+        if recent and not _has_word_from_server(dbapi_connection):
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+            dbapi_connection.rollback()  # the ping's transaction: none is open at checkout
+        except engine.dialect.loaded_dbapi.Error as error:
+            if engine.dialect.is_disconnect(error, dbapi_connection, None):
+                raise sa.exc.DisconnectionError() from error
+            raise
+
+
 def init_app(app: Flask) -> None:
+    # A database server's connections are tried when they may have dropped (a restart, an
+    # idle timeout): unless the settings asked for pool_pre_ping's try at every checkout.
+    # A SQLite file has no server to lose.
+    if not app.config["SQLALCHEMY_ENGINE_OPTIONS"].get("pool_pre_ping"):
+        with app.app_context():
+            for engine in db.engines.values():
+                if engine.dialect.name != "sqlite":
+                    ping_when_idle(engine)
+
     # Domain functions only flush. The request commits once, after the view has
     # returned a success; anything else (an error page, an exception) rolls back. A
     # request that wrote nothing (most GETs) has nothing to commit: it rolls back, which
