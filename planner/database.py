@@ -2,6 +2,7 @@
 first rows of a long list with how many it holds."""
 
 import contextlib
+import re
 import select
 import sqlite3
 import time
@@ -10,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Flask, g
+from flask import Flask, g, request
 from sqlalchemy import orm
 
 from planner.extensions import db
@@ -155,6 +156,57 @@ def ping_when_idle(engine: sa.Engine, idle_seconds: float = PING_AFTER_IDLE_SECO
             raise
 
 
+# A request that reads (GET, HEAD) runs its statements in autocommit, each its own
+# transaction, until one writes: that one begins a transaction as any request's would.
+_READS = "pishvaz_reads_in_autocommit"
+_PLAIN_READ = re.compile(r"\s*(SELECT|SHOW)\b", re.I)
+_LOCKING_READ = re.compile(r"\bFOR\s+(NO\s+KEY\s+)?(UPDATE|SHARE|KEY\s+SHARE)\b", re.I)
+
+
+def writes(statement: str) -> bool:
+    """Whether a statement may change something or lock rows: all but plain reads."""
+    return not _PLAIN_READ.match(statement) or bool(_LOCKING_READ.search(statement))
+
+
+def read_in_autocommit(engine: sa.Engine) -> None:
+    """A GET's reads on PostgreSQL without BEGIN and ROLLBACK: two round trips of every
+    page. At READ COMMITTED, PostgreSQL's level and ours, each statement of a transaction
+    sees its own snapshot anyway, so reads in autocommit see what they would have seen in
+    one; what they lose is only the transaction, which a read does not need. The first
+    statement that writes (or locks rows, or reads through a server-side cursor, which
+    lives in a transaction) turns autocommit off before it is sent: the driver begins a
+    transaction with it, and the request commits or rolls back as a POST's does,
+    everything it wrote together. pysqlite is left as it is (its mode costs
+    more to switch than it saves, see read_connection)."""
+
+    @sa.event.listens_for(engine, "before_cursor_execute")
+    def _begin_before_a_write(connection, cursor, statement, _params, _context, _many):
+        if not connection.get_execution_options().get(_READS):
+            return
+        server_side = getattr(cursor, "name", None) is not None  # psycopg's named cursor
+        if server_side or writes(statement):
+            dbapi_connection = cursor.connection
+            if dbapi_connection.autocommit:
+                dbapi_connection.autocommit = False  # allowed: autocommit is idle
+
+
+def _reads_begin_without_transaction() -> None:
+    if request.method not in ("GET", "HEAD") or request.endpoint == "static":
+        return
+    bind = db.session.get_bind()
+    # Not where the tests have bound the session to one open connection (tests/conftest.py).
+    if isinstance(bind, sa.Engine) and bind.dialect.name == "postgresql":
+        db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT", _READS: True})
+
+
+@sa.event.listens_for(orm.Session, "do_orm_execute")
+def _note_a_writing_statement(orm_execute_state) -> None:
+    """A statement that writes, run through the session (an upsert), is a change as a flush
+    is: the request commits it."""
+    if orm_execute_state.is_insert or orm_execute_state.is_update or orm_execute_state.is_delete:
+        orm_execute_state.session.info[_FLUSHED] = True
+
+
 def init_app(app: Flask) -> None:
     # A database server's connections are tried when they may have dropped (a restart, an
     # idle timeout): unless the settings asked for pool_pre_ping's try at every checkout.
@@ -164,6 +216,11 @@ def init_app(app: Flask) -> None:
             for engine in db.engines.values():
                 if engine.dialect.name != "sqlite":
                     ping_when_idle(engine)
+    with app.app_context():
+        for engine in db.engines.values():
+            if engine.dialect.name == "postgresql":
+                read_in_autocommit(engine)
+    app.before_request(_reads_begin_without_transaction)
 
     # Domain functions only flush. The request commits once, after the view has
     # returned a success; anything else (an error page, an exception) rolls back. A
