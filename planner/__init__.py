@@ -35,10 +35,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.from_mapping(test_config)
     os.makedirs(app.instance_path, exist_ok=True)
     settings.finalise(app.config, app.instance_path)
-    # A server's connection can drop (a restart, an idle timeout): each is tried before use.
-    # A SQLite file has no server, and the try would be one more statement every request.
-    on_a_server = not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite")
-    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": on_a_server})
+    # A server's connection can drop (a restart, an idle timeout): planner/database.py tries
+    # one that may have before use, not each at every request as pool_pre_ping would.
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
 
     from planner import database, errors, i18n, logs, models, security  # noqa: F401 - models registers tables
     from planner.calendars import (

@@ -190,7 +190,7 @@ def produce(visit: Visit, owner, outcomes: int) -> None:
 def test_the_outcomes_section_is_read_in_two_statements_however_many_there_are(
     client, planner, query_counter
 ):
-    """The visit's page reads its outcomes on every request, kept programme or not."""
+    """The visit's page reads its outcomes whenever it draws them (after any change)."""
     visit = world(1, "Small")
     produce(visit, planner, 10)
     visit_id, owner = visit.id, planner.name

@@ -10,8 +10,9 @@ nothing changed, and sums up anew after any change, in any process, since the to
 the database.
 
 The dashboard's lists (overdue follow-ups, upcoming visits, the week's stops, the latest
-outcomes), and the visit list, are drawn from more: stops, venues' names, follow-ups and
-their owners' names, organizations' names too.
+outcomes), the visit list, and a visit page's outcomes and follow-ups are drawn from more:
+stops, venues' names, follow-ups and their owners' names, organizations' names, how many
+documents an outcome has.
 A second token (SECTIONS_ROW) is replaced in the flush of a change to any of those, and the
 lists as drawn are kept under both tokens (planner/reports/views.py).
 """
@@ -30,17 +31,17 @@ from sqlalchemy.orm import Session
 from planner.accounts.models import User
 from planner.itinerary.models import Stop
 from planner.organizations.models import Organization
-from planner.outcomes.models import FollowUp, Outcome, OutcomeKind
+from planner.outcomes.models import FollowUp, Outcome, OutcomeDocument, OutcomeKind
 from planner.partnerships.models import Partnership
 from planner.reports import queries
 from planner.reports.models import FIGURES_ROW, SECTIONS_ROW, FiguresVersion
 from planner.venues.models import Venue
 from planner.visits.models import Visit
 
-# What the sums are read from; what the lists are drawn from (the dashboard's, and the
-# visit list with its visiting organizations' names).
+# What the sums are read from; what the lists are drawn from (the dashboard's, the visit
+# list with its visiting organizations' names, a visit's outcomes with their documents).
 SUMMED = (Outcome, Visit, Partnership)
-SHOWN = (*SUMMED, Stop, Venue, FollowUp, User, Organization)
+SHOWN = (*SUMMED, Stop, Venue, FollowUp, User, Organization, OutcomeDocument)
 
 
 @dataclass(frozen=True)

@@ -122,9 +122,28 @@ def show_visit(visit_id: int):
         programme=kept_parts.programme,
         participants=kept_parts.participants,
         reference_instant=kept_parts.reference_instant,
-        produced=visit_outcomes(db.session, visit.id),
-        follow_ups_today=app_office_today(),
         mail=outbox.mail_summary(db.session, visit.id),
+        outcomes=kept_outcomes(visit),
+    )
+
+
+def kept_outcomes(visit: Visit) -> Markup:
+    """The visit's outcomes and follow-ups as drawn, kept under the lists' token (which
+    every change to an outcome, a follow-up, a document, a stop, an organization or a
+    user replaces) and the office's day (what is overdue): a repeat view reads nothing of
+    them, and the navigation's overdue count is kept under the same token."""
+    version, today = shown_versions(), app_office_today()
+
+    def draw() -> str:
+        return render_template(
+            "outcomes/_visit_outcomes.html",
+            visit=visit,
+            produced=visit_outcomes(db.session, visit.id),
+            follow_ups_today=today,
+        )
+
+    return kept_section(
+        "visit_outcomes", (version.database, version.sections, today, visit.id), draw
     )
 
 
