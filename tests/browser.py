@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from werkzeug.serving import make_server
 
 from planner.extensions import db
+from tests.conftest import PASSWORD
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -62,3 +63,13 @@ def chromium_pages(app):
             yield lambda **options: browser.new_page(base_url=server.url, **options)
         finally:
             browser.close()
+
+
+def sign_in(page, user, password: str | None = None) -> None:
+    """Sign `user` in through the sign-in page's own button: the header's language
+    switcher is a form of submit buttons too, and comes first in the page."""
+    page.goto("/sign-in")
+    page.fill("input[name=email]", user.email)
+    page.fill("input[name=password]", password or PASSWORD)
+    with page.expect_navigation():
+        page.click("main button[type=submit]")

@@ -12,8 +12,7 @@ from pathlib import Path
 import pytest
 
 from planner.accounts.models import Role
-from tests.browser import chromium_pages
-from tests.conftest import PASSWORD
+from tests.browser import chromium_pages, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -45,14 +44,6 @@ def violations(page, url: str) -> list[dict]:
     page.goto(url)
     page.add_script_tag(path=str(axe_core()))
     return [{"page": url, **v} for v in page.evaluate(RUN_AXE)]
-
-
-def sign_in(page, user) -> None:
-    page.goto("/sign-in")
-    page.fill("input[name=email]", user.email)
-    page.fill("input[name=password]", PASSWORD)
-    with page.expect_navigation():
-        page.click("button[type=submit]")
 
 
 @pytest.mark.parametrize("language", ["en", "fa"])

@@ -8,8 +8,7 @@ from planner.accounts.models import Role
 from planner.extensions import db
 from planner.organizations.models import Organization
 from planner.people.models import Person
-from tests.browser import chromium_pages
-from tests.conftest import PASSWORD
+from tests.browser import chromium_pages, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -19,14 +18,6 @@ def new_page(app):
     """new_page(**options): a Chromium page on the app served live (options: Playwright's)."""
     with chromium_pages(app) as new_page:
         yield new_page
-
-
-def sign_in(page, user) -> None:
-    page.goto("/sign-in")
-    page.fill("input[name=email]", user.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_load_state()
 
 
 def test_planner_chooses_china_and_the_ambassador_s_languages_by_name(new_page, create_staff):

@@ -6,8 +6,7 @@ import pytest
 from pypdf import PdfReader
 
 from planner.accounts.models import Role
-from tests.browser import chromium_pages
-from tests.conftest import PASSWORD
+from tests.browser import chromium_pages, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -17,11 +16,7 @@ def officer_page(app, create_staff):
     officer = create_staff(Role.VIEWER)
     with chromium_pages(app) as new_page:
         page = new_page()
-        page.goto("/sign-in")
-        page.fill("input[name=email]", officer.email)
-        page.fill("input[name=password]", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url(lambda url: "/sign-in" not in url)
+        sign_in(page, officer)
         yield page
 
 

@@ -4,8 +4,7 @@ the site's navigation folds behind one button."""
 import pytest
 
 from planner.accounts.models import Role
-from tests.browser import chromium_pages
-from tests.conftest import PASSWORD
+from tests.browser import chromium_pages, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -28,11 +27,7 @@ def test_the_demo_visit_page_fits_a_phone_with_every_menu_and_fold_open(
 ):
     officer = create_staff(Role.PLANNER, locale=language)
     page = phone
-    page.goto("/sign-in")
-    page.fill("input[name=email]", officer.email)
-    page.fill("input[name=password]", PASSWORD)
-    with page.expect_navigation():
-        page.click("button[type=submit]")
+    sign_in(page, officer)
     page.goto(f"/visits/{demo_visit.id}")
     assert page.evaluate("window.innerWidth") == 390
     assert page.evaluate(WIDTH) <= 390
@@ -51,11 +46,7 @@ def test_the_demo_visit_page_fits_a_phone_with_every_menu_and_fold_open(
 def test_the_site_navigation_folds_behind_a_button_on_a_phone(phone, create_staff):
     officer = create_staff(Role.PLANNER)
     page = phone
-    page.goto("/sign-in")
-    page.fill("input[name=email]", officer.email)
-    page.fill("input[name=password]", PASSWORD)
-    with page.expect_navigation():
-        page.click("button[type=submit]")
+    sign_in(page, officer)
     header = page.locator(".site-header")
     folded = header.bounding_box()["height"]
     assert folded < 80  # it took 320 px when every link was shown

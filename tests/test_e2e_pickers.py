@@ -9,8 +9,7 @@ from planner.extensions import db
 from planner.organizations.models import Organization, OrganizationKind
 from planner.people.models import Person
 from planner.visits.models import Participant
-from tests.browser import chromium_pages
-from tests.conftest import PASSWORD
+from tests.browser import chromium_pages, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -19,14 +18,6 @@ pytestmark = pytest.mark.browser
 def new_page(app):
     with chromium_pages(app) as new_page:
         yield new_page
-
-
-def sign_in(page, user) -> None:
-    page.goto("/sign-in")
-    page.fill("input[name=email]", user.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_load_state()
 
 
 def shown_options(page, select: str) -> list[str]:

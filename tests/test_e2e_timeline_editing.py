@@ -4,17 +4,17 @@ a move based on a stale version is refused and the other planner's change is sho
 
 import contextlib
 import re
-from datetime import date, time
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from playwright.sync_api import expect
 
 from planner.accounts.models import Role
 from planner.extensions import db
+from planner.itinerary.kinds import StopKind
 from planner.itinerary.models import Stop
 from planner.timefmt import local_to_utc
-from tests.browser import chromium_pages
-from tests.conftest import PASSWORD
+from tests.browser import chromium_pages, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -57,11 +57,7 @@ def signed_in_page(app, create_staff):
             officer = create_staff(Role.PLANNER, name="Sara Tarahi", locale=locale)
             new_page = stack.enter_context(chromium_pages(app))
             page = new_page(viewport={"width": 1280, "height": 900})
-            page.goto("/sign-in")
-            page.fill("input[name=email]", officer.email)
-            page.fill("input[name=password]", PASSWORD)
-            page.click("button[type=submit]")
-            page.wait_for_load_state()
+            sign_in(page, officer)
             return page
 
         yield _open
@@ -199,7 +195,10 @@ def test_a_click_on_an_empty_time_opens_the_stop_form_there(page, programme):
     page.mouse.click(slots["x"] + 40, y)
     page.wait_for_url(re.compile(r"/stops/new\?day=2026-12-15&starts=08%3A30$"))
     assert page.input_value("input[name=starts]") == "08:30"
-    assert page.input_value("input[name=ends]") == "09:30"
+    # The end follows from the start by the chosen kind's usual length (the first kind's).
+    kind = StopKind(page.input_value("select[name=kind]"))
+    usual_end = datetime.combine(date.min, time(8, 30)) + timedelta(minutes=kind.usual_minutes)
+    assert page.input_value("input[name=ends]") == f"{usual_end:%H:%M}"
 
 
 @pytest.mark.committed

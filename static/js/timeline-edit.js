@@ -130,7 +130,9 @@
     };
   });
 
-  body.addEventListener("pointermove", (event) => {
+  // Moves and the release are followed on the whole document: until the pointer is
+  // captured (past the threshold) it may leave the stop, and the timeline, under it.
+  document.addEventListener("pointermove", (event) => {
     if (!drag || event.pointerId !== drag.pointer) return;
     if (!drag.dragging) {
       if (Math.abs(event.clientY - drag.fromY) < THRESHOLD) return;
@@ -173,8 +175,8 @@
     }
     move(block, done.startMinute, done.minutes, null);
   };
-  body.addEventListener("pointerup", (event) => endDrag(event, false));
-  body.addEventListener("pointercancel", (event) => endDrag(event, true));
+  document.addEventListener("pointerup", (event) => endDrag(event, false));
+  document.addEventListener("pointercancel", (event) => endDrag(event, true));
 
   body.addEventListener(
     "click",
