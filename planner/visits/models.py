@@ -100,12 +100,10 @@ class Visit(Model):
     )
     reminder_guest_minutes: Mapped[int | None] = mapped_column(
         sa.Integer,
-        default=GUEST_REMINDER_MINUTES,
         doc="Minutes before each stop that guests and hosts are reminded; None for none.",
     )
     reminder_crew_minutes: Mapped[int | None] = mapped_column(
         sa.Integer,
-        default=CREW_REMINDER_MINUTES,
         doc="Minutes before each stop that drivers, escorts and interpreters are reminded.",
     )
     copied_from_id: Mapped[int | None] = mapped_column(
@@ -192,6 +190,14 @@ class Visit(Model):
 
     def __repr__(self) -> str:
         return f"<Visit {self.title}>"
+
+
+@sa.event.listens_for(Visit, "init")
+def _reminder_defaults(_visit: Visit, _args, kwargs) -> None:
+    """A new visit reminds as the office usually does unless told otherwise. Not a column
+    default: the ORM would put it in place of an explicit None, which means no reminder."""
+    kwargs.setdefault("reminder_guest_minutes", GUEST_REMINDER_MINUTES)
+    kwargs.setdefault("reminder_crew_minutes", CREW_REMINDER_MINUTES)
 
 
 class Participant(Model):
