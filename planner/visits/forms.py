@@ -89,10 +89,8 @@ def reminder_field(label, description) -> MinutesField:
             NumberRange(
                 min=0,
                 max=MAX_REMINDER_MINUTES,
-                message=_l(
-                    "Between 0 and %(max)s minutes before the stop, or blank for no reminder.",
-                    max=MAX_REMINDER_MINUTES,
-                ),
+                # The number in words of the message, so that Persian shows Persian digits.
+                message=_l("Between 0 and 1440 minutes before the stop, or blank for no reminder."),
             ),
         ],
         description=description,
