@@ -1,6 +1,7 @@
 """Settings: defaults here, then instance/config.py, then the environment, then a test mapping."""
 
 import os
+import re
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -35,6 +36,8 @@ DEFAULTS = {
     "SMTP_STARTTLS": "",  # any non-empty value turns STARTTLS on
     "SMTP_TIMEOUT": "20",
     "FEED_REFRESH_MINUTES": "15",
+    # The colour calendar apps give the feeds and downloads (RFC 7986 COLOR): a CSS3 name.
+    "CALENDAR_COLOR": "teal",
     # Feed polls answered before Flask (planner/calendars/fastpath.py): yes/no.
     "FEED_FAST_PATH": "yes",
     # A staff feed holds the stops that start within these many days before and after today.
@@ -200,6 +203,10 @@ def finalise(config, instance_path: str) -> None:
             config[key] = int(config[key])
         except (TypeError, ValueError) as error:
             raise ConfigError(f"{key}={config[key]!r} is not a whole number") from error
+    if not re.fullmatch(r"[a-z]{3,20}", str(config["CALENDAR_COLOR"])):
+        raise ConfigError(
+            f"CALENDAR_COLOR={config['CALENDAR_COLOR']!r} is not a CSS3 colour name such as teal"
+        )
     if config["DOCUMENTS_STORAGE"] not in DOCUMENT_STORAGES:
         raise ConfigError(
             f"DOCUMENTS_STORAGE={config['DOCUMENTS_STORAGE']!r} is not folder or database"

@@ -65,6 +65,17 @@ def website_error(url: str | None):
     return None
 
 
+ONLINE_LINK = re.compile(r"https://[^\s/?#]+\.[^\s/?#]+(?:[/?#]\S*)?", re.IGNORECASE)
+
+
+def online_link_error(url: str | None):
+    """A meeting's link to join online: an https address, nothing else (calendars offer it
+    as a button to press, so no javascript:, no plain http)."""
+    if url and (len(url) > 500 or not ONLINE_LINK.fullmatch(url)):
+        return _l("Enter the meeting's https link, e.g. https://meet.example.org/visit")
+    return None
+
+
 def zone_error(name: str | None):
     if name and not is_valid_zone(name):
         return _l("“%(zone)s” is an unknown time zone. Use a name such as Asia/Tehran.", zone=name)

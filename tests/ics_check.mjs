@@ -103,6 +103,38 @@ function eventItem(comp, where, problems) {
     : null;
   item.attendees = comp.getAllProperties("attendee").map((a) => a.getFirstValue());
   item.transp = comp.getFirstPropertyValue("transp");
+  // Reminders, as RFC 5545 3.6.6 requires them: ACTION and TRIGGER, and a DISPLAY's text.
+  item.alarms = comp.getAllSubcomponents("valarm").map((alarm, n) => {
+    const action = alarm.getFirstPropertyValue("action");
+    const trigger = alarm.getFirstProperty("trigger");
+    const description = alarm.getFirstPropertyValue("description");
+    if (!action) problems.push(`${where}: VALARM ${n + 1} without ACTION`);
+    if (!trigger) problems.push(`${where}: VALARM ${n + 1} without TRIGGER`);
+    if (action === "DISPLAY" && !description) {
+      problems.push(`${where}: DISPLAY VALARM ${n + 1} without DESCRIPTION`);
+    }
+    const value = trigger ? trigger.getFirstValue() : null;
+    return {
+      action,
+      description,
+      // A duration is relative (to the start unless RELATED=END); a date-time is absolute.
+      trigger: value && value.icaltype === "duration" ? value.toString() : null,
+      trigger_seconds: value && value.icaltype === "duration" ? value.toSeconds() : null,
+      related: trigger ? trigger.getParameter("related") || "START" : null,
+    };
+  });
+  // RFC 7986 5.11: a link to join, VALUE=URI.
+  item.conferences = comp.getAllProperties("conference").map((conference) => {
+    if ((conference.getParameter("value") || "").toUpperCase() !== "URI" && conference.type !== "uri") {
+      problems.push(`${where}: CONFERENCE without VALUE=URI`);
+    }
+    const feature = conference.getParameter("feature");
+    return {
+      uri: conference.getFirstValue(),
+      feature: (Array.isArray(feature) ? feature : feature ? [feature] : []).flatMap((f) => f.split(",")),
+      label: conference.getParameter("label") || null,
+    };
+  });
   const lastModified = comp.getFirstPropertyValue("last-modified");
   item.last_modified = lastModified ? utc(lastModified) : null;
   return item;
@@ -174,6 +206,8 @@ function checkFile(path) {
   return {
     method: cal.getFirstPropertyValue("method"),
     calname: cal.getFirstPropertyValue("x-wr-calname"),
+    name: cal.getFirstPropertyValue("name"),
+    color: cal.getFirstPropertyValue("color"),
     timezone: calendarZone,
     refresh_interval: refresh ? refresh.toString() : null,
     published_ttl: cal.getFirstPropertyValue("x-published-ttl"),

@@ -152,6 +152,27 @@ CHANGES = {
             (PARTICIPANT, "alice_again"),
         ],
     ),  # fmt: skip
+    "visit's reminders": (
+        lambda w: visits.update_visit(
+            db.session, w.visit, acting=w.planner, reminder_guest_minutes=15
+        ),
+        [(VISIT, "visit"), (OFFICE, None), (PARTICIPANT, "alice"), (PARTICIPANT, "bob")],
+    ),
+    "visit's reminders off": (
+        lambda w: visits.update_visit(
+            db.session, w.other_visit, acting=w.planner, reminder_crew_minutes=None
+        ),
+        [
+            (VISIT, "other_visit"),
+            (OFFICE, None),
+            (PARTICIPANT, "carol"),
+            (PARTICIPANT, "alice_again"),
+        ],
+    ),  # fmt: skip
+    "stop's online link": (
+        lambda w: edit(w, w.lunch, online_url="https://meet.example.org/lunch"),
+        [(VISIT, "visit"), (OFFICE, None), (PARTICIPANT, "alice"), (PARTICIPANT, "bob")],
+    ),
     "venue renamed": (
         lambda w: venues.update_venue(
             db.session, w.castle, acting=w.planner, hours=None, name="Falak-ol-Aflak"

@@ -7,6 +7,7 @@ import marshmallow as ma
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from planner import rules
 from planner.api.common import (
     MAX_ID,
     VISIT_PATH,
@@ -122,6 +123,15 @@ class StopSchema(Schema):
     public_description = Text(
         multiline=True,
         metadata={"description": "Shown in every participant's programme and calendar."},
+    )
+    online_url = Text(
+        column_length(Stop.online_url),
+        validate=[rule(rules.online_link_error)],
+        metadata={
+            "description": "An https link to join online; participants' calendars carry it "
+            "as a CONFERENCE (a Join button). Null for none.",
+            "example": "https://meet.example.org/visit",
+        },
     )
     staff_notes = Text(
         multiline=True, metadata={"description": "Never leaves the staff pages and this API."}

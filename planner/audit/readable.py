@@ -70,6 +70,8 @@ FIELDS: dict[str, dict[str, object]] = {
         "delegation_timezone": _l("Delegation's home time zone"),
         "purpose": _l("Purpose"),
         "copied_from_id": _l("Copied from"),
+        "reminder_guest_minutes": _l("Reminder for guests and hosts (minutes)"),
+        "reminder_crew_minutes": _l("Reminder for drivers, escorts and interpreters (minutes)"),
     },
     "stops": {
         "starts_at": _l("Starts"),
@@ -77,6 +79,7 @@ FIELDS: dict[str, dict[str, object]] = {
         "venue_id": _l("Venue"),
         "public_description": _l("Public description"),
         "staff_notes": _l("Staff notes"),
+        "online_url": _l("Online link"),
         "attendees": _l("Attendees"),
     },
     "participants": {

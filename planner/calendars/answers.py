@@ -54,6 +54,7 @@ def calendar_context(language: str, *extra) -> tuple:
         config["MAIL_SENDER"],
         config["OFFICE_TIMEZONE"],
         config["FEED_REFRESH_MINUTES"],
+        config["CALENDAR_COLOR"],
         *extra,
     )
 

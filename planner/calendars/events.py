@@ -7,6 +7,10 @@ shows as an ordinary event and Apple and Fastmail keep struck through for good. 
 is different: there a CANCEL is the only way to take an invitation back; mail/plans.py.)
 A staff member's calendar also holds their own follow-ups as to-dos, done or dropped
 ones for a while.
+
+A participant's events carry their reminder: the minutes their visit gives their role's
+group (Visit.reminder_minutes), none when the visit gives none. The staff calendars carry
+none: a reminder for each of hundreds of stops is noise to the office.
 """
 
 from collections.abc import Callable, Iterator
@@ -14,6 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload, lazyload, load_only, selectinload
 
 from planner.calendars.ics import CalendarEvent, CalendarTodo, Person
@@ -27,6 +32,8 @@ from planner.visits.models import Participant, Visit
 DONE_KEPT_FOR = timedelta(days=60)
 # How many stops a staff feed's build holds as objects at a time.
 STAFF_BATCH = 500
+# The LABEL of a stop's CONFERENCE: what a client's button says.
+JOIN_ONLINE = _l("Join online")
 
 
 @dataclass(frozen=True)
@@ -51,6 +58,7 @@ def stop_event(
     cancelled: bool = False,
     sequence=None,
     attendees: tuple[Person, ...] = (),
+    alarm_minutes: int | None = None,
 ) -> CalendarEvent:
     """One stop as a calendar event, with public text only: staff notes never leave Pishvaz."""
     venue = stop.venue
@@ -69,6 +77,9 @@ def stop_event(
         url=options.stop_url(stop) if options.stop_url else None,
         categories=(str(stop.kind.label),),
         attendees=attendees,
+        alarm_minutes=alarm_minutes,
+        conference_url=stop.online_url,
+        conference_label=str(JOIN_ONLINE) if stop.online_url else "",
     )
 
 
@@ -110,8 +121,10 @@ def participant_events(
     ).all()
     person = participant.person
     recipient = (Person(person.display_name, person.email),) if options.with_attendees else ()
+    alarm = participant.visit.reminder_minutes(participant)
     return [
-        stop_event(stop, options, attendees=recipient) for stop in programme_of(stops, participant)
+        stop_event(stop, options, attendees=recipient, alarm_minutes=alarm)
+        for stop in programme_of(stops, participant)
     ]
 
 

@@ -6,7 +6,12 @@ so no client shows a stop an hour off. Escaping and folding are the library's.
 An iTIP calendar (a REQUEST or CANCEL in a letter, RFC 5546) is one meeting, not a
 calendar to subscribe to: it carries no X-WR-CALNAME (MS-OXCICAL 2.1.3.1.1.17 says to
 omit it for a single meeting) and its VTIMEZONEs no COMMENT (libical's iTIP
-restrictions allow none there).
+restrictions allow none there). A feed or download also carries RFC 7986's NAME and
+COLOR, and a feed REFRESH-INTERVAL with X-PUBLISHED-TTL for older clients.
+
+A participant's events carry a reminder (a VALARM, ACTION:DISPLAY, its TRIGGER relative
+to the start) when their visit gives their role one; a stop with an online link carries
+it as a CONFERENCE (RFC 7986), which clients show as a "Join" button.
 """
 
 import functools
@@ -48,6 +53,9 @@ class CalendarEvent:
     url: str | None = None
     categories: tuple[str, ...] = ()
     attendees: tuple[Person, ...] = field(default=())
+    alarm_minutes: int | None = None  # a reminder that many minutes before the start
+    conference_url: str | None = None  # an https link to join online
+    conference_label: str = ""  # what a client's button for it says
 
 
 @dataclass(frozen=True)
@@ -71,6 +79,7 @@ class CalendarInfo:
     zone: str  # X-WR-TIMEZONE: the zone a client should show the calendar in
     organizer: Person
     refresh_minutes: int | None = None  # for subscription feeds
+    color: str | None = None  # a CSS3 colour name (RFC 7986 COLOR), for feeds and files
     method: str | None = None  # REQUEST or CANCEL for iTIP e-mail; None for files and feeds
 
 
@@ -95,7 +104,11 @@ def build_calendar(
     if info.method:
         calendar.add("method", info.method)
     else:
+        # A calendar's own name (RFC 7986) and the older X-WR-CALNAME; a meeting has none.
+        calendar.add("name", info.name)
         calendar.add("x-wr-calname", info.name)
+        if info.color:
+            calendar.add("color", info.color)
     calendar.add("x-wr-timezone", info.zone)
     if info.refresh_minutes:
         refresh = timedelta(minutes=info.refresh_minutes)
@@ -181,6 +194,12 @@ def _vevent(event: CalendarEvent, info: CalendarInfo, now: datetime) -> icalenda
         vevent.add("url", event.url)
     if event.categories:
         vevent.add("categories", list(event.categories))
+    if event.conference_url:
+        conference = icalendar.vUri(event.conference_url)
+        conference.params["VALUE"] = "URI"
+        conference.params["FEATURE"] = ["AUDIO", "VIDEO"]
+        conference.params["LABEL"] = event.conference_label or event.conference_url
+        vevent.add("conference", conference)
     vevent.add("status", EVENT_STATUS[event.status])
     vevent.add("last-modified", event.last_modified)
     vevent.add("transp", "TRANSPARENT" if event.status == "cancelled" else "OPAQUE")
@@ -196,7 +215,18 @@ def _vevent(event: CalendarEvent, info: CalendarInfo, now: datetime) -> icalenda
         attendee.params["partstat"] = icalendar.vText("NEEDS-ACTION")
         attendee.params["rsvp"] = icalendar.vText("FALSE")
         vevent.add("attendee", attendee)
+    if event.alarm_minutes is not None and event.status != "cancelled":
+        vevent.add_component(_valarm(event))
     return vevent
+
+
+def _valarm(event: CalendarEvent) -> icalendar.Alarm:
+    """A reminder shown `alarm_minutes` before the start (TRIGGER relative to DTSTART)."""
+    alarm = icalendar.Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("trigger", -timedelta(minutes=event.alarm_minutes or 0))
+    alarm.add("description", event.title)
+    return alarm
 
 
 def _vtodo(todo: CalendarTodo, now: datetime) -> icalendar.Todo:

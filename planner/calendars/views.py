@@ -53,6 +53,10 @@ def _organizer() -> Person:
     return Person(config["OFFICE_NAME"], config["MAIL_SENDER"])
 
 
+def _color() -> str:
+    return current_app.config["CALENDAR_COLOR"]
+
+
 def _stop_url(stop) -> str:
     base = current_app.config["BASE_URL"]
     return f"{base}{url_for('visits.show_visit', visit_id=stop.visit_id)}#stop-{stop.id}"
@@ -101,7 +105,9 @@ def calendar_response(
 def visit_calendar(visit_id: int):
     visit = live_visit_or_404(visit_id)
     moment = Moment.current()
-    info = CalendarInfo(name=visit.title, zone=visit.timezone, organizer=_organizer())
+    info = CalendarInfo(
+        name=visit.title, zone=visit.timezone, organizer=_organizer(), color=_color()
+    )
     options = EventOptions(now=moment.day_start, stop_url=_stop_url)
     return calendar_response(
         calendar_validator(feeds.visit_state(db.session, visit), moment, str(get_locale()), "file"),
@@ -145,6 +151,7 @@ def _participant_calendar(
             zone=participant.visit.timezone,
             organizer=_organizer(),
             refresh_minutes=current_app.config["FEED_REFRESH_MINUTES"] if refresh else None,
+            color=_color(),
         )
         options = EventOptions(now=moment.day_start, stop_url=_stop_url)
         events = participant_events(db.session, participant, options)
@@ -178,6 +185,7 @@ def _staff_calendar(
             zone=config["OFFICE_TIMEZONE"],
             organizer=_organizer(),
             refresh_minutes=config["FEED_REFRESH_MINUTES"],
+            color=_color(),
         )
         options = EventOptions(
             now=moment.day_start, stop_url=_stop_url, follow_up_url=_follow_up_url

@@ -23,11 +23,14 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from planner import rules
 from planner.forms import (
     PICKER,
     CheckboxList,
     PageForm,
     ReaderDateField,
+    blank_to_none,
+    form_rule,
     optional_int,
     searchable_choice,
     select_choices,
@@ -74,6 +77,13 @@ class StopForm(PageForm):
     public_description = TextAreaField(
         _l("Description for participants"),
         description=_l("Shown in every participant's programme and calendar."),
+    )
+    online_url = StringField(
+        _l("Online link"),
+        filters=[strip_whitespace, blank_to_none],
+        validators=[Optional(), form_rule(rules.online_link_error)],
+        description=_l("A video call to join (https): calendars show it as a Join button."),
+        render_kw={"dir": "ltr", "inputmode": "url", "placeholder": "https://"},
     )
     staff_notes = TextAreaField(
         _l("Staff-only notes"), description=_l("Never leaves the staff pages.")
@@ -151,6 +161,7 @@ class StopForm(PageForm):
                 "venue_id": stop.venue_id or 0,
                 "attendee_ids": [p.id for p in stop.attendees],
                 "public_description": stop.public_description or "",
+                "online_url": stop.online_url or "",
                 "staff_notes": stop.staff_notes or "",
                 "status": stop.status.value,
                 "version": str(stop.version),
@@ -238,6 +249,7 @@ class StopForm(PageForm):
             "venue": self.venues_by_id.get(self.venue_id.data),
             "attendees": [self.participants_by_id[i] for i in self.attendee_ids.data],
             "public_description": self.public_description.data or None,
+            "online_url": self.online_url.data or None,
             "staff_notes": self.staff_notes.data or None,
             "status": StopStatus(self.status.data),
         }
@@ -252,6 +264,7 @@ class StopForm(PageForm):
             venue_id=values["venue"].id if values["venue"] else None,
             attendee_ids=[p.id for p in values["attendees"]],
             public_description=values["public_description"],
+            online_url=values["online_url"],
             staff_notes=values["staff_notes"],
             status=values["status"],
         )

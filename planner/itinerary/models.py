@@ -65,6 +65,9 @@ class Stop(Model):
     )
     public_description: Mapped[str | None] = mapped_column(sa.Text)
     staff_notes: Mapped[str | None] = mapped_column(sa.Text, doc="Never leaves the staff pages.")
+    online_url: Mapped[str | None] = mapped_column(
+        sa.String(500), doc="An https link to join online; calendars carry it as a CONFERENCE."
+    )
     status: Mapped[StopStatus] = mapped_column(
         enum_type(StopStatus, "stop_status"), default=StopStatus.PLANNED
     )

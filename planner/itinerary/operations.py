@@ -26,6 +26,7 @@ COMPARED_FIELDS = (
     "venue_id",
     "attendee_ids",
     "public_description",
+    "online_url",
     "staff_notes",
     "status",
 )
@@ -63,6 +64,7 @@ def snapshot(stop: Stop, **edits) -> dict:
         "venue_id": stop.venue_id,
         "attendee_ids": [p.id for p in stop.attendees],
         "public_description": stop.public_description,
+        "online_url": stop.online_url,
         "staff_notes": stop.staff_notes,
         "status": stop.status,
     }
@@ -80,6 +82,7 @@ def stop_values(
     public_description,
     staff_notes,
     status,
+    online_url=None,
 ) -> dict:
     """One comparable form for a stop's values, from the database or from a form."""
     return {
@@ -90,6 +93,7 @@ def stop_values(
         "venue_id": venue_id,
         "attendee_ids": sorted(attendee_ids),
         "public_description": public_description or "",
+        "online_url": online_url or "",
         "staff_notes": staff_notes or "",
         "status": str(status) if status else None,
     }
@@ -189,6 +193,7 @@ def duplicate_stop(session, stop: Stop, *, acting: User) -> Stop:
         ends_at=stop.ends_at + length,
         venue=stop.venue,
         public_description=stop.public_description,
+        online_url=stop.online_url,
         staff_notes=stop.staff_notes,
         status=StopStatus.PLANNED,
         calendar_uid=new_calendar_uid(),

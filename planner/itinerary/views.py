@@ -217,6 +217,7 @@ FORM_FIELDS = {
     "venue_id": ("venue_id",),
     "attendee_ids": ("attendee_ids",),
     "public_description": ("public_description",),
+    "online_url": ("online_url",),
     "staff_notes": ("staff_notes",),
     "status": ("status",),
 }
@@ -235,6 +236,7 @@ FIELD_LABELS = {
     "venue_id": _l("Venue"),
     "attendee_ids": _l("Attendees"),
     "public_description": _l("Description for participants"),
+    "online_url": _l("Online link"),
     "staff_notes": _l("Staff-only notes"),
     "status": _l("Status"),
 }

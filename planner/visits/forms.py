@@ -47,7 +47,12 @@ from planner.organizations.forms import (
 )
 from planner.people.forms import NewPersonForm
 from planner.people.models import Person
-from planner.visits.models import ParticipantRole, Side, VisitStatus
+from planner.visits.models import (
+    MAX_REMINDER_MINUTES,
+    ParticipantRole,
+    Side,
+    VisitStatus,
+)
 from planner.visits.operations import dates_error, interpreting_languages_error
 
 known_zone = form_rule(rules.zone_error)
@@ -60,6 +65,36 @@ def zone_field(label, *, required: bool, description) -> StringField:
         validators=[DataRequired() if required else Optional(), known_zone],
         description=description,
         render_kw={"dir": "ltr", "list": "time-zones", "autocomplete": "off"},
+    )
+
+
+# Persian and Arabic-Indic digits, as a Persian keyboard types them, read as ASCII ones.
+LATIN_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
+
+
+class MinutesField(IntegerField):
+    """A number of minutes, in any digits; blank is None (no reminder)."""
+
+    def process_formdata(self, valuelist):
+        if valuelist:
+            valuelist = [str(value).translate(LATIN_DIGITS).strip() for value in valuelist]
+        super().process_formdata(valuelist)
+
+
+def reminder_field(label, description) -> MinutesField:
+    return MinutesField(
+        label,
+        validators=[
+            Optional(),
+            NumberRange(
+                min=0,
+                max=MAX_REMINDER_MINUTES,
+                # The number in words of the message, so that Persian shows Persian digits.
+                message=_l("Between 0 and 1440 minutes before the stop, or blank for no reminder."),
+            ),
+        ],
+        description=description,
+        render_kw={"min": 0, "max": MAX_REMINDER_MINUTES, "inputmode": "numeric"},
     )
 
 
@@ -101,6 +136,14 @@ class VisitForm(PageForm):
         description=_l("Staff only: never shown to participants."),
         render_kw={"rows": 4, "dir": "auto"},
     )
+    reminder_guest_minutes = reminder_field(
+        _l("Reminder for guests and hosts (minutes)"),
+        _l("How long before each stop their calendars remind them; blank: no reminder."),
+    )
+    reminder_crew_minutes = reminder_field(
+        _l("Reminder for drivers, escorts and interpreters (minutes)"),
+        _l("The support side and the crew: usually earlier than the guests; blank: none."),
+    )
 
     FIELDS = (
         "title",
@@ -116,6 +159,8 @@ class VisitForm(PageForm):
         "status",
         "purpose",
         "notes",
+        "reminder_guest_minutes",
+        "reminder_crew_minutes",
     )
 
     def __init__(self, *args, organizations=(), **kwargs):

@@ -53,6 +53,21 @@ class ParticipantRole(Choice):
     OTHER = "other", _l("Other")
 
 
+# Reminders (VALARMs in participants' calendars and letters), per role group: the crew
+# (drivers, escorts, interpreters and the support side) must be there before the guests.
+CREW_ROLES = frozenset(
+    {
+        ParticipantRole.DRIVER,
+        ParticipantRole.LIAISON,
+        ParticipantRole.SECURITY,
+        ParticipantRole.INTERPRETER,
+    }
+)
+GUEST_REMINDER_MINUTES = 30
+CREW_REMINDER_MINUTES = 60
+MAX_REMINDER_MINUTES = 1440  # a day before; None is no reminder
+
+
 class Visit(Model):
     __tablename__ = "visits"
 
@@ -83,6 +98,14 @@ class Visit(Model):
     deleted_at: Mapped[datetime | None] = mapped_column(
         UTCDateTime, doc="Set when moved to the bin; cleared by restore."
     )
+    reminder_guest_minutes: Mapped[int | None] = mapped_column(
+        sa.Integer,
+        doc="Minutes before each stop that guests and hosts are reminded; None for none.",
+    )
+    reminder_crew_minutes: Mapped[int | None] = mapped_column(
+        sa.Integer,
+        doc="Minutes before each stop that drivers, escorts and interpreters are reminded.",
+    )
     copied_from_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("visits.id", ondelete="SET NULL"),
         doc="The visit this one was copied from, e.g. the visit a return visit answers.",
@@ -106,7 +129,23 @@ class Visit(Model):
         back_populates="visit", cascade="all, delete-orphan", order_by="Stop.starts_at"
     )
 
-    __table_args__ = (sa.CheckConstraint("end_date >= start_date", name="ends_after_starts"),)
+    __table_args__ = (
+        sa.CheckConstraint("end_date >= start_date", name="ends_after_starts"),
+        sa.CheckConstraint(
+            f"reminder_guest_minutes BETWEEN 0 AND {MAX_REMINDER_MINUTES}",
+            name="reminder_guest_minutes_range",
+        ),
+        sa.CheckConstraint(
+            f"reminder_crew_minutes BETWEEN 0 AND {MAX_REMINDER_MINUTES}",
+            name="reminder_crew_minutes_range",
+        ),
+    )
+
+    def reminder_minutes(self, participant: "Participant") -> int | None:
+        """How long before each stop the participant's calendar reminds them; None: never."""
+        if participant.side == Side.SUPPORT or participant.role in CREW_ROLES:
+            return self.reminder_crew_minutes
+        return self.reminder_guest_minutes
 
     @property
     def is_deleted(self) -> bool:
@@ -151,6 +190,14 @@ class Visit(Model):
 
     def __repr__(self) -> str:
         return f"<Visit {self.title}>"
+
+
+@sa.event.listens_for(Visit, "init")
+def _reminder_defaults(_visit: Visit, _args, kwargs) -> None:
+    """A new visit reminds as the office usually does unless told otherwise. Not a column
+    default: the ORM would put it in place of an explicit None, which means no reminder."""
+    kwargs.setdefault("reminder_guest_minutes", GUEST_REMINDER_MINUTES)
+    kwargs.setdefault("reminder_crew_minutes", CREW_REMINDER_MINUTES)
 
 
 class Participant(Model):

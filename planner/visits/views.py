@@ -41,6 +41,8 @@ from planner.visits.forms import (
     several_participants_form,
 )
 from planner.visits.models import (
+    CREW_REMINDER_MINUTES,
+    GUEST_REMINDER_MINUTES,
     Participant,
     Period,
     Side,
@@ -228,7 +230,10 @@ def visit_form_page(form: VisitForm, visit: Visit | None):
 @planner_required
 def create_visit():
     form = VisitForm(
-        timezone=current_app.config["OFFICE_TIMEZONE"], organizations=all_organizations(db.session)
+        timezone=current_app.config["OFFICE_TIMEZONE"],
+        reminder_guest_minutes=GUEST_REMINDER_MINUTES,
+        reminder_crew_minutes=CREW_REMINDER_MINUTES,
+        organizations=all_organizations(db.session),
     )
     if form.validate_on_submit():
         visit = operations.create_visit(db.session, acting=acting_user(), **form.values())

@@ -94,7 +94,13 @@ def queue_messages(
             attendee = (_recipient_person(participant),)
             for invitation in recipient.invitations:
                 stop = invitation.stop
-                event = stop_event(stop, options, sequence=invitation.sequence, attendees=attendee)
+                event = stop_event(
+                    stop,
+                    options,
+                    sequence=invitation.sequence,
+                    attendees=attendee,
+                    alarm_minutes=visit.reminder_minutes(participant),
+                )
                 letter = invitation_letter(
                     visit, participant, invitation, settings_for_them, kind=plan.kind
                 )
