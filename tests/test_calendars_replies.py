@@ -13,6 +13,7 @@ from planner.accounts.models import Role
 from planner.calendars import feeds, replies
 from planner.calendars.mail import plan_programme, queue_messages
 from planner.calendars.mail.letters import MailSettings
+from planner.calendars.models import CalendarVersion
 from planner.clock import utc_now
 from planner.extensions import db
 from planner.itinerary.checks import AttendeeInfo, Plan, StopInfo, check_declines
@@ -295,3 +296,16 @@ def test_fetch_replies_says_when_no_mailbox_is_configured(runner):
     result = runner.invoke(args=["mail", "fetch-replies"])
     assert result.exit_code != 0
     assert "no mailbox is configured" in result.output
+
+
+def test_an_answer_changes_the_visit_page_but_no_calendar(client, demo_visit, ambassador, meeting):
+    def versions() -> dict:
+        rows = db.session.scalars(sa.select(CalendarVersion))
+        return {(r.owner_kind, r.owner_id): r.version for r in rows}
+
+    before, stop_version, sequence = versions(), meeting.version, meeting.sequence
+    client.post(stop_link(ambassador, meeting), data={"answer": "decline"})
+    db.session.expire_all()
+    changed = {key for key, version in versions().items() if before.get(key) != version}
+    assert changed == {("visit", demo_visit.id)}  # what the kept visit page goes by
+    assert (meeting.version, meeting.sequence) == (stop_version, sequence)

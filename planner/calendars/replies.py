@@ -92,10 +92,14 @@ def record_reply(
         )
     ).first()
     if reply is None:
-        reply = StopReply(stop=stop, participant=participant)
+        # By ids: through the relationships the stop would count as changed, raising its
+        # SEQUENCE's neighbours (its lock version, every attendee's feed) for no change.
+        reply = StopReply(stop_id=stop.id, participant_id=participant.id)
         session.add(reply)
     reply.status, reply.channel, reply.replied_at = status, channel, now
     session.flush()
+    if "replies" not in sa.inspect(stop).unloaded:
+        session.expire(stop, ["replies"])  # a page drawn in this request shows the answer
     return reply
 
 

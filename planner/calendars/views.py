@@ -50,6 +50,7 @@ from planner.clock import utc_now
 from planner.database import read_only
 from planner.extensions import db
 from planner.i18n import browser_language, html_gettext, reader_name
+from planner.itinerary.messages import N_
 from planner.itinerary.models import ReplyChannel, ReplyStatus
 from planner.security import planner_required, security_event
 from planner.timefmt import local_day_bounds
@@ -355,8 +356,8 @@ def staff_feed_links() -> FeedLinks:
 
 ANSWERS = {"accept": ReplyStatus.ACCEPTED, "decline": ReplyStatus.DECLINED}
 ANSWERED = {  # msgids, translated by html_gettext with the title in <bdi>
-    ReplyStatus.ACCEPTED: "You accepted “%(title)s”.",
-    ReplyStatus.DECLINED: "You declined “%(title)s”.",
+    ReplyStatus.ACCEPTED: N_("You accepted “%(title)s”."),
+    ReplyStatus.DECLINED: N_("You declined “%(title)s”."),
 }
 
 
