@@ -165,7 +165,8 @@ def read_itip_reply(calendar: bytes | str) -> list[ItipAnswer]:
         if uid is None or attendees is None:
             continue
         for attendee in attendees if isinstance(attendees, list) else [attendees]:
-            partstat = str(attendee.params.get("PARTSTAT", "")).upper()
+            parameters = attendee.params  # iCalendar's, not a request's
+            partstat = str(parameters.get("PARTSTAT", "")).upper()
             if partstat in ReplyStatus.__members__:
                 answers.append(ItipAnswer(str(uid), _address(attendee), ReplyStatus(partstat)))
     return answers
