@@ -1,8 +1,9 @@
 """Command-line tasks: `flask users create`, `flask demo load`, `flask backup`, `flask restore`,
-`flask worker`, and Flask-Migrate's `flask db ...`."""
+`flask worker`, `flask mail fetch-replies`, and Flask-Migrate's `flask db ...`."""
 
 import functools
 import getpass
+import imaplib
 import secrets
 import sys
 
@@ -16,6 +17,8 @@ from planner.accounts.models import Role, user_by_email
 from planner.accounts.operations import UserError, create_user
 from planner.audit.models import Source
 from planner.audit.trail import Actor, acting_as
+from planner.calendars.mail import inbox
+from planner.clock import utc_now
 from planner.config import ROOT
 from planner.demo import DemoRefused, load_demo
 from planner.extensions import db
@@ -27,6 +30,7 @@ DEMO_ADMIN_EMAIL = "admin@pishvaz.example"
 
 users_cli = AppGroup("users", help="Manage staff users.")
 demo_cli = AppGroup("demo", help="The reference visit used for demonstrations.")
+mail_cli = AppGroup("mail", help="The office's e-mail.")
 
 
 def audited(command):
@@ -163,6 +167,26 @@ def backup_command(destination: str | None, keep: int | None) -> None:
     click.echo(f"Backed up to {path}")
 
 
+@mail_cli.command("fetch-replies")
+@with_appcontext
+@audited
+def fetch_replies_command() -> None:
+    """Read the unseen messages of the IMAP mailbox and store the iTIP replies they carry."""
+    settings = inbox.ImapSettings.from_config(current_app.config)
+    if settings is None:
+        raise click.ClickException("no mailbox is configured (IMAP_HOST)")
+    try:
+        report = inbox.fetch_replies(db.session, settings, now=utc_now())
+    except (imaplib.IMAP4.error, OSError) as error:
+        db.session.rollback()
+        raise click.ClickException(f"the mailbox {settings.host} failed: {error}") from error
+    db.session.commit()
+    click.echo(
+        f"Read {report.messages} messages: {report.stored} answers stored, "
+        f"{report.ignored} matched no stop."
+    )
+
+
 @click.command("restore")
 @click.argument("backup_file", type=click.Path(exists=True, dir_okay=False))
 @with_appcontext
@@ -230,6 +254,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(migrations_command)
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(mail_cli)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
     app.cli.add_command(worker_command)

@@ -35,6 +35,13 @@ DEFAULTS = {
     "SMTP_PASSWORD": "",
     "SMTP_STARTTLS": "",  # any non-empty value turns STARTTLS on
     "SMTP_TIMEOUT": "20",
+    # The mailbox iTIP replies come back to (`flask mail fetch-replies`); empty: none.
+    "IMAP_HOST": "",
+    "IMAP_PORT": "993",
+    "IMAP_SSL": "yes",  # yes: IMAP over TLS (993); no: plain IMAP4 (143, or loopback)
+    "IMAP_USER": "",
+    "IMAP_PASSWORD": "",
+    "IMAP_FOLDER": "INBOX",
     "FEED_REFRESH_MINUTES": "15",
     # The colour calendar apps give the feeds and downloads (RFC 7986 COLOR): a CSS3 name.
     "CALENDAR_COLOR": "teal",
@@ -181,6 +188,7 @@ def finalise(config, instance_path: str) -> None:
     whole_numbers = (
         "SMTP_PORT",
         "SMTP_TIMEOUT",
+        "IMAP_PORT",
         "FEED_REFRESH_MINUTES",
         "STAFF_FEED_DAYS_BACK",
         "STAFF_FEED_DAYS_AHEAD",
@@ -226,6 +234,12 @@ def finalise(config, instance_path: str) -> None:
         if word not in YES | NO:
             raise ConfigError(f"FEED_FAST_PATH={fast_path!r} is neither yes nor no")
         config["FEED_FAST_PATH"] = word in YES
+    imap_ssl = config.get("IMAP_SSL")
+    if not isinstance(imap_ssl, bool):
+        word = str(imap_ssl or "").strip().lower()
+        if word not in YES | NO:
+            raise ConfigError(f"IMAP_SSL={imap_ssl!r} is neither yes nor no")
+        config["IMAP_SSL"] = word in YES
     immediate = config.get("QUEUE_IMMEDIATE")
     if not isinstance(immediate, bool):
         config["QUEUE_IMMEDIATE"] = str(immediate or "").strip().lower() in YES

@@ -34,11 +34,21 @@ from planner.clock import utc_now
 from planner.extensions import db, limiter, login_manager
 from planner.i18n import current_language
 
+REPLY_ENDPOINTS = ("calendars.reply_programme", "calendars.stop_reply", "calendars.save_reply")
+
 # Pages an anonymous visitor may reach. Everything else needs a signed-in user;
 # tests/test_security.py walks the URL map to prove it. A calendar feed is opened by the
 # unguessable token in its URL, since calendar apps cannot sign in.
 PUBLIC_ENDPOINTS = frozenset(
-    {"accounts.login", "accounts.set_language", "static", "calendars.feed", "health.healthz"}
+    {
+        "accounts.login",
+        "accounts.set_language",
+        "static",
+        "calendars.feed",
+        "health.healthz",
+        # A participant's answers, opened by the unguessable reply token in the URL.
+        *REPLY_ENDPOINTS,
+    }
 )
 
 # Parts of the site that sign requests in their own way (the API: by bearer token, never by
@@ -52,7 +62,7 @@ BEFORE_OWN_PASSWORD = PUBLIC_ENDPOINTS | {CHANGE_PASSWORD, "accounts.logout"}
 
 # Responses that no browser or proxy may keep a copy of, besides every signed-in page:
 # a calendar feed is opened by the secret in its URL alone.
-NO_STORE_ENDPOINTS = frozenset({"calendars.feed"})
+NO_STORE_ENDPOINTS = frozenset({"calendars.feed", *REPLY_ENDPOINTS})
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; frame-ancestors 'none'; "

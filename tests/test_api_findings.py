@@ -49,7 +49,10 @@ def test_the_api_and_checks_json_say_the_same_about_the_demo(demo_visit, api_as,
     assert findings == page["findings"]
     # Every planted mistake is there, errors first (the holiday: Kazakhstan's Independence
     # Day, 16 December, the day of the ambassador's working stops).
-    assert {f["code"] for f in findings} == set(Code)
+    # (No one has answered the demo's invitations: declines are found once someone does,
+    # tests/test_calendars_replies.py.)
+    answers = {Code.HEAD_OF_DELEGATION_DECLINED, Code.ONLY_INTERPRETER_DECLINED}
+    assert {f["code"] for f in findings} == set(Code) - answers
     assert [f["severity"] for f in findings] == sorted(
         (f["severity"] for f in findings), key=lambda severity: severity != "error"
     )

@@ -88,6 +88,8 @@ LAYERS = (
             "calendars/feeds",
             "calendars/mail/outbox",
             "calendars/mail/tasks",
+            "calendars/mail/inbox",
+            "calendars/replies",
             "outcomes/digest",
             "calendars/mail",
             "demo",

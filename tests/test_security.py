@@ -26,6 +26,9 @@ SELF_SERVICE = {
     # One's own API tokens (planner/accounts/views.py).
     "accounts.create_api_token",
     "accounts.revoke_api_token",
+    # A participant's own answer to an invitation, by their reply link: no account, the
+    # token is the key (tests/test_calendars_replies.py); a wrong one is 404.
+    "calendars.save_reply",
 }
 
 

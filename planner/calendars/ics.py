@@ -213,7 +213,9 @@ def _vevent(event: CalendarEvent, info: CalendarInfo, now: datetime) -> icalenda
         attendee.params["cn"] = icalendar.vText(person.name)
         attendee.params["role"] = icalendar.vText("REQ-PARTICIPANT")
         attendee.params["partstat"] = icalendar.vText("NEEDS-ACTION")
-        attendee.params["rsvp"] = icalendar.vText("FALSE")
+        # An invitation asks for an answer (read back by `flask mail fetch-replies`).
+        rsvp = "FALSE" if event.status == "cancelled" else "TRUE"
+        attendee.params["rsvp"] = icalendar.vText(rsvp)
         vevent.add("attendee", attendee)
     if event.alarm_minutes is not None and event.status != "cancelled":
         vevent.add_component(_valarm(event))

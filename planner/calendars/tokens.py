@@ -46,3 +46,23 @@ def read_token(secret: str, token: str) -> FeedKey | None:
     if not hmac.compare_digest(expected.encode(), mac.encode()):
         return None
     return FeedKey(kind, owner_id, generation)
+
+
+# A participant's reply link (their answers to their invitations) is a token of its own
+# kind, under the same generation as their feed: revoking or reissuing the feed ends both.
+REPLY_PATTERN = re.compile(r"r([1-9][0-9]{0,17})\.([1-9][0-9]{0,17})\.([A-Za-z0-9_-]{27})")
+
+
+def make_reply_token(secret: str, participant_id: int, generation: int) -> str:
+    return f"r{participant_id}.{generation}.{_mac(secret, 'r', participant_id, generation)}"
+
+
+def read_reply_token(secret: str, token: str) -> FeedKey | None:
+    """The participant and generation a genuine reply token names, or None."""
+    match = REPLY_PATTERN.fullmatch(token)
+    if match is None:
+        return None
+    owner_id, generation, mac = int(match[1]), int(match[2]), match[3]
+    if not hmac.compare_digest(_mac(secret, "r", owner_id, generation).encode(), mac.encode()):
+        return None
+    return FeedKey("r", owner_id, generation)

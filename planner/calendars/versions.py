@@ -14,7 +14,9 @@ Whose calendar shows what:
 - a person: each of their participants, on any visit; a participant: that participant;
   a follow-up: its owner, before and after a change of owner; an outcome: the owners of
   its follow-ups (its summary is their description); a user: their own feed, when their
-  name or feed settings change.
+  name or feed settings change;
+- a participant's reply to a stop: no calendar, but its visit's version (the visit page
+  shows the answers, and its kept copy, planner/programmes/kept.py, goes by that version).
 """
 
 from collections.abc import Iterable
@@ -26,7 +28,7 @@ from sqlalchemy.orm import InstanceState, Session
 from planner.accounts.models import User
 from planner.calendars.models import CalendarVersion
 from planner.clock import utc_now
-from planner.itinerary.models import Stop, stop_attendees
+from planner.itinerary.models import Stop, StopReply, stop_attendees
 from planner.outcomes.models import FollowUp, Outcome
 from planner.people.models import Person
 from planner.venues.models import Venue
@@ -50,6 +52,7 @@ class _Changes:
         self.visits_participants: set[int] = set()
         self.people: set[int] = set()
         self.outcomes: set[int] = set()
+        self.replied_stops: set[int] = set()
 
 
 def _ids(values: Iterable) -> set[int]:
@@ -96,6 +99,8 @@ def _gather(session: Session) -> _Changes:
         elif isinstance(obj, FollowUp):
             owners[USER] |= _ids(_values(obj, "owner_id"))
             owners[USER] |= {user.id for user in _values(obj, "owner") if user is not None}
+        elif isinstance(obj, StopReply):
+            changes.replied_stops |= _ids(_values(obj, "stop_id"))
         elif isinstance(obj, Outcome):
             changes.outcomes.add(obj.id)
         elif isinstance(obj, User) and (obj in session.new or _user_changed(obj)):
@@ -113,6 +118,10 @@ def _resolve(connection, changes: _Changes) -> None:
         changes.stops |= {stop_id for stop_id, _ in rows}
         owners[VISIT] |= {visit_id for _, visit_id in rows}
         changes.office = changes.office or bool(rows)
+    if changes.replied_stops:
+        owners[VISIT] |= set(
+            connection.scalars(sa.select(Stop.visit_id).where(Stop.id.in_(changes.replied_stops)))
+        )
     participants = []
     if changes.stops:
         participants.append(

@@ -11,13 +11,23 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import segno
-from flask import Blueprint, Response, abort, current_app, flash, redirect, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 
 from planner.accounts.models import User
 from planner.audit.models import SecurityEventKind
-from planner.calendars import feeds, rendered
+from planner.calendars import feeds, rendered, replies
 from planner.calendars.answers import (
     FEED_RULE,
     Moment,
@@ -35,9 +45,13 @@ from planner.calendars.events import (
     visit_events,
 )
 from planner.calendars.ics import CalendarInfo, Person, build_calendar
+from planner.calendars.mail.letters import letter_locale
+from planner.clock import utc_now
 from planner.database import read_only
 from planner.extensions import db
 from planner.i18n import browser_language, html_gettext, reader_name
+from planner.itinerary.messages import N_
+from planner.itinerary.models import ReplyChannel, ReplyStatus
 from planner.security import planner_required, security_event
 from planner.timefmt import local_day_bounds
 from planner.visits.models import Participant
@@ -343,3 +357,85 @@ def staff_feed_links() -> FeedLinks:
         revoke_url=url_for("calendars.revoke_own_feed"),
         reissue_url=url_for("calendars.reissue_own_feed"),
     )
+
+
+# A participant's answers to their invitations: no sign-in, the reply token is the key
+# (planner/calendars/replies.py). A GET only shows; the buttons POST, with CSRF.
+
+ANSWERS = {"accept": ReplyStatus.ACCEPTED, "decline": ReplyStatus.DECLINED}
+ANSWERED = {  # msgids, translated by html_gettext with the title in <bdi>
+    ReplyStatus.ACCEPTED: N_("You accepted “%(title)s”."),
+    ReplyStatus.DECLINED: N_("You declined “%(title)s”."),
+}
+
+
+def _reply_participant_or_404(token: str) -> Participant:
+    participant = replies.reply_participant(db.session, current_app.config["SECRET_KEY"], token)
+    if participant is None:
+        abort(404)
+    return participant
+
+
+def _participant_language(participant: Participant) -> str:
+    return letter_locale(participant.person, current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
+def _reply_page(token: str, participant: Participant, stops: list, *, single: bool) -> str:
+    with force_locale(_participant_language(participant)):
+        return render_template(
+            "calendars/replies.html",
+            token=token,
+            participant=participant,
+            visit=participant.visit,
+            stops=stops,
+            answers=replies.replies_of(db.session, participant),
+            single=single,
+        )
+
+
+@bp.get(replies.REPLY_RULE)
+def reply_programme(token: str):
+    """The participant's own programme, each stop with its answer and the two buttons."""
+    participant = _reply_participant_or_404(token)
+    stops = replies.invited_stops(db.session, participant)
+    return _reply_page(token, participant, stops, single=False)
+
+
+@bp.get(replies.STOP_REPLY_RULE)
+def stop_reply(token: str, stop_id: int):
+    """The page a letter's link opens: one stop and its buttons."""
+    participant = _reply_participant_or_404(token)
+    stop = replies.invited_stop(db.session, participant, stop_id)
+    if stop is None:
+        abort(404)
+    return _reply_page(token, participant, [stop], single=True)
+
+
+@bp.post(replies.STOP_REPLY_RULE)
+def save_reply(token: str, stop_id: int):
+    participant = _reply_participant_or_404(token)
+    stop = replies.invited_stop(db.session, participant, stop_id)
+    if stop is None:
+        abort(404)
+    back = request.form.get("back") == "programme"
+    target = (
+        url_for("calendars.reply_programme", token=token, _anchor=f"stop-{stop.id}")
+        if back
+        else url_for("calendars.stop_reply", token=token, stop_id=stop.id)
+    )
+    with force_locale(_participant_language(participant)):
+        status = ANSWERS.get(request.form.get("answer", ""))
+        if status is None:
+            flash(_("Choose Accept or Decline."), "error")
+            return redirect(target)
+        replies.record_reply(
+            db.session, participant, stop, status, ReplyChannel.LINK, now=utc_now()
+        )
+        flash(html_gettext(ANSWERED[status], title=stop.title), "success")
+    return redirect(target)
+
+
+@bp.app_template_global()
+def stop_answers(stop) -> replies.StopAnswers:
+    """Who of a stop's attendees accepted, declined or has not answered (a visit's page)."""
+    return replies.stop_answers(stop)

@@ -105,6 +105,8 @@ class StopInfo:
     ends_at: datetime
     venue_id: int | None = None
     attendees: tuple[AttendeeInfo, ...] = ()
+    # Attendees who declined their invitation to the stop (person ids).
+    declined: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -563,6 +565,38 @@ def check_attendance(plan: Plan) -> list[Finding]:
     return findings
 
 
+def check_declines(plan: Plan) -> list[Finding]:
+    """A stop the head of delegation declined, or its only interpreter: the stop loses the
+    person it cannot do without."""
+    findings = []
+    for stop in plan.stops:
+        if not stop.declined:
+            continue
+        interpreters = [a for a in stop.attendees if a.is_interpreter]
+        for a in stop.attendees:
+            if a.person_id not in stop.declined:
+                continue
+            if a.role == HEAD_OF_DELEGATION:
+                code = Code.HEAD_OF_DELEGATION_DECLINED
+                text = N_("The head of delegation, %(person)s, declined “%(title)s”.")
+            elif a.is_interpreter and len(interpreters) == 1:
+                code = Code.ONLY_INTERPRETER_DECLINED
+                text = N_("%(person)s, the only interpreter at “%(title)s”, declined it.")
+            else:
+                continue
+            findings.append(
+                Finding(
+                    WARNING,
+                    code,
+                    text,
+                    {"person": a.named, "title": stop.title},
+                    (stop.id,),
+                    person_ids=(a.person_id,),
+                )
+            )
+    return findings
+
+
 def check_holidays(plan: Plan) -> list[Finding]:
     """A working stop (KIND_RULES) is not on a public holiday of the country it takes
     place in, nor of the delegation's country; its day is its local day in the visit's zone.
@@ -618,6 +652,7 @@ def check_plan(plan: Plan, settings: TravelSettings | None = None) -> list[Findi
         *check_opening_hours(plan),
         *check_languages(plan),
         *check_attendance(plan),
+        *check_declines(plan),
         *check_holidays(plan),
     ]
     order = {stop.id: (stop.starts_at, stop.id) for stop in plan.stops}

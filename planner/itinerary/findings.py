@@ -33,6 +33,8 @@ class Code(StrEnum):
     NO_ATTENDEES = "no_attendees"
     HEAD_OF_DELEGATION_ABSENT = "head_of_delegation_absent"
     PUBLIC_HOLIDAY = "public_holiday"
+    HEAD_OF_DELEGATION_DECLINED = "head_of_delegation_declined"
+    ONLY_INTERPRETER_DECLINED = "only_interpreter_declined"
 
 
 @dataclass(frozen=True)

@@ -92,6 +92,9 @@ class Stop(Model):
     attendees: Mapped[list[Participant]] = relationship(
         secondary=stop_attendees, order_by=(Participant.side, Participant.precedence)
     )
+    replies: Mapped[list["StopReply"]] = relationship(
+        back_populates="stop", cascade="all, delete-orphan", passive_deletes=True
+    )
 
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (
@@ -173,6 +176,40 @@ class Stop(Model):
         return f"<Stop {self.title} {self.starts_at:%Y-%m-%d %H:%M}Z>"
 
 
+class ReplyStatus(Choice):
+    # The iTIP PARTSTAT values (RFC 5545 3.2.12) a participant answers with.
+    ACCEPTED = "ACCEPTED", _l("Accepted")
+    DECLINED = "DECLINED", _l("Declined")
+    TENTATIVE = "TENTATIVE", _l("Tentative")
+
+
+class ReplyChannel(Choice):
+    LINK = "link", _l("By link")
+    EMAIL = "email", _l("By e-mail")
+
+
+class StopReply(Model):
+    """A participant's answer to their invitation to a stop: the latest one counts."""
+
+    __tablename__ = "stop_replies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    stop_id: Mapped[int] = mapped_column(sa.ForeignKey("stops.id", ondelete="CASCADE"), index=True)
+    participant_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("participants.id", ondelete="CASCADE"), index=True
+    )
+    status: Mapped[ReplyStatus] = mapped_column(enum_type(ReplyStatus, "reply_status"))
+    replied_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    channel: Mapped[ReplyChannel] = mapped_column(enum_type(ReplyChannel, "reply_channel"))
+
+    stop: Mapped[Stop] = relationship(back_populates="replies")
+    participant: Mapped[Participant] = relationship()
+
+    __table_args__ = (
+        sa.UniqueConstraint("stop_id", "participant_id", name="uq_stop_replies_pair"),
+    )
+
+
 # A change to any of these makes calendar clients replace their copy of the event.
 CALENDAR_FIELDS = ("starts_at", "ends_at", "venue_id", "status", "deleted_at")
 
@@ -204,6 +241,7 @@ def _programme_options():
         .selectinload(Participant.person)
         .selectinload(Person.organization),
         selectinload(Visit.stops).options(
+            selectinload(Stop.replies),
             selectinload(Stop.venue).options(
                 joinedload(Venue.organization),
                 selectinload(Venue.opening_hours),

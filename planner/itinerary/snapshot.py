@@ -30,7 +30,13 @@ from planner.itinerary.checks import (
     check_plan,
 )
 from planner.itinerary.findings import Finding, finding_from_json, finding_to_json
-from planner.itinerary.models import Stop, VisitFindings, stop_attendees, with_programme
+from planner.itinerary.models import (
+    ReplyStatus,
+    Stop,
+    VisitFindings,
+    stop_attendees,
+    with_programme,
+)
 from planner.timefmt import local_day_bounds
 from planner.venues.models import TravelTime, Venue
 from planner.visits.models import Participant, Visit
@@ -82,6 +88,11 @@ def stop_info(stop: Stop, attendees: dict[int, AttendeeInfo] | None = None) -> S
         ends_at=stop.ends_at,
         venue_id=stop.venue_id,
         attendees=tuple(known[p.id] for p in stop.attendees),
+        declined=frozenset(
+            known[reply.participant_id].person_id
+            for reply in stop.replies
+            if reply.status == ReplyStatus.DECLINED and reply.participant_id in known
+        ),
     )
 
 
@@ -243,7 +254,7 @@ def travel_settings(session, config, venue_ids) -> TravelSettings:
 
 # Part of every key: raise it when the checker or its findings' form changes, so that
 # findings kept by the previous code are checked again.
-FINDINGS_FORMAT = 3  # 3: names in the Persian script for Persian readers
+FINDINGS_FORMAT = 4  # 3: names in the Persian script for Persian readers; 4: declines
 
 
 def plan_key(plan: Plan, settings: TravelSettings) -> str:
@@ -271,6 +282,7 @@ def plan_key(plan: Plan, settings: TravelSettings) -> str:
                 stop.ends_at.isoformat(),
                 stop.venue_id,
                 [a.person_id for a in stop.attendees],
+                sorted(stop.declined),
             )
         )
     venues = [

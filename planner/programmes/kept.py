@@ -44,7 +44,7 @@ from planner.visits.models import Participant
 PAGES, PAGES_ID = "visit_pages", 0  # the one row of what only the visit pages show
 
 # Part of every key: raise it when what a kept page holds changes form.
-KEPT_FORMAT = 1
+KEPT_FORMAT = 2  # 2: the answers to invitations in a stop's details
 
 # Enough entries for the bytes to be the bound (a large programme is a few hundred KB).
 MAX_ENTRIES = 4096

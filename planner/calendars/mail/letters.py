@@ -8,7 +8,7 @@ around. Plain functions from a plan (plans.py) to an EmailMessage; nothing is st
 import email.header
 import email.policy
 import email.utils
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from functools import cache
@@ -100,6 +100,9 @@ class MailSettings:
     smtp_starttls: bool = False
     smtp_timeout: float = 20
     locale: str = "en"  # the language of the messages, whoever clicks "Send"
+    # For the reply link in each invitation (planner/calendars/replies.py); none without.
+    base_url: str = ""
+    secret: str = field(default="", repr=False)
 
     @classmethod
     def from_config(cls, config) -> "MailSettings":
@@ -113,6 +116,8 @@ class MailSettings:
             smtp_starttls=bool(config.get("SMTP_STARTTLS")),
             smtp_timeout=float(config.get("SMTP_TIMEOUT") or 20),
             locale=config.get("BABEL_DEFAULT_LOCALE") or "en",
+            base_url=config.get("BASE_URL") or "",
+            secret=config.get("SECRET_KEY") or "",
         )
 
 
@@ -195,6 +200,9 @@ class Letter:
     closing: str
     signature: str
     locale: str
+    # Where the reader accepts or declines the stop (an invitation's), with its words.
+    reply_url: str | None = None
+    reply_words: str = ""
 
 
 def _place(stop: Stop, locale: str) -> tuple[str, ...]:
@@ -254,7 +262,13 @@ def _letter(visit, participant, settings, subject, paragraphs, sections, first) 
 
 
 def invitation_letter(
-    visit, participant, invitation: Invitation, settings: MailSettings, *, kind: str
+    visit,
+    participant,
+    invitation: Invitation,
+    settings: MailSettings,
+    *,
+    kind: str,
+    reply_url: str | None = None,
 ) -> Letter:
     """The letter of one REQUEST: a stop of the programme (kind "programme"), or a stop new
     in it or changed since (kind "updates"). One stop a letter: Outlook and Gmail act on the
@@ -300,7 +314,14 @@ def invitation_letter(
             title=visit.title,
         )
         subject = text_gettext("Changed: %(stop)s", stop=title)
-    return _letter(visit, participant, settings, subject, [intro], [section], stop.starts_at)
+    letter = _letter(visit, participant, settings, subject, [intro], [section], stop.starts_at)
+    if reply_url is None:
+        return letter
+    return replace(
+        letter,
+        reply_url=reply_url,
+        reply_words=_("Will you attend? Accept or decline this stop here:"),
+    )
 
 
 def cancellation_letter(
@@ -340,6 +361,8 @@ def letter_text(letter: Letter) -> str:
                 lines.append(item.description)
             lines += [f"* {note}" for note in item.notes]
             lines.append("")
+    if letter.reply_url:
+        lines += [letter.reply_words, letter.reply_url, ""]
     lines += [letter.closing, letter.signature, ""]
     return "\n".join(lines)
 

@@ -36,6 +36,7 @@ from planner.calendars.mail.plans import (
     message_calendar,
 )
 from planner.calendars.models import MailMessage, MailStatus, Method, SentEvent
+from planner.calendars.replies import stop_reply_path
 from planner.itinerary.models import Stop
 from planner.rules import single_line
 from planner.visits.models import Participant, Visit
@@ -45,6 +46,12 @@ def _recipient_person(participant: Participant) -> Person:
     """Who a message goes to, each part fit for a header whatever was stored."""
     person = participant.person
     return Person(single_line(person.display_name), person.email and single_line(person.email))
+
+
+def _reply_url(settings: MailSettings, participant: Participant, stop: Stop) -> str | None:
+    if not settings.secret:
+        return None
+    return settings.base_url + stop_reply_path(settings.secret, participant, stop.id)
 
 
 def queue_messages(
@@ -102,7 +109,12 @@ def queue_messages(
                     alarm_minutes=visit.reminder_minutes(participant),
                 )
                 letter = invitation_letter(
-                    visit, participant, invitation, settings_for_them, kind=plan.kind
+                    visit,
+                    participant,
+                    invitation,
+                    settings_for_them,
+                    kind=plan.kind,
+                    reply_url=_reply_url(settings, participant, stop),
                 )
                 queue(recipient, Method.REQUEST, letter, event, stop)
             for cancellation in recipient.cancellations:
