@@ -10,6 +10,12 @@ from datetime import date
 from functools import cache, lru_cache
 
 import holidays
+
+# Not on first use: the package's countries module imports all 250 countries (its __init__),
+# whichever one is asked for. Imported here, it is built once in gunicorn's master (the app
+# is preloaded) and shared by the workers, instead of each worker importing it at its first
+# visit page: 5 MB less of each worker's own memory (USS) and 250 ms less on that page.
+import holidays.countries  # noqa: F401
 from babel import Locale
 from babel.dates import format_date as babel_format_date
 from flask_babel import gettext
