@@ -9,6 +9,7 @@ first (Åland Islands sits among the A's), Persian letters go in the order of th
 import unicodedata
 from collections.abc import Iterable
 from functools import cache
+from typing import Protocol
 
 from babel import Locale
 
@@ -98,6 +99,33 @@ def name_in(language: str, latin: str, persian: str | None) -> str:
     if persian and language in PERSIAN_SCRIPT_LANGUAGES:
         return persian
     return latin
+
+
+class HasTwoNames(Protocol):
+    @property
+    def name(self) -> str: ...
+    @property
+    def name_native(self) -> str | None: ...
+
+
+class NamedInTwoScripts:
+    """The names in the reader's script of a record with a Latin `name` and a stored
+    `name_native` (a venue, an organization)."""
+
+    @property
+    def persian_name(self: HasTwoNames) -> str | None:
+        """The stored native name when it is in the Persian script."""
+        return persian_or_none(self.name_native)
+
+    def name_in(self: HasTwoNames, language: str) -> str:
+        """The name a reader of `language` reads: Persian on Persian pages when stored."""
+        return name_in(language, self.name, persian_or_none(self.name_native))
+
+    def other_name_in(self: HasTwoNames, language: str) -> str | None:
+        """The stored name the reader of `language` is not shown first, if there is one."""
+        shown = name_in(language, self.name, persian_or_none(self.name_native))
+        other = self.name if shown != self.name else self.name_native
+        return other if other and other != shown else None
 
 
 def search_text(*names: str | None) -> str:

@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column
 
 from planner.extensions import Model
-from planner.names import name_in, persian_or_none
+from planner.names import NamedInTwoScripts
 from planner.types import Choice, enum_type
 
 
@@ -20,7 +20,7 @@ class OrganizationKind(Choice):
     OTHER = "other", _l("Other")
 
 
-class Organization(Model):
+class Organization(NamedInTwoScripts, Model):
     __tablename__ = "organizations"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -36,21 +36,6 @@ class Organization(Model):
     website: Mapped[str | None] = mapped_column(sa.String(300))
 
     __table_args__ = (sa.CheckConstraint("length(country) = 2", name="country_code"),)
-
-    @property
-    def persian_name(self) -> str | None:
-        """The stored native name when it is in the Persian script (names.py)."""
-        return persian_or_none(self.name_native)
-
-    def name_in(self, language: str) -> str:
-        """The name a reader of `language` reads: Persian on Persian pages when stored."""
-        return name_in(language, self.name, self.persian_name)
-
-    def other_name_in(self, language: str) -> str | None:
-        """The stored name the reader of `language` is not shown first, if there is one."""
-        shown = self.name_in(language)
-        other = self.name if shown != self.name else self.name_native
-        return other if other and other != shown else None
 
     def __repr__(self) -> str:
         return f"<Organization {self.name}>"

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.extensions import Model
-from planner.names import name_in, persian_or_none
+from planner.names import NamedInTwoScripts
 from planner.organizations.models import Organization
 from planner.types import Choice, UTCDateTime, enum_type
 
@@ -29,7 +29,7 @@ class VenueKind(Choice):
     OTHER = "other", _l("Other")
 
 
-class Venue(Model):
+class Venue(NamedInTwoScripts, Model):
     __tablename__ = "venues"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -87,21 +87,6 @@ class Venue(Model):
         if day is not None and any(closure.day == day for closure in self.closures):
             return _l("This date is already marked as closed.")
         return None
-
-    @property
-    def persian_name(self) -> str | None:
-        """The stored native name when it is in the Persian script (names.py)."""
-        return persian_or_none(self.name_native)
-
-    def name_in(self, language: str) -> str:
-        """The name a reader of `language` reads: Persian on Persian pages when stored."""
-        return name_in(language, self.name, self.persian_name)
-
-    def other_name_in(self, language: str) -> str | None:
-        """The stored name the reader of `language` is not shown first, if there is one."""
-        shown = self.name_in(language)
-        other = self.name if shown != self.name else self.name_native
-        return other if other and other != shown else None
 
     def __repr__(self) -> str:
         return f"<Venue {self.name}>"
