@@ -121,6 +121,22 @@ def open_findings_query(today: date) -> sa.Select:
     )
 
 
+def upcoming_findings_keys(today: date) -> sa.Select:
+    """The checker's fingerprint (VisitFindings.key) of each upcoming visit's kept findings:
+    what the open findings are changes only when one of these does, and reading them takes
+    no findings' JSON. Upcoming visits only, so it does not grow with the history."""
+    return (
+        sa.select(Visit.id, VisitFindings.key)
+        .join(VisitFindings, VisitFindings.visit_id == Visit.id)
+        .where(
+            Visit.deleted_at.is_(None),
+            Visit.status != VisitStatus.CANCELLED,
+            Visit.end_date >= today,
+        )
+        .order_by(Visit.id)
+    )
+
+
 @dataclass(frozen=True)
 class StopRow:
     id: int

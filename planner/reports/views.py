@@ -1,7 +1,9 @@
 """The dashboard of what visits produced, and a visit's report as a page, CSV and Excel."""
 
+import hashlib
 import tempfile
 from dataclasses import dataclass
+from datetime import date
 
 from flask import (
     Blueprint,
@@ -67,8 +69,25 @@ def dashboard():
         lists=kept_lists(session, day, version, summed, pipeline.figure),
         pipeline=pipeline.html,
         charts=drawn_charts(summed),
-        findings=finding_rows(queries.open_findings(session, day)),
+        findings=kept_findings(session, day, version),
     )
+
+
+def kept_findings(session, day: date, version: figures.Versions) -> Markup:
+    """The dashboard's open findings as drawn, kept while no upcoming visit's findings were
+    checked anew (their fingerprints), no visit or stop changed (the lists' token) and the
+    office's day is the same: reading them means the findings' JSON of every upcoming visit."""
+    keys = hashlib.sha256(
+        repr(session.execute(queries.upcoming_findings_keys(day)).all()).encode()
+    ).hexdigest()
+
+    def draw() -> str:
+        return render_template(
+            "reports/_dashboard_findings_part.html",
+            findings=finding_rows(queries.open_findings(session, day)),
+        )
+
+    return kept_section("dashboard_findings", (version.database, version.sections, day, keys), draw)
 
 
 @dataclass(frozen=True)
@@ -93,9 +112,9 @@ class FindingRows:
 
 
 def finding_rows(found: queries.OpenFindings) -> FindingRows:
-    """The open findings of upcoming visits, written in the reader's language. Drawn on
-    every request (two statements and a few rows), not kept with the lists: the checker
-    keeps its findings without replacing the lists' token."""
+    """The open findings of upcoming visits, written in the reader's language. Kept apart
+    from the lists (kept_findings): the checker keeps its findings without replacing the
+    lists' token."""
     shown = shown_findings(finding_from_json(row.finding) for row in found.rows)
     rows = [
         FindingRow(row.visit_id, row.visit_title, row.stop, finding)
